@@ -1,0 +1,425 @@
+"""Semantic checks a Table Schema cannot express, one named function each.
+
+Each check takes a resource's typed frame and the check context, and returns a
+boolean Series (True where the row passes). `explain_*` functions say, for a
+failing row, what is wrong and what was expected. schema.py wraps the checks
+as pandera Checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from pipeline import numbers
+
+
+@dataclass
+class Context:
+    """What checks may look at beyond their own frame."""
+
+    frames: dict[str, pd.DataFrame]
+    snapshots: dict[str, str] | None = None  # source_id -> text; None when not available
+    skipped: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SemanticCheck:
+    name: str
+    resource: str
+    field: str  # where a failure is reported
+    test: Callable[[pd.DataFrame, Context], pd.Series]
+    explain: Callable[[dict, Context], str]
+    needs_snapshots: bool = False
+
+
+# ---- helpers -----------------------------------------------------------------
+
+
+def _is_calendar_date(value) -> bool:
+    if pd.isna(value):
+        return True
+    parts = str(value).split("-")
+    try:
+        numbers_ = [int(p) for p in parts]
+        date(numbers_[0], *(numbers_[1:] + [1] * (3 - len(numbers_))))
+    except (ValueError, TypeError, IndexError):
+        return False
+    return len(parts) <= 3
+
+
+def _figures_by_id(context: Context) -> pd.DataFrame:
+    return context.frames["figures"].drop_duplicates("figure_id").set_index("figure_id")
+
+
+def _quote_figures(frame: pd.DataFrame, context: Context) -> pd.DataFrame:
+    """Each quote row with its figure's value, measure, unit and qualifier (NA if none)."""
+    figures = _figures_by_id(context)[["value", "measure", "unit", "qualifier"]]
+    joined = frame[["figure_id", "text", "qualifier"]].join(
+        figures, on="figure_id", rsuffix="_figure"
+    )
+    joined.index = frame.index
+    return joined
+
+
+# ---- dates and codes -----------------------------------------------------------
+
+
+def is_calendar_date(column: str):
+    def test(frame: pd.DataFrame, context: Context) -> pd.Series:
+        return frame[column].map(_is_calendar_date).astype(bool)
+
+    def explain(row: dict, context: Context) -> str:
+        return f"{row[column]!r} is not a real calendar date; expected YYYY, YYYY-MM or YYYY-MM-DD"
+
+    return test, explain
+
+
+def is_iso_3166_2(column: str):
+    def test(frame: pd.DataFrame, context: Context) -> pd.Series:
+        import pycountry
+
+        codes = frame[column]
+        known = {c: pycountry.subdivisions.get(code=c) is not None for c in codes.dropna().unique()}
+        return codes.map(lambda c: True if pd.isna(c) else known[c]).astype(bool)
+
+    def explain(row: dict, context: Context) -> str:
+        return (
+            f"{row[column]!r} is not an ISO 3166-2 subdivision code; expected a code such as "
+            "KH-8 (Kandal, Cambodia)"
+        )
+
+    return test, explain
+
+
+def language_is_iso_639_1(frame: pd.DataFrame, context: Context) -> pd.Series:
+    import pycountry
+
+    return (
+        frame["language"]
+        .map(lambda c: pd.isna(c) or pycountry.languages.get(alpha_2=c) is not None)
+        .astype(bool)
+    )
+
+
+def explain_language(row: dict, context: Context) -> str:
+    return f"{row['language']!r} is not an ISO 639-1 language code; expected e.g. en, km, fr"
+
+
+def published_basis_with_date(frame: pd.DataFrame, context: Context) -> pd.Series:
+    return frame["published"].isna() == frame["published_basis"].isna()
+
+
+def explain_published_basis(row: dict, context: Context) -> str:
+    if pd.isna(row["published"]):
+        return "published_basis is set but published is null; expected both null"
+    return "published is set but published_basis is null; expected stated or inferred"
+
+
+# ---- figures -------------------------------------------------------------------
+
+
+def change_has_reference_period(frame: pd.DataFrame, context: Context) -> pd.Series:
+    is_change = frame["measure"] == "change"
+    return (is_change == frame["reference_period"].notna()).fillna(True).astype(bool)
+
+
+def explain_reference_period(row: dict, context: Context) -> str:
+    if row["measure"] == "change":
+        return "a change needs the reference_period it is compared with; expected e.g. 2021"
+    return f"reference_period is only for changes; this figure's measure is {row['measure']}"
+
+
+def reference_period_before_period(frame: pd.DataFrame, context: Context) -> pd.Series:
+    has_both = frame["reference_period"].notna() & frame["period"].notna()
+    earlier = frame["reference_period"].astype(str) < frame["period"].astype(str)
+    return (~has_both | earlier).astype(bool)
+
+
+def explain_reference_order(row: dict, context: Context) -> str:
+    return (
+        f"reference_period {row['reference_period']} is not before period {row['period']}; "
+        "expected the earlier period a change is measured from"
+    )
+
+
+def share_within_0_100(frame: pd.DataFrame, context: Context) -> pd.Series:
+    is_percent_share = (frame["measure"] == "share") & (frame["unit"] == "percent")
+    inside = frame["value"].between(0, 100)
+    return (~is_percent_share | inside).fillna(True).astype(bool)
+
+
+def explain_share(row: dict, context: Context) -> str:
+    return f"a percentage share must lie in [0, 100]; found {row['value']}"
+
+
+def figure_has_quote(frame: pd.DataFrame, context: Context) -> pd.Series:
+    quoted = set(context.frames["quotes"]["figure_id"].dropna())
+    return frame["figure_id"].isin(quoted).astype(bool)
+
+
+def explain_figure_quote(row: dict, context: Context) -> str:
+    return f"figure {row['figure_id']} has no quote; expected at least one row in quotes stating it"
+
+
+def figure_qualifier_is_quoted(frame: pd.DataFrame, context: Context) -> pd.Series:
+    quotes = context.frames["quotes"]
+    stated = {
+        (fid, None if pd.isna(q) else q)
+        for fid, q in zip(quotes["figure_id"], quotes["qualifier"], strict=True)
+        if not pd.isna(fid)
+    }
+    pairs = zip(frame["figure_id"], frame["qualifier"], strict=True)
+    return pd.Series(
+        [(fid, None if pd.isna(q) else q) in stated for fid, q in pairs], index=frame.index
+    )
+
+
+def explain_figure_qualifier(row: dict, context: Context) -> str:
+    qualifier = "no qualifier" if pd.isna(row["qualifier"]) else f"qualifier {row['qualifier']}"
+    return f"{qualifier} is not what any of the figure's quotes states; expected one of theirs"
+
+
+# ---- statements ------------------------------------------------------------------
+
+
+def statement_has_quote(frame: pd.DataFrame, context: Context) -> pd.Series:
+    quoted = set(context.frames["quotes"]["statement_id"].dropna())
+    return frame["statement_id"].isin(quoted).astype(bool)
+
+
+def explain_statement_quote(row: dict, context: Context) -> str:
+    return (
+        f"statement {row['statement_id']} has no quote; expected at least one row in quotes "
+        "supporting it"
+    )
+
+
+# ---- quotes ----------------------------------------------------------------------
+
+
+def supports_one_claim(frame: pd.DataFrame, context: Context) -> pd.Series:
+    return frame["figure_id"].isna() != frame["statement_id"].isna()
+
+
+def explain_one_claim(row: dict, context: Context) -> str:
+    return (
+        "a quote supports exactly one figure or one statement; expected one of figure_id or "
+        "statement_id, not both or neither"
+    )
+
+
+def end_after_start(frame: pd.DataFrame, context: Context) -> pd.Series:
+    return (frame["end"] > frame["start"]).fillna(True).astype(bool)
+
+
+def explain_offsets_order(row: dict, context: Context) -> str:
+    return f"end {row['end']} is not after start {row['start']}; expected start < end"
+
+
+def quote_matches_snapshot(frame: pd.DataFrame, context: Context) -> pd.Series:
+    snapshots = context.snapshots or {}
+
+    def at_offsets(source_id, start, end, text) -> bool:
+        snapshot = snapshots.get(source_id)
+        if snapshot is None or pd.isna(start) or pd.isna(end) or pd.isna(text):
+            return True  # a missing snapshot or cell is reported by its own check
+        return snapshot[int(start) : int(end)] == text and int(end) <= len(snapshot)
+
+    cells = zip(frame["source_id"], frame["start"], frame["end"], frame["text"], strict=True)
+    return pd.Series([at_offsets(*cell) for cell in cells], index=frame.index, dtype=bool)
+
+
+def explain_quote_offsets(row: dict, context: Context) -> str:
+    snapshot = (context.snapshots or {})[row["source_id"]]
+    start, end = int(row["start"]), int(row["end"])
+    if end > len(snapshot):
+        return (
+            f"end {end} is past the end of snapshot {row['source_id']} ({len(snapshot)} characters)"
+        )
+    found = snapshot.find(row["text"])
+    hint = (
+        f"; the text is at start={found}, end={found + len(row['text'])}"
+        if found >= 0
+        else "; the text is nowhere in the snapshot (check each character, quote marks and dashes)"
+    )
+    return (
+        f"text is not what snapshot {row['source_id']} has at {start}:{end} "
+        f"(it has {snapshot[start:end]!r}){hint}"
+    )
+
+
+def figure_value_in_quote(frame: pd.DataFrame, context: Context) -> pd.Series:
+    joined = _quote_figures(frame, context)
+    ok = []
+    for text, value, unit, figure_id in zip(
+        joined["text"], joined["value"], joined["unit"], joined["figure_id"], strict=True
+    ):
+        if pd.isna(figure_id) or pd.isna(value) or pd.isna(text):
+            ok.append(True)
+        else:
+            ok.append(numbers.matching_number(text, value, unit == "percent") is not None)
+    return pd.Series(ok, index=frame.index, dtype=bool)
+
+
+def explain_value(row: dict, context: Context) -> str:
+    figure = _figures_by_id(context).loc[row["figure_id"]]
+    stated = ", ".join(n.words for n in numbers.find_numbers(row["text"])) or "none"
+    unit = " per cent" if figure["unit"] == "percent" else ""
+    return (
+        f"figure {row['figure_id']} has value {figure['value']:g}{unit}, which the quote does "
+        f"not state; numbers in the quote: {stated}"
+    )
+
+
+def qualifier_matches_quote(frame: pd.DataFrame, context: Context) -> pd.Series:
+    joined = _quote_figures(frame, context)
+    ok = []
+    for text, value, unit, qualifier, figure_id in zip(
+        joined["text"],
+        joined["value"],
+        joined["unit"],
+        joined["qualifier"],
+        joined["figure_id"],
+        strict=True,
+    ):
+        qualifier = None if pd.isna(qualifier) else qualifier
+        if pd.isna(figure_id):
+            ok.append(qualifier is None)
+            continue
+        if pd.isna(value) or pd.isna(text):
+            ok.append(True)
+            continue
+        number = numbers.matching_number(text, value, unit == "percent")
+        ok.append(number is None or number.qualifier == qualifier)
+    return pd.Series(ok, index=frame.index, dtype=bool)
+
+
+def explain_qualifier(row: dict, context: Context) -> str:
+    recorded = "empty" if pd.isna(row["qualifier"]) else repr(row["qualifier"])
+    if pd.isna(row["figure_id"]):
+        return f"a quote supporting a statement has qualifier {recorded}; expected it empty"
+    figure = _figures_by_id(context).loc[row["figure_id"]]
+    number = numbers.matching_number(row["text"], figure["value"], figure["unit"] == "percent")
+    said = "no qualifier" if number.qualifier is None else repr(number.qualifier)
+    return f"qualifier is {recorded}, but the quote's words ({number.words!r}) say {said}"
+
+
+def change_direction_matches_quote(frame: pd.DataFrame, context: Context) -> pd.Series:
+    joined = _quote_figures(frame, context)
+    ok = []
+    for text, value, measure in zip(
+        joined["text"], joined["value"], joined["measure"], strict=True
+    ):
+        if measure != "change" or pd.isna(value) or pd.isna(text) or value == 0:
+            ok.append(True)
+        else:
+            ok.append((1 if value > 0 else -1) in numbers.direction(text))
+    return pd.Series(ok, index=frame.index, dtype=bool)
+
+
+def explain_direction(row: dict, context: Context) -> str:
+    figure = _figures_by_id(context).loc[row["figure_id"]]
+    expected = "a decline" if figure["value"] < 0 else "a rise"
+    return (
+        f"figure {row['figure_id']} is a change of {figure['value']:g}, {expected}, but the "
+        "quote's words do not state that direction (a decline is negative, a rise positive)"
+    )
+
+
+SEMANTIC_CHECKS: tuple[SemanticCheck, ...] = (
+    SemanticCheck(
+        "language_is_iso_639_1", "sources", "language", language_is_iso_639_1, explain_language
+    ),
+    SemanticCheck(
+        "published_basis_with_date",
+        "sources",
+        "published_basis",
+        published_basis_with_date,
+        explain_published_basis,
+    ),
+    SemanticCheck(
+        "published_is_calendar_date", "sources", "published", *is_calendar_date("published")
+    ),
+    SemanticCheck(
+        "actor_area_code_is_iso_3166_2", "actors", "area_code", *is_iso_3166_2("area_code")
+    ),
+    SemanticCheck(
+        "figure_area_code_is_iso_3166_2", "figures", "area_code", *is_iso_3166_2("area_code")
+    ),
+    SemanticCheck("period_is_calendar_date", "figures", "period", *is_calendar_date("period")),
+    SemanticCheck(
+        "reference_period_is_calendar_date",
+        "figures",
+        "reference_period",
+        *is_calendar_date("reference_period"),
+    ),
+    SemanticCheck(
+        "change_has_reference_period",
+        "figures",
+        "reference_period",
+        change_has_reference_period,
+        explain_reference_period,
+    ),
+    SemanticCheck(
+        "reference_period_before_period",
+        "figures",
+        "reference_period",
+        reference_period_before_period,
+        explain_reference_order,
+    ),
+    SemanticCheck("share_within_0_100", "figures", "value", share_within_0_100, explain_share),
+    SemanticCheck(
+        "figure_has_quote", "figures", "figure_id", figure_has_quote, explain_figure_quote
+    ),
+    SemanticCheck(
+        "figure_qualifier_is_quoted",
+        "figures",
+        "qualifier",
+        figure_qualifier_is_quoted,
+        explain_figure_qualifier,
+    ),
+    SemanticCheck(
+        "statement_area_code_is_iso_3166_2", "statements", "area_code", *is_iso_3166_2("area_code")
+    ),
+    SemanticCheck(
+        "statement_period_is_calendar_date", "statements", "period", *is_calendar_date("period")
+    ),
+    SemanticCheck(
+        "statement_has_quote",
+        "statements",
+        "statement_id",
+        statement_has_quote,
+        explain_statement_quote,
+    ),
+    SemanticCheck(
+        "supports_one_claim", "quotes", "figure_id", supports_one_claim, explain_one_claim
+    ),
+    SemanticCheck("end_after_start", "quotes", "end", end_after_start, explain_offsets_order),
+    SemanticCheck(
+        "quote_matches_snapshot",
+        "quotes",
+        "text",
+        quote_matches_snapshot,
+        explain_quote_offsets,
+        needs_snapshots=True,
+    ),
+    SemanticCheck("figure_value_in_quote", "quotes", "text", figure_value_in_quote, explain_value),
+    SemanticCheck(
+        "qualifier_matches_quote", "quotes", "qualifier", qualifier_matches_quote, explain_qualifier
+    ),
+    SemanticCheck(
+        "change_direction_matches_quote",
+        "quotes",
+        "text",
+        change_direction_matches_quote,
+        explain_direction,
+    ),
+)
+
+
+def checks_for(resource: str) -> list[SemanticCheck]:
+    return [c for c in SEMANTIC_CHECKS if c.resource == resource]

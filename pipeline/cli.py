@@ -1,0 +1,202 @@
+"""The `pipeline` command: parses options, calls the library, prints.
+
+PipelineGroup.invoke is the one place where our errors become messages and
+exit codes: 0 valid, 1 invalid data or failed check, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from pipeline import __version__
+from pipeline.errors import PipelineError, Problem
+
+EXIT_INVALID = 1
+
+
+def _set_meta(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.meta[param.name] = True
+
+
+def common_options(command):
+    """--json and --debug, shared by every command."""
+    command = click.option(
+        "--debug",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_meta,
+        is_eager=True,
+        help="Show a traceback for errors.",
+    )(command)
+    command = click.option(
+        "--json",
+        "json_output",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_meta,
+        is_eager=True,
+        help="Print a machine-readable JSON report on stdout.",
+    )(command)
+    return command
+
+
+project_option = click.option(
+    "--project",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder holding datapackage.json (the contract) and raw/.",
+)
+
+
+class PipelineGroup(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except PipelineError as error:
+            if ctx.meta.get("debug"):  # meta is shared by the whole context tree
+                raise
+            emit_report(ctx, valid=False, problems=error.problems)
+            ctx.exit(error.exit_code)
+
+
+def emit_report(ctx: click.Context, valid: bool, problems: list[Problem], **extra) -> None:
+    """Print problems (stderr) and a summary, or the same as JSON (stdout) with --json."""
+    if ctx.meta.get("json_output"):
+        report = {"valid": valid, "errors": [p.to_dict() for p in problems], **extra}
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    for note in extra.get("skipped", []):
+        click.echo(f"note: {note}", err=True)
+    if problems:
+        files = {p.file or p.resource for p in problems}
+        click.echo(
+            f"{len(problems)} problem{'s' * (len(problems) != 1)} in "
+            f"{len(files)} file{'s' * (len(files) != 1)}",
+            err=True,
+        )
+
+
+@click.group(cls=PipelineGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="pipeline")
+def cli():
+    """Turn figures transcribed from documents into a validated Frictionless Data Package.
+
+    Every figure is traced to the exact words that state it in an archived snapshot.
+    """
+
+
+@cli.command()
+@project_option
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder to write the package to  [default: PROJECT/build]",
+)
+@click.option(
+    "--check", is_flag=True, help="Do not write: exit 1 if OUT differs from a fresh build."
+)
+@common_options
+@click.pass_context
+def build(ctx: click.Context, project: Path, out: Path | None, check: bool):
+    """Check raw/ and build the package (default build/).
+
+    The package is written to a staging folder and swapped in only when every
+    check passed, so a failed build leaves the previous one untouched. The same
+    inputs give byte-identical output.
+    """
+    from pipeline.build import Project, build_package, check_build
+    from pipeline.paths import display_path
+
+    out = out if out is not None else project / "build"
+    if check:
+        differences = check_build(Project(project), out)
+        problems = [Problem("stale-build", d, file=display_path(out)) for d in differences]
+        emit_report(ctx, valid=not problems, problems=problems)
+        if problems:
+            ctx.exit(EXIT_INVALID)
+        if not ctx.meta.get("json_output"):
+            click.echo(f"{display_path(out)} is up to date with a fresh build")
+        return
+    descriptor = build_package(Project(project), out)
+    if ctx.meta.get("json_output"):
+        emit_report(ctx, valid=True, problems=[], out=display_path(out))
+        return
+    names = ", ".join(r["name"] for r in descriptor["resources"])
+    click.echo(
+        f"built {display_path(out)}/: {descriptor['name']} {descriptor['version']} ({names})"
+    )
+
+
+@cli.command()
+@project_option
+@common_options
+@click.pass_context
+def check(ctx: click.Context, project: Path):
+    """Check raw/ against the contract without building (fast feedback)."""
+    from pipeline.build import Project, check_raw
+
+    _, _, checked = check_raw(Project(project))
+    rows = {name: len(frame) for name, frame in checked.frames.items()}
+    if ctx.meta.get("json_output"):
+        emit_report(ctx, valid=True, problems=[], rows=rows)
+        return
+    click.echo("raw/ is valid: " + ", ".join(f"{n} {name}" for name, n in rows.items()))
+
+
+@cli.command()
+@click.argument(
+    "folder", required=False, default="build", type=click.Path(file_okay=False, path_type=Path)
+)
+@click.option(
+    "--snapshots",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("raw/sources"),
+    show_default=True,
+    help="Folder of source snapshots (<source_id>/snapshot.txt) to check quotes against; "
+    "skipped with a note when it does not exist.",
+)
+@common_options
+@click.pass_context
+def validate(ctx: click.Context, folder: Path, snapshots: Path):
+    """Validate a built package in FOLDER (default build/).
+
+    Checks the descriptor, each file's size and hash, types, constraints, keys
+    and the semantic checks, and quotes against their snapshots when present.
+    """
+    from pipeline.paths import display_path
+    from pipeline.validate import validate_package
+
+    report = validate_package(folder, snapshots)
+    emit_report(
+        ctx, valid=report.valid, problems=report.problems, skipped=report.skipped, rows=report.rows
+    )
+    if not report.valid:
+        ctx.exit(EXIT_INVALID)
+    if not ctx.meta.get("json_output"):
+        click.echo(
+            f"{display_path(folder)} is a valid package: "
+            + ", ".join(f"{n} {name}" for name, n in report.rows.items())
+        )
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=True)
+    except Exception as error:  # the last guard: a bug must not look like a user mistake
+        if "--debug" in sys.argv:
+            raise
+        click.echo(
+            f"internal error ({type(error).__name__}: {error}); this is a bug in pipeline. "
+            "Run again with --debug for the traceback.",
+            err=True,
+        )
+        sys.exit(EXIT_INVALID)

@@ -1,0 +1,91 @@
+"""The problems the pipeline finds, and the exceptions that carry them.
+
+A Problem points at a place in a file (file, line, column) or in a table
+(resource, row, field); the CLI is the only place that turns them into messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, located as precisely as we can."""
+
+    code: str
+    message: str
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    resource: str | None = None
+    row: int | None = None
+    field: str | None = None
+
+    def sort_key(self) -> tuple:
+        return (
+            self.file or "",
+            self.line or 0,
+            self.column or 0,
+            self.resource or "",
+            self.row or 0,
+            self.field or "",
+            self.code,
+            self.message,
+        )
+
+    def location(self) -> str:
+        """`file:line:column`, or `resource R, row N, field F` when there is no file."""
+        if self.file:
+            parts = [self.file]
+            if self.line is not None:
+                parts.append(str(self.line))
+                if self.column is not None:
+                    parts.append(str(self.column))
+            return ":".join(parts)
+        parts = []
+        if self.resource:
+            parts.append(f"resource {self.resource}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.field:
+            parts.append(f"field {self.field}")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        place = self.location()
+        prefix = f"{place}: " if place else ""
+        return f"{prefix}{self.message} [{self.code}]"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def sorted_problems(problems) -> list[Problem]:
+    unique = {p: None for p in problems}
+    return sorted(unique, key=Problem.sort_key)
+
+
+class PipelineError(Exception):
+    """Base of our own errors: each carries the problems that caused it."""
+
+    exit_code = 1
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted_problems(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class InvalidInput(PipelineError):
+    """The data, the contract or a built package failed a check (exit 1)."""
+
+
+class UsageProblem(PipelineError):
+    """The command was asked for something it cannot do (exit 2)."""
+
+    exit_code = 2
+
+
+def fail_if_any(problems: list[Problem]) -> None:
+    if problems:
+        raise InvalidInput(problems)

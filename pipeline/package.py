@@ -1,0 +1,83 @@
+"""The assemble and write stages: the built package's files and its descriptor.
+
+The descriptor is the contract plus what only a build knows: each resource's
+size and hash, the creation time and the provenance record.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path, PurePosixPath
+
+from pipeline.contract import Contract, Resource
+from pipeline.errors import InvalidInput, Problem
+from pipeline.files import hash_file
+from pipeline.tables import Table, write_csv
+
+DESCRIPTOR_NAME = "datapackage.json"
+
+
+def safe_resource_path(resource: Resource, display: str) -> PurePosixPath:
+    """A resource path that stays inside the package folder."""
+    path = PurePosixPath(resource.path)
+    if (
+        not resource.path
+        or "://" in resource.path
+        or path.is_absolute()
+        or ".." in path.parts
+        or "\\" in resource.path
+    ):
+        raise InvalidInput(
+            [
+                Problem(
+                    "unsafe-path",
+                    f"resource {resource.name} has path {resource.path!r}; expected a relative "
+                    "path inside the package folder (no URL, no absolute path, no ..)",
+                    file=display,
+                    resource=resource.name,
+                )
+            ]
+        )
+    return path
+
+
+def write_json(path: Path, value: dict) -> None:
+    text = json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+    path.write_bytes(text.encode("utf-8"))
+
+
+def write_package(folder: Path, contract: Contract, tables: dict[str, Table], build_info: dict):
+    """Write every resource and the descriptor into folder; returns the descriptor."""
+    stats = {}
+    for resource in contract.resources:
+        relative = safe_resource_path(resource, contract.file)
+        target = folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_csv(tables[resource.name].frame, resource.field_names, target)
+        stats[resource.name] = {
+            "bytes": target.stat().st_size,
+            "hash": f"sha256:{hash_file(target)}",
+        }
+    descriptor = built_descriptor(contract.descriptor, stats, build_info)
+    write_json(folder / DESCRIPTOR_NAME, descriptor)
+    return descriptor
+
+
+def built_descriptor(contract: dict, stats: dict, build_info: dict) -> dict:
+    descriptor: dict = {}
+    for key, value in contract.items():
+        if key == "resources":
+            continue
+        descriptor[key] = copy.deepcopy(value)
+        if key == "version":
+            descriptor["created"] = build_info["created"]
+    descriptor.setdefault("created", build_info["created"])
+    resources = []
+    for resource in contract["resources"]:
+        built = copy.deepcopy(resource)
+        built.update(stats[resource["name"]])
+        resources.append(built)
+    descriptor["resources"] = resources
+    descriptor["provenance"] = build_info["provenance"]
+    return descriptor

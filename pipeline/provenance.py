@@ -1,0 +1,88 @@
+"""Where a build came from: input file hashes, the git commit of the inputs, and a
+creation time taken from the inputs rather than the wall clock (so that the same
+inputs always give the same bytes).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.files import hash_file
+
+PIPELINE_NAME = "figures-pipeline"
+
+
+def input_files(project: Path, paths: list[Path]) -> list[dict]:
+    return [
+        {"path": p.relative_to(project).as_posix(), "sha256": hash_file(p)}
+        for p in sorted(set(paths))
+    ]
+
+
+def _git(project: Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(project), *args],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def inputs_commit(project: Path, inputs: list[str]) -> tuple[str | None, str | None]:
+    """The last commit that changed the inputs, and its time, when the inputs in the
+    working tree are exactly that commit's; (None, None) otherwise or without git."""
+    if _git(project, "rev-parse", "--show-toplevel") is None:
+        return None, None
+    status = _git(project, "status", "--porcelain", "--untracked-files=all", "--", *inputs)
+    if status is None or status != "":
+        return None, None
+    found = _git(project, "log", "-1", "--format=%H %ct", "--", *inputs)
+    if not found:
+        return None, None
+    commit, seconds = found.split()
+    return commit, _iso(int(seconds))
+
+
+def _iso(seconds: int) -> str:
+    return datetime.fromtimestamp(seconds, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def created_time(commit_time: str | None, received_dates: list[str]) -> tuple[str, str]:
+    """The package's `created` time and what it was taken from."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return _iso(int(epoch)), "SOURCE_DATE_EPOCH"
+    if commit_time:
+        return commit_time, "time of the inputs' git commit"
+    latest = max(received_dates) if received_dates else "1970-01-01"
+    return f"{latest}T00:00:00Z", "latest date a source snapshot was received"
+
+
+def provenance_record(project: Path, files: list[Path], received_dates: list[str]) -> dict:
+    inputs = ["raw", "datapackage.json"]
+    commit, commit_time = inputs_commit(project, inputs)
+    created, created_from = created_time(commit_time, received_dates)
+    return {
+        "created": created,
+        "provenance": {
+            "pipeline": {"name": PIPELINE_NAME, "version": __version__},
+            "created_from": created_from,
+            "inputs": {
+                "git_commit": commit,
+                "git_commit_note": (
+                    "The last commit that changed raw/ or datapackage.json; null when the inputs "
+                    "were not committed (or not in git) when the package was built."
+                ),
+                "files": input_files(project, files),
+            },
+        },
+    }

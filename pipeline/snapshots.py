@@ -1,0 +1,131 @@
+"""Source snapshots: archived texts, their metadata records, and their hashes.
+
+Each source lives in `<folder>/<source_id>/` as `snapshot.txt` (the text, byte
+for byte as received) and `source.json` (what is known about it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.contract import Resource
+from pipeline.errors import InvalidInput, Problem
+from pipeline.files import decode_utf8, hash_bytes, locate_key, read_bytes, read_json_object
+from pipeline.tables import Origin, Table, concat_tables
+
+SNAPSHOT_NAME = "snapshot.txt"
+RECORD_NAME = "source.json"
+
+
+def source_folders(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_dir())
+
+
+def read_source_records(folder: Path, display_root: str, resource: Resource) -> Table:
+    """One row per `source.json` under folder, checked against the contract's fields."""
+    parts, problems = [], []
+    for source_dir in source_folders(folder):
+        display = f"{display_root}/{source_dir.name}/{RECORD_NAME}"
+        try:
+            parts.append(_read_record(source_dir / RECORD_NAME, display, resource))
+        except InvalidInput as error:
+            problems.extend(error.problems)
+    if problems:
+        raise InvalidInput(problems)
+    return concat_tables(resource, parts)
+
+
+def _read_record(path: Path, display: str, resource: Resource) -> Table:
+    record, text = read_json_object(path, display)
+    expected = resource.field_names
+    problems = []
+    for key in record:
+        if key not in expected:
+            line, column = locate_key(text, key)
+            problems.append(
+                Problem(
+                    "extra-key",
+                    f"unknown key {key!r}; expected only: {', '.join(expected)}",
+                    display,
+                    line,
+                    column,
+                )
+            )
+        elif isinstance(record[key], dict | list):
+            line, column = locate_key(text, key)
+            problems.append(
+                Problem(
+                    "json-value-type",
+                    f"{key}: expected a string, number or null, found {type(record[key]).__name__}",
+                    display,
+                    line,
+                    column,
+                )
+            )
+    for key in expected:
+        if key not in record:
+            problems.append(
+                Problem(
+                    "missing-key",
+                    f"key {key!r} is missing; write null (with a note) when it is unknown",
+                    display,
+                    1,
+                    1,
+                    field=key,
+                )
+            )
+    if problems:
+        raise InvalidInput(problems)
+    row = {key: _cell(record[key]) for key in expected}
+    frame = pd.DataFrame({k: pd.array([v], dtype="string") for k, v in row.items()})
+    return Table(resource.name, frame, [Origin(display, text, "json")], [0], [1])
+
+
+def _cell(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def read_snapshots(folder: Path, display_root: str, sources: Table) -> tuple[dict, list[Problem]]:
+    """Decoded snapshot texts by source_id, and problems where a snapshot is
+    missing or its bytes do not match the recorded SHA-256 and size."""
+    texts: dict[str, str] = {}
+    problems: list[Problem] = []
+    for row, source in enumerate(sources.frame.itertuples(index=False)):
+        source_id = source.source_id
+        if pd.isna(source_id):
+            continue
+        display = f"{display_root}/{source_id}/{SNAPSHOT_NAME}"
+        try:
+            data = read_bytes(folder / source_id / SNAPSHOT_NAME, display)
+            digest = hash_bytes(data)
+            if digest != source.sha256:
+                problems.append(
+                    Problem(
+                        "snapshot-hash",
+                        f"snapshot has SHA-256 {digest}, but its record says {source.sha256}; "
+                        "the snapshot must stay byte for byte as received (restore it, or record "
+                        "a new source if the text really changed)",
+                        **sources.locate(row, "sha256"),
+                    )
+                )
+                continue
+            if str(len(data)) != str(source.bytes):
+                problems.append(
+                    Problem(
+                        "snapshot-bytes",
+                        f"snapshot is {len(data)} bytes, but its record says {source.bytes}",
+                        **sources.locate(row, "bytes"),
+                    )
+                )
+            texts[source_id] = decode_utf8(data, display, allow_bom=False)
+        except InvalidInput as error:
+            problems.extend(error.problems)
+    return texts, problems

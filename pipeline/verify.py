@@ -1,0 +1,159 @@
+"""The check stage: cast each table to its contract types, then run its pandera schema.
+
+All problems from every resource are collected in one pass (pandera's lazy
+validation) and located at the file, line and column of the offending cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import pandera.pandas as pa
+
+from pipeline.checks import Context, SemanticCheck, checks_for
+from pipeline.contract import Contract, Resource
+from pipeline.errors import Problem
+from pipeline.schema import dataframe_schema, foreign_key_name, types_schema, unique_key_name
+from pipeline.tables import Table
+
+TYPE_NAMES = {"integer": "a whole number", "number": "a number", "string": "text", "date": "a date"}
+
+
+@dataclass
+class Checked:
+    """The typed frames of every resource, and what was wrong with them."""
+
+    frames: dict[str, pd.DataFrame]
+    problems: list[Problem]
+    context: Context
+
+
+def check_tables(contract: Contract, tables: dict[str, Table], snapshots: dict | None) -> Checked:
+    problems: list[Problem] = []
+    frames: dict[str, pd.DataFrame] = {}
+    failed_cells: set[tuple[str, int, str]] = set()
+    for resource in contract.resources:
+        frame, cast_problems = cast_table(resource, tables[resource.name])
+        frames[resource.name] = frame
+        problems += cast_problems
+        failed_cells |= {(resource.name, p.row - 1, p.field) for p in cast_problems}
+    context = Context(frames=frames, snapshots=snapshots)
+    for resource in contract.resources:
+        schema = dataframe_schema(resource, context)
+        try:
+            schema.validate(frames[resource.name], lazy=True)
+        except pa.errors.SchemaErrors as errors:
+            found = translate(errors.failure_cases, resource, tables[resource.name], context)
+            problems += [
+                p for p in found if (resource.name, p.row - 1, p.field) not in failed_cells
+            ]
+    if snapshots is None:
+        context.skipped.append("quote_matches_snapshot: no snapshots given")
+    return Checked(frames, problems, context)
+
+
+def cast_table(resource: Resource, table: Table) -> tuple[pd.DataFrame, list[Problem]]:
+    """The table with contract dtypes; cells that do not cast become problems (and NA)."""
+    schema = types_schema(resource)
+    frame = table.frame.copy()
+    try:
+        return schema.validate(frame, lazy=True), []
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+        cases = cases[cases["check"].astype(str).str.startswith("coerce_dtype")]
+        problems = []
+        for name, index, value in zip(
+            cases["column"], cases["index"], cases["failure_case"], strict=True
+        ):
+            field = resource.field(name)
+            problems.append(
+                Problem(
+                    "type-error",
+                    f"{field.name}: {value!r} is not {TYPE_NAMES[field.type]}; expected "
+                    f"{TYPE_NAMES[field.type]} ({field.type})",
+                    **table.locate(int(index), field.name),
+                )
+            )
+            frame.loc[int(index), name] = pd.NA
+        return schema.validate(frame, lazy=False), problems
+
+
+def translate(cases: pd.DataFrame, resource: Resource, table: Table, context: Context):
+    """Pandera failure cases as located problems, one per failing cell or row."""
+    semantic = {c.name: c for c in checks_for(resource.name)}
+    keys = {unique_key_name(k): k for k in resource.unique_keys}
+    foreign = {foreign_key_name(fk): fk for fk in resource.foreign_keys}
+    frame = context.frames[resource.name]
+    seen = set()
+    for check, column, index, value in zip(
+        cases["check"].astype(str),
+        cases["column"],
+        cases["index"],
+        cases["failure_case"],
+        strict=True,
+    ):
+        if index is None or pd.isna(index):
+            yield Problem("check-error", f"{check} could not run: {value}", resource=resource.name)
+            continue
+        row = int(index)
+        if check in semantic:
+            key = (check, row)
+            if key not in seen:
+                seen.add(key)
+                yield semantic_problem(semantic[check], frame, row, table, context)
+        elif check in keys:
+            if (check, row) not in seen:
+                seen.add((check, row))
+                fields = keys[check]
+                yield Problem(
+                    "duplicate-key",
+                    f"{fields[0]}: the combination {', '.join(fields)} repeats another "
+                    "row's; expected each fact once",
+                    **table.locate(row, fields[0]),
+                )
+        elif check in foreign:
+            if (check, row) not in seen:
+                seen.add((check, row))
+                fk = foreign[check]
+                values = ", ".join(str(frame.at[row, f]) for f in fk.fields)
+                yield Problem(
+                    "foreign-key",
+                    f"{fk.fields[0]}: {values!r} is not a known "
+                    f"{fk.resource}.{','.join(fk.reference_fields)}; "
+                    f"expected the id of an existing row in {fk.resource}",
+                    **table.locate(row, fk.fields[0]),
+                )
+        elif check == "multiple_fields_uniqueness" or (
+            check == "field_uniqueness" and column in resource.primary_key
+        ):
+            if ("primary-key", row) not in seen:
+                seen.add(("primary-key", row))
+                name = resource.primary_key[0]
+                yield Problem(
+                    "duplicate-id",
+                    f"{name}: {frame.at[row, name]!r} is used by more than one row; expected "
+                    "each id once",
+                    **table.locate(row, name),
+                )
+        else:
+            yield column_problem(check, column, row, value, table)
+
+
+def semantic_problem(check: SemanticCheck, frame, row: int, table: Table, context) -> Problem:
+    values = frame.loc[row].to_dict()
+    return Problem(
+        check.name.replace("_", "-"),
+        f"{check.field}: {check.explain(values, context)}",
+        **table.locate(row, check.field),
+    )
+
+
+def column_problem(check: str, column: str, row: int, value, table: Table) -> Problem:
+    if check == "not_nullable":
+        code, message = "required", f"{column}: missing value; expected a value (required field)"
+    elif check == "field_uniqueness":
+        code, message = "duplicate-value", f"{column}: {value!r} repeats; expected unique values"
+    else:
+        code, message = "constraint", f"{column}: {value!r}: {check}"
+    return Problem(code, message, **table.locate(row, column))
