@@ -58,9 +58,8 @@ def _figures_by_id(context: Context) -> pd.DataFrame:
 def _quote_figures(frame: pd.DataFrame, context: Context) -> pd.DataFrame:
     """Each quote row with its figure's value, measure, unit and qualifier (NA if none)."""
     figures = _figures_by_id(context)[["value", "measure", "unit", "qualifier"]]
-    joined = frame[["figure_id", "text", "qualifier"]].join(
-        figures, on="figure_id", rsuffix="_figure"
-    )
+    figures = figures.rename(columns={"qualifier": "qualifier_figure"})
+    joined = frame[["figure_id", "text", "qualifier"]].join(figures, on="figure_id")
     joined.index = frame.index
     return joined
 
@@ -172,9 +171,12 @@ def figure_qualifier_is_quoted(frame: pd.DataFrame, context: Context) -> pd.Seri
         for fid, q in zip(quotes["figure_id"], quotes["qualifier"], strict=True)
         if not pd.isna(fid)
     }
+    quoted = {fid for fid, _ in stated}  # an unquoted figure is figure_has_quote's to report
     pairs = zip(frame["figure_id"], frame["qualifier"], strict=True)
     return pd.Series(
-        [(fid, None if pd.isna(q) else q) in stated for fid, q in pairs], index=frame.index
+        [fid not in quoted or (fid, None if pd.isna(q) else q) in stated for fid, q in pairs],
+        index=frame.index,
+        dtype=bool,
     )
 
 

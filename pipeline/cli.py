@@ -188,6 +188,33 @@ def validate(ctx: click.Context, folder: Path, snapshots: Path):
         )
 
 
+@cli.command()
+@project_option
+@click.option(
+    "--update",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Rewrite the dictionary section of this Markdown file instead of printing.",
+)
+@common_options
+def dictionary(project: Path, update: Path | None):
+    """Print the data dictionary (Markdown) generated from the contract."""
+    from pipeline.build import Project
+    from pipeline.contract import load_contract
+    from pipeline.dictionary import dictionary_markdown, replace_section
+    from pipeline.files import read_text
+    from pipeline.paths import display_path
+
+    contract_path = Project(project).contract
+    markdown = dictionary_markdown(load_contract(contract_path, display_path(contract_path)))
+    if update is None:
+        click.echo(markdown, nl=False)
+        return
+    document = read_text(update, display_path(update))
+    update.write_text(replace_section(document, markdown, display_path(update)), encoding="utf-8")
+    click.echo(f"updated the data dictionary in {display_path(update)}")
+
+
 def main() -> None:
     try:
         cli.main(standalone_mode=True)

@@ -7,7 +7,7 @@ derived from the objects this module reads.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from pipeline.errors import InvalidInput, Problem
 from pipeline.files import locate_key, read_json_object
@@ -95,11 +95,27 @@ def parse_contract(descriptor: dict, text: str, display: str) -> Contract:
     return Contract(descriptor=descriptor, resources=tuple(parsed), file=display)
 
 
+def is_safe_relative_path(path) -> bool:
+    """A POSIX path that stays inside the folder it is relative to."""
+    if not isinstance(path, str) or not path or "://" in path or "\\" in path:
+        return False
+    pure = PurePosixPath(path)
+    return not pure.is_absolute() and ".." not in pure.parts
+
+
 def _parse_resource(item, index: int, problem) -> Resource | None:
     if not isinstance(item, dict) or not isinstance(item.get("name"), str):
         problem("contract-resource", f"resource {index} must be an object with a name", "resources")
         return None
     name = item["name"]
+    path = item.get("path")
+    if not is_safe_relative_path(path):
+        problem(
+            "unsafe-path",
+            f"resource {name} has path {path!r}; expected a relative path inside the package "
+            "folder (no URL, no absolute path, no ..)",
+            "path" if path is None else path,
+        )
     schema = item.get("schema")
     if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
         problem("contract-schema", f"resource {name} must have a schema with fields", name)

@@ -26,7 +26,7 @@ _QUALIFIER_PATTERN = "|".join(
 )
 _NUMBER = re.compile(
     rf"(?:\b(?P<qualifier>{_QUALIFIER_PATTERN})\s+)?"
-    r"(?<![\w.,])(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\w,]\d)"
+    r"(?<![\w.,])(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\w,]?\d)"
     r"(?P<percent>\s*%|\s*per\s*cent\b|\s*percent\b)?",
     re.IGNORECASE,
 )
@@ -78,9 +78,10 @@ def _digits(text: str) -> str:
 
 
 def matching_number(text: str, value: float, percent: bool) -> StatedNumber | None:
-    """The number in text that states value (sign aside), or None."""
+    """The number in text that states value (sign aside), with a percent sign
+    exactly when value is a percentage; or None."""
     for number in find_numbers(text):
-        if number.value == abs(value) and (number.percent or not percent):
+        if number.value == abs(value) and number.percent == percent:
             return number
     return None
 

@@ -10,7 +10,7 @@ import copy
 import json
 from pathlib import Path, PurePosixPath
 
-from pipeline.contract import Contract, Resource
+from pipeline.contract import Contract, Resource, is_safe_relative_path
 from pipeline.errors import InvalidInput, Problem
 from pipeline.files import hash_file
 from pipeline.tables import Table, write_csv
@@ -20,14 +20,7 @@ DESCRIPTOR_NAME = "datapackage.json"
 
 def safe_resource_path(resource: Resource, display: str) -> PurePosixPath:
     """A resource path that stays inside the package folder."""
-    path = PurePosixPath(resource.path)
-    if (
-        not resource.path
-        or "://" in resource.path
-        or path.is_absolute()
-        or ".." in path.parts
-        or "\\" in resource.path
-    ):
+    if not is_safe_relative_path(resource.path):
         raise InvalidInput(
             [
                 Problem(
@@ -39,7 +32,7 @@ def safe_resource_path(resource: Resource, display: str) -> PurePosixPath:
                 )
             ]
         )
-    return path
+    return PurePosixPath(resource.path)
 
 
 def write_json(path: Path, value: dict) -> None:

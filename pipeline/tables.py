@@ -124,6 +124,7 @@ def _parse_records(text: str, display: str, resource: Resource, origin: Origin):
     problems: list[Problem] = []
     rows: list[list[str]] = []
     lines: list[int] = []
+    previous_end = 0  # last line of the previous record: a broken record starts after it
     try:
         header = next(reader, None)
         if header is None:
@@ -161,13 +162,16 @@ def _parse_records(text: str, display: str, resource: Resource, origin: Origin):
             rows.append(record)
             lines.append(start)
     except csv.Error as error:
+        start = previous_end + 1
+        noticed = f" (noticed at line {reader.line_num})" if reader.line_num > start else ""
         problems.append(
             Problem(
                 "csv-syntax",
-                f"malformed CSV: {error}; expected RFC 4180 quoting (a field with a comma, "
-                'quote or line break is wrapped in double quotes, and a " inside it is doubled)',
+                f"malformed CSV in the row starting here: {error}{noticed}; expected RFC 4180 "
+                "quoting (a field with a comma, quote or line break is wrapped in double quotes, "
+                'and a " inside it is doubled)',
                 file=display,
-                line=reader.line_num,
+                line=start,
                 resource=resource.name,
             )
         )
