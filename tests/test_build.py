@@ -1,0 +1,126 @@
+"""The build as users run it: reproducible bytes, a package that frictionless and
+`pipeline validate` accept, `build --check` for stale builds, and the installed
+command itself.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import frictionless
+
+import pipeline
+
+BIN = Path(sys.executable).parent
+RESOURCE_FILES = {
+    "datapackage.json",
+    "data/sources.csv",
+    "data/actors.csv",
+    "data/indicators.csv",
+    "data/figures.csv",
+    "data/statements.csv",
+    "data/quotes.csv",
+}
+
+
+def files_in(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_two_builds_into_different_folders_are_byte_identical(project, tmp_path, run):
+    first, second = tmp_path / "first" / "build", tmp_path / "second" / "out"
+    assert run(project, "build", "--out", str(first)).exit_code == 0
+    # From another working folder, so no path of the run can leak into the output.
+    result = run(tmp_path, "build", "--project", str(project), "--out", str(second))
+    assert result.exit_code == 0, result.output
+    one, two = files_in(first), files_in(second)
+    assert set(one) == RESOURCE_FILES
+    assert set(two) == RESOURCE_FILES
+    for name in sorted(RESOURCE_FILES):
+        assert one[name] == two[name], f"{name} differs between two builds"
+
+
+def test_build_leaves_no_staging_folder_behind(built):
+    assert sorted(p.name for p in built.parent.iterdir()) == ["build", "datapackage.json", "raw"]
+
+
+def test_frictionless_command_validates_the_package(built, tmp_path):
+    done = subprocess.run(
+        [str(BIN / "frictionless"), "validate", str(built / "datapackage.json")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_frictionless_python_api_validates_the_package(built):
+    report = frictionless.validate(str(built / "datapackage.json"))
+    assert report.valid, report.flatten(["type", "message"])
+    assert report.stats["tasks"] == 6
+
+
+def test_pipeline_validate_accepts_a_fresh_build(built, run):
+    result = run(built.parent, "validate")
+    assert result.exit_code == 0, result.output
+    assert "build is a valid package" in result.output
+    assert "note:" not in result.output  # the quotes were checked against the snapshots
+
+
+def test_build_check_passes_right_after_a_build(built, run):
+    result = run(built.parent, "build", "--check")
+    assert result.exit_code == 0, result.output
+    assert "up to date" in result.output
+
+
+def test_build_check_fails_naming_an_edited_file(built, run):
+    figures = built / "data" / "figures.csv"
+    edited = figures.read_bytes().replace(b",-78,", b",-77,")
+    assert edited != figures.read_bytes()
+    figures.write_bytes(edited)
+    result = run(built.parent, "build", "--check")
+    assert result.exit_code == 1, result.output
+    assert "data/figures.csv" in result.output
+    assert "data/quotes.csv" not in result.output
+    assert figures.read_bytes() == edited  # --check does not write
+
+
+def test_installed_pipeline_command_builds_and_validates(project, tmp_path):
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [str(BIN / "pipeline"), "build", "--project", str(project), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "kandal-crime-2022 1.0.0" in done.stdout
+    assert set(files_in(out)) == RESOURCE_FILES
+
+
+def test_python_m_pipeline_shows_help(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Usage:")
+    for command in ("build", "check", "validate"):
+        assert command in done.stdout
+
+
+def test_version_option_prints_the_version(run, tmp_path):
+    result = run(tmp_path, "--version")
+    assert result.exit_code == 0
+    assert result.output == f"pipeline, version {pipeline.__version__}\n"

@@ -1,0 +1,49 @@
+"""The README's data dictionary is generated from the contract and cannot drift."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipeline.contract import load_contract
+from pipeline.dictionary import END, START, dictionary_markdown, replace_section
+from pipeline.errors import InvalidInput
+from tests.conftest import REPO
+
+
+def readme_section() -> str:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    return text[text.index(START) + len(START) : text.index(END)].strip("\n") + "\n"
+
+
+def test_readme_dictionary_matches_the_contract():
+    contract = load_contract(REPO / "datapackage.json", "datapackage.json")
+    assert readme_section() == dictionary_markdown(contract)
+
+
+def test_every_field_of_the_contract_is_in_the_readme_dictionary():
+    descriptor = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
+    section = readme_section()
+    for resource in descriptor["resources"]:
+        assert f"### `{resource['name']}`" in section
+        for field in resource["schema"]["fields"]:
+            assert f"| `{field['name']}` | {field['type']} |" in section
+
+
+def test_dictionary_update_rewrites_only_its_section(project, run):
+    readme = project / "README.md"
+    readme.write_text(f"# Title\n\n{START}\nstale\n{END}\n\nAfter.\n", encoding="utf-8")
+    result = run(project, "dictionary", "--update", "README.md")
+    assert result.exit_code == 0, result.output
+    text = readme.read_text(encoding="utf-8")
+    assert "stale" not in text
+    assert text.startswith("# Title\n\n") and text.endswith(f"{END}\n\nAfter.\n")
+    assert "### `quotes` (data/quotes.csv)" in text
+
+
+def test_dictionary_update_without_markers_fails_clearly():
+    with pytest.raises(InvalidInput) as caught:
+        replace_section("# no markers\n", "x", "README.md")
+    assert caught.value.problems[0].file == "README.md"
+    assert "dictionary:start" in caught.value.problems[0].message
