@@ -19,6 +19,7 @@ from pipeline.provenance import provenance_record
 from pipeline.raw import SOURCES_RESOURCE, RawTree, load_raw
 from pipeline.validate import validate_package
 from pipeline.verify import check_tables
+from pipeline.version_check import version_problems
 
 CONTRACT_NAME = "datapackage.json"
 RAW_NAME = "raw"
@@ -52,8 +53,12 @@ def check_raw(project: Project):
     return contract, tree, checked
 
 
-def build_package(project: Project, out: Path) -> dict:
-    """Build into out, replacing it only if every check passed. Returns the descriptor."""
+def build_package(project: Project, out: Path, check_version: bool = True) -> dict:
+    """Build into out, replacing it only if every check passed. Returns the descriptor.
+
+    check_version: refuse a build whose data changed since the build committed at
+    HEAD without the version bump that calls for (pipeline/version_check.py).
+    """
     contract, tree, _ = check_raw(project)
     info = provenance_record(project.root, [project.contract, *tree.files], _received(tree))
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -63,6 +68,8 @@ def build_package(project: Project, out: Path) -> dict:
         descriptor = write_package(staging, contract, tree.tables, info)
         report = validate_package(staging, project.snapshots)
         fail_if_any(report.problems)
+        if check_version:
+            fail_if_any(version_problems(project.root, staging, project.contract))
         swap_in(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

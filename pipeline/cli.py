@@ -215,6 +215,17 @@ def dictionary(project: Path, update: Path | None):
     click.echo(f"updated the data dictionary in {display_path(update)}")
 
 
+def _register_commands() -> None:
+    from pipeline.commands import add_source, diff, locate
+
+    cli.add_command(add_source.add_source)
+    cli.add_command(locate.locate)
+    cli.add_command(diff.diff)
+
+
+_register_commands()
+
+
 def main() -> None:
     try:
         cli.main(standalone_mode=True)

@@ -1,0 +1,1 @@
+"""Commands kept one per file; pipeline/cli.py registers them on the `pipeline` group."""

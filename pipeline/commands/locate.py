@@ -1,0 +1,117 @@
+"""`pipeline locate`: where words stand in a source's snapshot, as a ready-to-paste quote row."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from pipeline.cli import common_options, emit_report, project_option
+from pipeline.errors import Problem, UsageProblem
+
+
+@click.command()
+@click.argument("source")
+@click.argument("words")
+@project_option
+@common_options
+@click.pass_context
+def locate(ctx: click.Context, source: str, words: str, project: Path):
+    """Find WORDS in a snapshot and print each hit as a quote row.
+
+    SOURCE is a source_id (its snapshot is raw/sources/SOURCE/snapshot.txt) or
+    the path of a snapshot file. The words are looked for exactly, then
+    ignoring differences in quote marks, dashes and white space (which it says).
+    Each hit comes with its paragraph, offsets, context, the numbers and
+    qualifiers in it, and a quote row in the contract's column order. More than
+    one hit is reported as ambiguous. Exit 1 when the words are not there.
+    """
+    from pipeline.build import Project
+    from pipeline.contract import load_contract
+    from pipeline.files import read_text
+    from pipeline.locate import csv_line, next_quote_id, quote_row
+    from pipeline.locate import locate as find
+    from pipeline.paths import display_path
+    from pipeline.snapshots import SNAPSHOT_NAME, source_folders
+
+    paths = Project(project)
+    snapshot, source_id = _snapshot_path(source, paths.snapshots, SNAPSHOT_NAME, source_folders)
+    display = display_path(snapshot)
+    contract = load_contract(paths.contract, display_path(paths.contract))
+    located = find(read_text(snapshot, display, allow_bom=False), words, display)
+    quote_id = next_quote_id(snapshot.parent / "quotes.csv", source_id) if source_id else None
+    rows = [quote_row(contract, source_id, hit, quote_id) for hit in located.hits]
+    if ctx.meta.get("json_output"):
+        emit_report(
+            ctx,
+            valid=True,
+            problems=[],
+            snapshot=display,
+            source_id=source_id,
+            words=words,
+            match=located.match,
+            differences=located.differences,
+            ambiguous=located.ambiguous,
+            hits=[
+                {**asdict(hit), "quote_row": row, "quote_csv": csv_line(row)}
+                for hit, row in zip(located.hits, rows, strict=True)
+            ],
+        )
+        return
+    count = len(located.hits)
+    how = (
+        "exact"
+        if located.match == "exact"
+        else ("not exact: found only ignoring differences in quote marks, dashes and white space")
+    )
+    click.echo(f"{display}: {count} hit{'s' * (count != 1)} ({how})")
+    for difference in located.differences:
+        click.echo(f"  {difference}; the quote row keeps the snapshot's characters")
+    if located.ambiguous:
+        click.echo(
+            f"  ambiguous: the words stand in {count} places; add words to make them unique, or "
+            "pick the hit you mean by its context"
+        )
+    header = ",".join(rows[0])
+    for number, (hit, row) in enumerate(zip(located.hits, rows, strict=True), 1):
+        click.echo(
+            f"hit {number}: paragraph {hit.paragraph}, line {hit.line}, column {hit.column}; "
+            f"start {hit.start}, end {hit.end}"
+        )
+        click.echo(f"  context: …{_flat(hit.before)}[[{_flat(hit.text)}]]{_flat(hit.after)}…")
+        stated = "; ".join(_number(n) for n in hit.numbers) or "none"
+        click.echo(f"  numbers: {stated}")
+        click.echo(f"  direction words: {', '.join(hit.directions) or 'none'}")
+        click.echo(f"  quote row ({header}):")
+        click.echo(csv_line(row))
+
+
+def _snapshot_path(source: str, snapshots: Path, name: str, folders) -> tuple[Path, str | None]:
+    """The snapshot file SOURCE names, and its source_id when it sits in a source folder."""
+    given = Path(source)
+    if given.is_file():
+        return given, given.parent.name if given.name == name else None
+    snapshot = snapshots / source / name
+    if "/" not in source and snapshot.is_file():
+        return snapshot, source
+    known = ", ".join(folder.name for folder in folders(snapshots)) or "none"
+    raise UsageProblem(
+        [
+            Problem(
+                "unknown-source",
+                f"{source!r} is neither a snapshot file nor a source_id with a snapshot in "
+                f"{snapshots.as_posix()}/; known sources: {known}",
+            )
+        ]
+    )
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split(" ")).replace("\n", "⏎")
+
+
+def _number(number) -> str:
+    unit = " per cent" if number.percent else ""
+    hedge = f", qualifier {number.qualifier}" if number.qualifier else ""
+    return f"{number.words!r} = {number.value:g}{unit}{hedge}"

@@ -1,0 +1,210 @@
+"""Finding a transcriber's words in a snapshot, so that quote offsets are never counted by hand.
+
+The words are looked for exactly first; when they are not there, again with
+quote marks, dashes and runs of white space folded together (typed ' for the
+snapshot's ’, - for –, one space for a line break). Every hit is reported in the
+snapshot's own code point offsets and characters, which is what a quote row holds.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline import numbers
+from pipeline.contract import Contract
+from pipeline.errors import InvalidInput, Problem, UsageProblem
+from pipeline.files import line_and_column
+
+QUOTES_RESOURCE = "quotes"
+CONTEXT_CHARS = 40
+PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")  # one or more blank lines
+# Characters that stand for the same thing when typed: what each folds to.
+FOLDED = {
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u0060\u00b4", "'"),
+    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
+}
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One place the words stand in the snapshot, in its code point offsets."""
+
+    start: int
+    end: int
+    text: str  # snapshot[start:end], the characters a quote row must hold
+    paragraph: int
+    line: int
+    column: int
+    before: str
+    after: str
+    numbers: tuple[numbers.StatedNumber, ...]
+    directions: tuple[str, ...]
+
+
+@dataclass
+class Located:
+    words: str
+    match: str  # "exact" or "normalised"
+    hits: list[Hit]
+    differences: list[str] = field(default_factory=list)  # what folding had to ignore
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.hits) > 1
+
+
+def fold(text: str) -> tuple[str, list[int]]:
+    """text with quote marks, dashes and white space runs folded, and for each folded
+    character the offset of the character it came from."""
+    folded: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        if char.isspace():
+            if index and text[index - 1].isspace():
+                continue  # a run of white space is one space
+            char = " "
+        folded.append(FOLDED.get(char, char))
+        origin.append(index)
+    return "".join(folded), origin
+
+
+def find_all(text: str, words: str) -> list[int]:
+    """Every offset where words start in text, overlapping ones included."""
+    found, start = [], text.find(words)
+    while start >= 0:
+        found.append(start)
+        start = text.find(words, start + 1)
+    return found
+
+
+def locate(snapshot: str, words: str, display: str) -> Located:
+    """Where words stand in snapshot: exact hits, else hits after folding; InvalidInput if none."""
+    if words and (starts := find_all(snapshot, words)):
+        spans = [(s, s + len(words)) for s in starts]
+        return Located(words, "exact", [make_hit(snapshot, s, e) for s, e in spans])
+    typed = words.strip()
+    if not typed:
+        raise UsageProblem([Problem("no-words", "no words to look for; expected some text")])
+    wanted, _ = fold(typed)
+    folded, origin = fold(snapshot)
+    spans = [(origin[s], origin[s + len(wanted) - 1] + 1) for s in find_all(folded, wanted)]
+    if not spans:
+        raise InvalidInput([not_found(snapshot, typed, display)])
+    hits = [make_hit(snapshot, s, e) for s, e in spans]
+    return Located(words, "normalised", hits, differences(words.strip(), hits[0].text))
+
+
+def make_hit(snapshot: str, start: int, end: int) -> Hit:
+    text = snapshot[start:end]
+    line, column = line_and_column(snapshot, start)
+    return Hit(
+        start=start,
+        end=end,
+        text=text,
+        paragraph=len(PARAGRAPH_BREAK.findall(snapshot, 0, start)) + 1,
+        line=line,
+        column=column,
+        before=snapshot[max(0, start - CONTEXT_CHARS) : start],
+        after=snapshot[end : end + CONTEXT_CHARS],
+        numbers=numbers.find_numbers(text),
+        directions=tuple(
+            name for name, sign in (("decline", -1), ("rise", 1)) if sign in numbers.direction(text)
+        ),
+    )
+
+
+def differences(typed: str, found: str) -> list[str]:
+    """What the snapshot has where the typed words differ, e.g. ’ (U+2019) for '."""
+    typed_folded, typed_origin = fold(typed)
+    found_folded, found_origin = fold(found)
+    seen: dict[tuple[str, str], None] = {}
+    for index in range(len(typed_folded)):
+        a = _span(typed, typed_origin, index)
+        b = _span(found, found_origin, index)
+        if a != b:
+            seen[(a, b)] = None
+    return [f"the snapshot has {_describe(b)} where you typed {_describe(a)}" for a, b in seen]
+
+
+def _span(text: str, origin: list[int], index: int) -> str:
+    end = origin[index + 1] if index + 1 < len(origin) else len(text)
+    return text[origin[index] : end]
+
+
+def _describe(chars: str) -> str:
+    if chars.isspace():
+        kinds = {"\n": "a line break", " ": "a space", "\t": "a tab"}
+        return " and ".join(dict.fromkeys(kinds.get(c, f"U+{ord(c):04X}") for c in chars))
+    return " ".join(f"{c} (U+{ord(c):04X} {unicodedata.name(c, '?')})" for c in chars)
+
+
+def not_found(snapshot: str, typed: str, display: str) -> Problem:
+    """Say how far the words match, and what the snapshot has where they stop matching."""
+    folded, origin = fold(snapshot)
+    wanted, typed_origin = fold(typed)
+    length = longest_found_prefix(folded, wanted)
+    message = "the words are not in the snapshot, not even ignoring differences in quote marks, "
+    message += "dashes and white space"
+    if length >= 3:
+        start = folded.find(wanted[:length])
+        stop = origin[start + length - 1] + 1
+        typed_stop = typed_origin[length - 1] + 1
+        line, column = line_and_column(snapshot, origin[start])
+        message += (
+            f"; they match up to {typed[:typed_stop]!r} (line {line}, column {column}), after "
+            f"which you typed {typed[typed_stop : typed_stop + 20]!r} and the snapshot has "
+            f"{snapshot[stop : stop + 20]!r}"
+        )
+    return Problem("not-found", message + "; expected words copied from the snapshot", display)
+
+
+def longest_found_prefix(folded: str, wanted: str) -> int:
+    low, high = 0, len(wanted)  # a prefix of length low is found; binary search the longest
+    while low < high:
+        middle = (low + high + 1) // 2
+        if wanted[:middle] in folded:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def quote_row(contract: Contract, source_id: str | None, hit: Hit, quote_id: str | None) -> dict:
+    """A quotes row in the contract's column order: what the hit tells filled in, the rest empty."""
+    qualifiers = {n.qualifier for n in hit.numbers}
+    known = {
+        "quote_id": quote_id,
+        "source_id": source_id,
+        "text": hit.text,
+        "start": hit.start,
+        "end": hit.end,
+        # Only a lone number's hedge is a safe guess; a statement's quote keeps it empty.
+        "qualifier": qualifiers.pop() if len(hit.numbers) == 1 else None,
+    }
+    return {name: known.get(name) for name in contract.resource(QUOTES_RESOURCE).field_names}
+
+
+def csv_line(row: dict) -> str:
+    buffer = io.StringIO()
+    # The line terminator must be a line break for the writer to quote cells holding one.
+    csv.writer(buffer, lineterminator="\n").writerow("" if v is None else v for v in row.values())
+    return buffer.getvalue()[:-1]
+
+
+def next_quote_id(quotes_csv: Path, source_id: str) -> str:
+    """<source_id>-qNN, one past the highest such id already in the source's quotes.csv."""
+    pattern = re.compile(rf"{re.escape(source_id)}-q(\d+)")
+    highest = 0
+    if quotes_csv.is_file():
+        with quotes_csv.open(encoding="utf-8", newline="") as file:
+            for record in csv.DictReader(file):
+                found = pattern.fullmatch(record.get("quote_id") or "")
+                if found:
+                    highest = max(highest, int(found.group(1)))
+    return f"{source_id}-q{highest + 1:02d}"
