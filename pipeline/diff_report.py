@@ -114,18 +114,19 @@ def _row_lines(resource: ResourceDiff, quote) -> list[str]:
 
 def _row_detail(change: Change, key: tuple[str, ...], quote) -> str:
     if change.how == "changed":
-        text = ", ".join(
+        parts = [
             f"{name} {quote(_short(change.old[name]))} -> {quote(_short(change.new[name]))}"
             for name in change.new
-        )
+        ]
     else:
         row = change.new if change.how == "added" else change.old
-        text = ", ".join(
-            f"{name}={quote(_short(value))}"
-            for name, value in row.items()
-            if value and name not in key
-        )
-    return text if len(text) <= MAX_ROW else text[: MAX_ROW - 1] + "…"
+        parts = [f"{n}={quote(_short(v))}" for n, v in row.items() if v and n not in key]
+    shown: list[str] = []
+    for part in parts:  # whole cells only, so that no Markdown code span is cut open
+        if shown and len(", ".join([*shown, part])) > MAX_ROW:
+            return ", ".join(shown) + ", …"
+        shown.append(part)
+    return ", ".join(shown)
 
 
 def _describe(change: Change, quote) -> str:
@@ -134,11 +135,18 @@ def _describe(change: Change, quote) -> str:
         if change.resource in (None, change.name)
         else f"{change.resource}.{change.name}"
     )
-    what = change.what.replace("-", " ")
-    if change.how != "changed" or change.what in ("resource-docs", "field-docs", "table-rules"):
+    what = change.what.replace("-docs", "").replace("-", " ")
+    if change.how != "changed":
         return f"{what} {quote(place)} {change.how}"
+    if isinstance(change.old, dict) and isinstance(change.new, dict):
+        keys = [k for k in {**change.old, **change.new} if change.old.get(k) != change.new.get(k)]
+        edits = "; ".join(
+            f"{k} {quote(_short(change.old.get(k)))} -> {quote(_short(change.new.get(k)))}"
+            for k in keys
+        )
+        return f"{what} {quote(place)} changed: {edits}"
     old, new = quote(_short(change.old)), quote(_short(change.new))
-    return f"{what} of {quote(place)} changed: {old} -> {new}"
+    return f"{what} {quote(place)} changed: {old} -> {new}"
 
 
 def _short(value) -> str:
@@ -205,10 +213,8 @@ def changelog_section(diff: PackageDiff) -> str:
     day = str(diff.new.descriptor.get("created", ""))[:10]
     lines = [f"## {verdict.new}" + (f" ({day})" if day else ""), ""]
     if verdict.due:
-        lines += [
-            f"A {verdict.due} release since {verdict.old}: " + "; ".join(verdict.reasons) + ".",
-            "",
-        ]
+        why = "; ".join(reason.split(": ", 1)[1] for reason in verdict.reasons)
+        lines += [f"A {verdict.due} release since {verdict.old}: {why}.", ""]
     else:
         lines += [f"No change to the data since {verdict.old}.", ""]
     for resource in diff.resources:

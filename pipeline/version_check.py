@@ -32,9 +32,10 @@ def version_problems(project: Path, built: Path, contract: Path) -> list[Problem
     return [
         Problem(
             "version-not-bumped",
-            f"version: the package changed since the build committed at HEAD ({previous.version}"
-            f": {change_summary(diff)}); {verdict.message}. {to_set}, commit it with raw/, and "
-            "build again (`pipeline diff` shows every change)",
+            f"version: the package changed since the build committed at HEAD, version "
+            f"{previous.version} ({change_summary(diff)}); {verdict.message}. {to_set[0].upper()}"
+            f"{to_set[1:]} in {display}, commit it with raw/, and build again (pipeline diff "
+            "shows every change)",
             file=display,
             line=line,
             column=column,

@@ -49,7 +49,7 @@ def diff(
     check_changelog: Path | None,
     project: Path,
 ):
-    """Show what changed from OLD to NEW: rows, schema, metadata and the version bump due.
+    """Show what changed from OLD to NEW, and the version bump that calls for.
 
     OLD and NEW are each a folder holding a built package or a git revision,
     whose committed build/ is read (git show REV:build/...; nothing is rebuilt

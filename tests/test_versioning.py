@@ -1,0 +1,169 @@
+"""The version rule: each kind of change calls for a bump, and `pipeline build`
+refuses a package whose data changed since the build committed at HEAD unless its
+version is bumped that far. The rule is data (pipeline/versioning.py RULES) and the
+README documents exactly that data.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline.versioning import BUMPS, RULES, judge
+from tests.conftest import REPO
+from tests.git_helpers import commit_all, init_repository, set_version
+
+FIGURES = "raw/sources/kandal-crime-2022/figures.csv"
+NOTE = "Stated once with a number, in the report's own words"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "kinds", "ok", "expected"),
+    [
+        ("1.0.0", "1.0.0", set(), True, "1.0.0"),
+        ("1.0.0", "1.0.0", {("row", "changed")}, False, "1.0.1"),
+        ("1.0.0", "1.0.1", {("row", "changed")}, True, "1.0.1"),
+        ("1.0.0", "1.0.1", {("row", "changed"), ("row", "added")}, False, "1.1.0"),
+        ("1.2.3", "1.3.0", {("row", "added")}, True, "1.3.0"),
+        ("1.2.3", "2.0.0", {("row", "added")}, True, "1.3.0"),  # more than due is allowed
+        ("1.2.3", "1.9.0", {("field", "removed"), ("row", "added")}, False, "2.0.0"),
+        ("1.2.3", "2.0.0", {("field-type", "changed")}, True, "2.0.0"),
+        ("1.2.3", "1.2.2", set(), False, "1.2.3"),  # going down is never right
+        ("1.0.0", "1.1", {("row", "added")}, False, None),  # not MAJOR.MINOR.PATCH
+    ],
+)
+def test_judge_wants_at_least_the_largest_bump_any_change_calls_for(old, new, kinds, ok, expected):
+    verdict = judge(old, new, kinds)
+    assert (verdict.ok, verdict.expected) == (ok, expected), verdict.message
+
+
+def test_every_rule_is_documented_in_the_readme_with_its_bump():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    table = re.findall(r"^\| `([a-z-]+)` \| (added|removed|changed) \| (\w+) \|", readme, re.M)
+    assert sorted(table) == sorted((what, how, bump) for (what, how), (bump, _) in RULES.items())
+    assert all(bump in BUMPS for bump, _ in RULES.values())
+
+
+# ---- the build ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def repository(built: Path) -> Path:
+    """The project in git with its inputs and build/ committed: version 1.0.0 is released."""
+    init_repository(built.parent)
+    return built.parent
+
+
+def correct_a_note(project: Path) -> None:
+    """A correction: the traffic figure's note is reworded (a patch change)."""
+    path = project / FIGURES
+    text = path.read_text(encoding="utf-8")
+    assert text.count(NOTE) == 1
+    path.write_text(text.replace(NOTE, NOTE.replace("Stated once", "Stated only once")))
+
+
+def add_a_figure(project: Path) -> None:
+    """New data: a second quote row states the 10 per cent rise... as a new figure (minor)."""
+    figures = project / FIGURES
+    with figures.open(encoding="utf-8", newline="") as file:
+        records = list(csv.DictReader(file))
+    records.append({**records[2], "figure_id": "kandal-traffic-accidents-change-2022-copy"})
+    records[-1]["period"], records[-1]["reference_period"] = "2022-12", "2021-12"
+    with figures.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=list(records[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+    quotes = project / "raw/sources/kandal-crime-2022/quotes.csv"
+    text = quotes.read_text(encoding="utf-8")
+    line = next(
+        line for line in text.splitlines() if "kandal-traffic-accidents-change-2022,," in line
+    )
+    extra = line.replace("-q", "-copy-q", 1).replace(
+        "kandal-traffic-accidents-change-2022", "kandal-traffic-accidents-change-2022-copy"
+    )
+    quotes.write_text(text + extra + "\n", encoding="utf-8")
+
+
+def test_a_changed_build_without_a_version_bump_is_refused_at_the_version(repository, run):
+    before = (repository / "build/datapackage.json").read_bytes()
+    correct_a_note(repository)
+
+    result = run(repository, "build")
+
+    assert result.exit_code == 1
+    [line, summary] = result.stderr.splitlines()
+    assert line.startswith("datapackage.json:7:3: version: the package changed since the build ")
+    assert "version 1.0.0 (figures: 1 changed)" in line
+    assert (
+        "a patch bump is due since 1.0.0, so expected version 1.0.1 (or higher); found 1.0.0"
+        in (line)
+    )
+    assert 'Set "version" to 1.0.1 in datapackage.json' in line
+    assert line.endswith("[version-not-bumped]")
+    assert (repository / "build/datapackage.json").read_bytes() == before
+
+
+def test_new_data_needs_a_minor_bump_and_builds_with_one(repository, run):
+    add_a_figure(repository)
+    set_version(repository, "1.0.0", "1.0.1")
+
+    refused = run(repository, "build")
+    set_version(repository, "1.0.1", "1.1.0")
+    built = run(repository, "build")
+
+    assert refused.exit_code == 1
+    assert "a minor bump is due since 1.0.0, so expected version 1.1.0" in refused.stderr
+    assert built.exit_code == 0, built.output
+    assert "kandal-crime-2022 1.1.0" in built.stdout
+
+
+def test_the_baseline_is_the_committed_build_not_the_last_local_one(repository, run):
+    correct_a_note(repository)
+    set_version(repository, "1.0.0", "1.0.1")
+    assert run(repository, "build").exit_code == 0  # build/ is now 1.0.1, not committed
+    add_a_figure(repository)
+
+    # Still 1.0.1 against the committed 1.0.0: new data since then needs 1.1.0 ...
+    assert "expected version 1.1.0" in run(repository, "build").stderr
+    set_version(repository, "1.0.1", "1.1.0")
+    # ... and a second local build of the same unreleased version is fine.
+    assert run(repository, "build").exit_code == 0
+    assert run(repository, "build").exit_code == 0
+
+
+def test_unchanged_data_builds_and_checks_without_a_bump(repository, run):
+    assert run(repository, "build").exit_code == 0
+    assert run(repository, "build", "--check").exit_code == 0
+
+
+def test_build_check_reports_a_missing_bump_too(repository, run):
+    correct_a_note(repository)
+
+    result = run(repository, "build", "--check")
+
+    assert result.exit_code == 1
+    assert "[version-not-bumped]" in result.stderr
+
+
+def test_a_first_build_in_git_has_nothing_to_compare_with(project, run):
+    init_repository(project)  # inputs committed, no build/ yet
+
+    result = run(project, "build")
+
+    assert result.exit_code == 0, result.output
+
+
+def test_a_release_committed_becomes_the_new_baseline(repository, run):
+    correct_a_note(repository)
+    set_version(repository, "1.0.0", "1.0.1")
+    commit_all(repository, "Correct a note")
+    assert run(repository, "build").exit_code == 0
+    commit_all(repository, "Build 1.0.1")
+
+    add_a_figure(repository)
+    result = run(repository, "build")
+
+    assert "since 1.0.1, so expected version 1.1.0" in result.stderr
