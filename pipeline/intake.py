@@ -216,7 +216,9 @@ def per_source_resources(raw: Path, contract: Contract) -> list[Resource]:
 
 
 def fields_to_fill(resource: Resource, record: dict) -> list[ToFill]:
+    """The fields still null, required ones first, each in contract order."""
     names = set(resource.field_names)
+    fields = sorted(resource.fields, key=lambda spec: not spec.required)
     return [
         ToFill(
             spec.name,
@@ -225,6 +227,6 @@ def fields_to_fill(resource: Resource, record: dict) -> list[ToFill]:
             spec.description,
             f"{spec.name}_note" if f"{spec.name}_note" in names else None,
         )
-        for spec in resource.fields
+        for spec in fields
         if record.get(spec.name) is None
     ]

@@ -1,0 +1,257 @@
+"""The README's walkthrough, done by a test on a small made-up article it writes itself:
+add-source, locate, fill in the rows, check, build (refused until the version is
+bumped), diff shows the new figures, changelog, validate, and the pull-request diff
+script that CI posts. A second test keeps the README's practice blocks equal to
+what this walk does, so the README cannot drift from a walk that works.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+from tests.git_helpers import commit_all, git, init_repository, set_version
+
+BIN = Path(sys.executable).parent
+SOURCE = "example-thefts-2023"
+FOLDER = f"raw/sources/{SOURCE}"
+# Made up for the walk: nothing here is a real report.
+ARTICLE = (
+    "Thefts in the province rose by 12 per cent in 2023 compared with 2022, the provincial "
+    "police chief told reporters on Monday.\n"
+    "\n"
+    "\u201cWe recorded 1,204 thefts last year, and we arrested more than 300 suspects,\u201d "
+    "he said.\n"
+)
+ACTOR_ROWS = [
+    "example-police-chief,Provincial police chief,person,Provincial police chief (not named),KH-8,"
+]
+INDICATOR_ROWS = [
+    "thefts,Thefts,Thefts recorded by the police in the area during the period.,",
+    "arrests,Arrests,Suspects arrested by the police in the area during the period.,",
+]
+FIGURE_ROWS = [
+    "example-thefts-change-2023,thefts,KH-8,2023,2022,change,12,percent,,",
+    "example-thefts-2023,thefts,KH-8,2023,,level,1204,thefts,,",
+    "example-arrests-2023,arrests,KH-8,2023,,level,300,suspects,more_than,",
+]
+# What each quote states, who says it and how: the cells locate leaves to the transcriber.
+QUOTES = [
+    ("rose by 12 per cent in 2023", "example-thefts-change-2023", "paraphrase"),
+    ("We recorded 1,204 thefts last year", "example-thefts-2023", "direct"),
+    ("we arrested more than 300 suspects", "example-arrests-2023", "direct"),
+]
+# Offsets counted by hand: "Thefts in the province " is 23 characters; the first
+# paragraph and its blank line are 125 + 1 characters, then “ (1) comes before "We";
+# "We recorded 1,204 thefts last year, and " is 40 characters.
+OFFSETS = [(23, 50), (127, 161), (167, 201)]
+# What `pipeline diff` says after step 4, as the README shows it.
+DIFF_LINES = [
+    "figures     changed    3 added, 0 removed, 0 changed, 3 unchanged",
+    "  added example-thefts-change-2023: indicator_id=thefts, area_code=KH-8, period=2023, "
+    "reference_period=2022, measure=change, value=12, unit=percent",
+    "version 1.0.0 -> 1.0.0: a minor bump is due since 1.0.0, so expected version 1.1.0 "
+    "(or higher); found 1.0.0",
+]
+
+
+def append_lines(path: Path, lines: list[str]) -> None:
+    with path.open("a", encoding="utf-8", newline="") as file:
+        file.write("".join(f"{line}\n" for line in lines))
+
+
+def fill_in_quote(quote_csv: str, figure_id: str, attribution: str) -> str:
+    """The transcriber's part: the located row with figure, speaker and attribution."""
+    [cells] = csv.reader(io.StringIO(quote_csv))
+    header = (REPO / "raw/sources/kandal-crime-2022/quotes.csv").read_text().splitlines()[0]
+    row = dict(zip(header.split(","), cells, strict=True))
+    row.update(figure_id=figure_id, speaker_id="example-police-chief", attribution=attribution)
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(row.values())
+    return buffer.getvalue()
+
+
+def locate_and_paste_quotes(run, project: Path) -> None:
+    """Each quote located, its row filled in and pasted before the next is located."""
+    for number, ((words, figure_id, attribution), offsets) in enumerate(
+        zip(QUOTES, OFFSETS, strict=True), 1
+    ):
+        result = run(project, "locate", SOURCE, words, "--json")
+        assert result.exit_code == 0, result.output
+        report = json.loads(result.stdout)
+        [hit] = report["hits"]
+        assert (report["match"], (hit["start"], hit["end"])) == ("exact", offsets)
+        assert hit["quote_row"]["quote_id"] == f"{SOURCE}-q{number:02d}"
+        row = fill_in_quote(hit["quote_csv"], figure_id, attribution)
+        append_lines(project / FOLDER / "quotes.csv", [row])
+
+
+@pytest.fixture
+def released(built: Path) -> Path:
+    """The project in git on main, with version 1.0.0's inputs and build/ committed, and
+    the CI scripts beside them, as a maintainer's clone has it."""
+    project = built.parent
+    shutil.copytree(REPO / ".ci", project / ".ci")
+    shutil.copy2(REPO / "CHANGELOG.md", project / "CHANGELOG.md")
+    init_repository(project)
+    git(project, "switch", "-q", "-c", "add-example-thefts")
+    return project
+
+
+def test_a_new_transcriber_adds_a_second_article_start_to_finish(released, run, tmp_path):
+    project = released
+    article = tmp_path / "thefts.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+
+    # 1. add-source: snapshot, record, empty tables; the required field left is named.
+    added = run(
+        project,
+        "add-source",
+        str(article),
+        "--id",
+        SOURCE,
+        "--url",
+        "https://example.org/thefts-2023",
+        "--publisher",
+        "Example News",
+        "--language",
+        "en",
+        "--received",
+        "2026-11-29",
+    )
+    assert added.exit_code == 0, added.output
+    assert "  rights: required." in added.stdout
+    record_path = project / FOLDER / "source.json"
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    record.update(rights="Made-up practice text", headline_note="Not known.")
+    record_path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+
+    # 2.-4. new actor and indicators, located quotes filled in, figures.
+    append_lines(project / "raw/actors.csv", ACTOR_ROWS)
+    append_lines(project / "raw/indicators.csv", INDICATOR_ROWS)
+    locate_and_paste_quotes(run, project)
+    append_lines(project / FOLDER / "figures.csv", FIGURE_ROWS)
+    snapshot = (project / FOLDER / "snapshot.txt").read_text(encoding="utf-8")
+    for (words, _, _), (start, end) in zip(QUOTES, OFFSETS, strict=True):
+        assert snapshot[start:end] == words
+
+    # 5. check passes.
+    checked = run(project, "check")
+    assert checked.exit_code == 0, checked.output
+    assert "2 sources, 3 actors, 5 indicators, 6 figures, 19 statements, 31 quotes" in (
+        checked.stdout
+    )
+
+    # 6. The build wants a minor bump; diff shows the new figures and says so too.
+    refused = run(project, "build")
+    assert refused.exit_code == 1
+    assert 'Set "version" to 1.1.0 in datapackage.json' in refused.stderr
+    diff = run(project, "diff")
+    assert diff.exit_code == 0, diff.output
+    for line in DIFF_LINES + [
+        "  added example-thefts-2023: indicator_id=thefts, area_code=KH-8, period=2023, "
+        "measure=level, value=1204, unit=thefts",
+        "  added example-arrests-2023: indicator_id=arrests, area_code=KH-8, period=2023, "
+        "measure=level, value=300, unit=suspects, qualifier=more_than",
+    ]:
+        assert line in diff.stdout.splitlines()
+    set_version(project, "1.0.0", "1.1.0")
+
+    # 7. Commit the inputs, build, changelog, validate, commit the build.
+    commit_all(project, f"Add {SOURCE}")
+    built = run(project, "build")
+    assert built.exit_code == 0, built.output
+    assert "kandal-crime-2022 1.1.0" in built.stdout
+    logged = run(project, "diff", "HEAD", "build", "--update-changelog", "CHANGELOG.md")
+    assert logged.exit_code == 0, logged.output
+    changelog = (project / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert changelog.index("## 1.1.0 (") < changelog.index("## 1.0.0 (2026-11-28)")
+    assert (
+        "- figures: 3 added (`example-thefts-change-2023`, `example-thefts-2023`, "
+        "`example-arrests-2023`)" in changelog
+    )
+    validated = run(project, "validate")
+    assert validated.exit_code == 0, validated.output
+    assert "note:" not in validated.output  # quotes checked against both snapshots
+    commit_all(project, "Build 1.1.0")
+    assert run(project, "build", "--check").exit_code == 0
+
+    # 8. The pull-request comment CI posts, made by the same script, as a real subprocess.
+    done = subprocess.run(
+        ["bash", str(project / ".ci/pr-diff"), "main"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PIPELINE": str(BIN / "pipeline")},
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    comment = done.stdout
+    assert comment.startswith("### Data diff: `kandal-crime-2022` 1.0.0 → 1.1.0")
+    assert "**Version:** ok: a minor bump is due and 1.0.0 -> 1.1.0 is one." in comment
+    assert "| `figures` | changed | 3 | 0 | 0 | 3 |" in comment
+    assert "- added `example-arrests-2023`: indicator_id=`arrests`" in comment
+
+
+def test_pr_diff_fails_and_says_why_when_the_changelog_was_forgotten(released, run):
+    project = released
+    figures = project / "raw/sources/kandal-crime-2022/figures.csv"
+    text = figures.read_text(encoding="utf-8")
+    figures.write_text(text.replace("Stated once with a number", "Stated once, with a number"))
+    set_version(project, "1.0.0", "1.0.1")
+    commit_all(project, "Correct a note")
+    assert run(project, "build").exit_code == 0
+    commit_all(project, "Build 1.0.1")
+
+    done = subprocess.run(
+        ["bash", str(project / ".ci/pr-diff"), "main"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PIPELINE": str(BIN / "pipeline")},
+        timeout=300,
+    )
+
+    assert done.returncode == 1
+    assert "**Version:** ok: a patch bump is due and 1.0.0 -> 1.0.1 is one." in done.stdout
+    assert "**Problems** (exit 1):" in done.stdout
+    assert "CHANGELOG.md: no section for version 1.0.1" in done.stdout
+
+
+def readme_walkthrough() -> str:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    start = readme.index("### Adding a source: a walkthrough")
+    return readme[start : readme.index("\n## ", start)]
+
+
+def test_the_readme_walkthrough_is_this_walk():
+    walk = readme_walkthrough()
+    heredoc = re.search(r"cat > /tmp/thefts.txt <<'EOF'\n(.*?)\nEOF\n", walk, re.S)
+    assert heredoc and heredoc.group(1) + "\n" == ARTICLE
+    for line in ACTOR_ROWS + INDICATOR_ROWS + FIGURE_ROWS:
+        assert f"\n{line}\n" in walk, line
+    for (words, figure_id, attribution), (start, end) in zip(QUOTES, OFFSETS, strict=True):
+        assert f",{figure_id},,example-police-chief,{attribution}," in walk
+        assert f",{start},{end}," in walk
+        assert words in walk.replace("\n", " ")
+    commands = [
+        "pipeline add-source /tmp/thefts.txt --id example-thefts-2023",
+        'pipeline locate example-thefts-2023 "rose by 12 per cent in 2023"',
+        "pipeline check",
+        "pipeline diff",
+        "pipeline build",
+        "pipeline diff HEAD build --update-changelog CHANGELOG.md",
+        "pipeline validate",
+    ]
+    for command in commands:
+        assert command in walk, command
+    for line in DIFF_LINES:
+        assert f"\n{line}\n" in walk, line
