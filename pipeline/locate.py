@@ -19,6 +19,7 @@ from pipeline import numbers
 from pipeline.contract import Contract
 from pipeline.errors import InvalidInput, Problem, UsageProblem
 from pipeline.files import line_and_column
+from pipeline.snapshots import SNAPSHOT_NAME, source_folders
 
 QUOTES_RESOURCE = "quotes"
 CONTEXT_CHARS = 40
@@ -57,6 +58,27 @@ class Located:
     @property
     def ambiguous(self) -> bool:
         return len(self.hits) > 1
+
+
+def snapshot_of(source: str, snapshots: Path) -> tuple[Path, str | None]:
+    """The snapshot file SOURCE names (a path, or a source_id under snapshots), and its
+    source_id when it sits in a source folder."""
+    given = Path(source)
+    if given.is_file():
+        return given, given.parent.name if given.name == SNAPSHOT_NAME else None
+    snapshot = snapshots / source / SNAPSHOT_NAME
+    if "/" not in source and snapshot.is_file():
+        return snapshot, source
+    known = ", ".join(folder.name for folder in source_folders(snapshots)) or "none"
+    raise UsageProblem(
+        [
+            Problem(
+                "unknown-source",
+                f"{source!r} is neither a snapshot file nor a source_id with a snapshot in "
+                f"{snapshots.as_posix()}/; known sources: {known}",
+            )
+        ]
+    )
 
 
 def fold(text: str) -> tuple[str, list[int]]:
@@ -197,14 +219,18 @@ def csv_line(row: dict) -> str:
     return buffer.getvalue()[:-1]
 
 
-def next_quote_id(quotes_csv: Path, source_id: str) -> str:
-    """<source_id>-qNN, one past the highest such id already in the source's quotes.csv."""
+def next_quote_id(quotes_csv: Path, source_id: str) -> str | None:
+    """<source_id>-qNN, one past the highest such id already in the source's quotes.csv;
+    None when that file cannot be read (`pipeline check` says why)."""
     pattern = re.compile(rf"{re.escape(source_id)}-q(\d+)")
     highest = 0
     if quotes_csv.is_file():
-        with quotes_csv.open(encoding="utf-8", newline="") as file:
-            for record in csv.DictReader(file):
-                found = pattern.fullmatch(record.get("quote_id") or "")
-                if found:
-                    highest = max(highest, int(found.group(1)))
+        try:
+            with quotes_csv.open(encoding="utf-8", newline="") as file:
+                for record in csv.DictReader(file):
+                    found = pattern.fullmatch(record.get("quote_id") or "")
+                    if found:
+                        highest = max(highest, int(found.group(1)))
+        except (OSError, UnicodeDecodeError, csv.Error):
+            return None
     return f"{source_id}-q{highest + 1:02d}"

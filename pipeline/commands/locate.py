@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from pipeline.cli import common_options, emit_report, project_option
-from pipeline.errors import Problem, UsageProblem
 
 
 @click.command()
@@ -30,13 +29,12 @@ def locate(ctx: click.Context, source: str, words: str, project: Path):
     from pipeline.build import Project
     from pipeline.contract import load_contract
     from pipeline.files import read_text
-    from pipeline.locate import csv_line, next_quote_id, quote_row
+    from pipeline.locate import csv_line, next_quote_id, quote_row, snapshot_of
     from pipeline.locate import locate as find
     from pipeline.paths import display_path
-    from pipeline.snapshots import SNAPSHOT_NAME, source_folders
 
     paths = Project(project)
-    snapshot, source_id = _snapshot_path(source, paths.snapshots, SNAPSHOT_NAME, source_folders)
+    snapshot, source_id = snapshot_of(source, paths.snapshots)
     display = display_path(snapshot)
     contract = load_contract(paths.contract, display_path(paths.contract))
     located = find(read_text(snapshot, display, allow_bom=False), words, display)
@@ -60,11 +58,9 @@ def locate(ctx: click.Context, source: str, words: str, project: Path):
         )
         return
     count = len(located.hits)
-    how = (
-        "exact"
-        if located.match == "exact"
-        else ("not exact: found only ignoring differences in quote marks, dashes and white space")
-    )
+    how = "exact"
+    if located.match != "exact":
+        how = "not exact: found only ignoring differences in quote marks, dashes and white space"
     click.echo(f"{display}: {count} hit{'s' * (count != 1)} ({how})")
     for difference in located.differences:
         click.echo(f"  {difference}; the quote row keeps the snapshot's characters")
@@ -87,28 +83,9 @@ def locate(ctx: click.Context, source: str, words: str, project: Path):
         click.echo(csv_line(row))
 
 
-def _snapshot_path(source: str, snapshots: Path, name: str, folders) -> tuple[Path, str | None]:
-    """The snapshot file SOURCE names, and its source_id when it sits in a source folder."""
-    given = Path(source)
-    if given.is_file():
-        return given, given.parent.name if given.name == name else None
-    snapshot = snapshots / source / name
-    if "/" not in source and snapshot.is_file():
-        return snapshot, source
-    known = ", ".join(folder.name for folder in folders(snapshots)) or "none"
-    raise UsageProblem(
-        [
-            Problem(
-                "unknown-source",
-                f"{source!r} is neither a snapshot file nor a source_id with a snapshot in "
-                f"{snapshots.as_posix()}/; known sources: {known}",
-            )
-        ]
-    )
-
-
 def _flat(text: str) -> str:
-    return " ".join(text.split(" ")).replace("\n", "⏎")
+    """Context on one line: each line break shown as ⏎."""
+    return text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎")
 
 
 def _number(number) -> str:
