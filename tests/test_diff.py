@@ -213,6 +213,14 @@ def test_check_version_fails_when_the_bump_is_too_small(old_and_new, run):
         "version: a minor bump is due since 1.0.0, so expected version 1.1.0 (or higher); "
         "found 1.0.1 [version-not-bumped]" in result.stderr
     )
+    machine = run(old.parent, "diff", "old", "new", "--check-version", "--json")
+    assert machine.exit_code == 1
+    report = json.loads(machine.stdout)
+    assert (report["valid"], [e["code"] for e in report["errors"]]) == (
+        False,
+        ["version-not-bumped"],
+    )
+    assert report["diff"]["version"]["expected"] == "1.1.0"
     edit_descriptor(new, lambda d: d.update(version="1.1.0"))
     assert run(old.parent, "diff", "old", "new", "--check-version").exit_code == 0
 

@@ -103,15 +103,18 @@ def add_source(
 def parse_settings(settings: tuple[str, ...], options: dict[str, str | None]) -> dict[str, str]:
     """--set FIELD=VALUE pairs merged with the named options; a field given twice is an error."""
     values: dict[str, str] = {}
+    problems = []
     pairs = [setting.partition("=") for setting in settings]
     pairs += [(name, "=", value) for name, value in options.items() if value is not None]
     for name, sep, value in pairs:
         name = name.strip()
         if not sep or not name:
-            raise UsageProblem([Problem("set-syntax", f"--set {name}: expected FIELD=VALUE")])
-        if name in values:
-            raise UsageProblem([Problem("set-twice", f"{name} is given twice; expected it once")])
+            problems.append(Problem("set-syntax", f"--set {name}: expected FIELD=VALUE"))
+        elif name in values:
+            problems.append(Problem("set-twice", f"{name} is given twice; expected it once"))
         values[name] = value
+    if problems:
+        raise UsageProblem(problems)
     return values
 
 
