@@ -76,7 +76,10 @@ def page_context(source: PackageSource) -> dict:
     figures = list(source.rows("figures"))
     return {
         "package": {"title": descriptor["name"], "description": "", "version": "", **descriptor},
-        "licenses": facts.licenses(source),
+        "licenses": [
+            {"name": item.get("name", ""), "title": item.get("title", ""), "path": item.get("path")}
+            for item in facts.licenses(source)
+        ],
         "creators": [c.get("title", "") for c in facts.creators(source)],
         "sources": [
             dict(row, note=facts.publication_note(row)) for row in facts.cited_sources(source)

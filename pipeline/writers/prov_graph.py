@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from prov.model import PROV_LABEL, PROV_TYPE, PROV_VALUE, ProvDocument
+from prov.model import PROV, PROV_LABEL, PROV_LOCATION, PROV_TYPE, PROV_VALUE, ProvDocument
 
 from pipeline.package import DESCRIPTOR_NAME
 from pipeline.writers import facts
@@ -23,7 +23,7 @@ FORMAT = "prov"
 PATH = "prov.json"
 PREFIX = "pkg"
 # actors.kind -> PROV agent type; a document that speaks (a report) is a plain agent
-AGENT_TYPES = {"person": "prov:Person", "organisation": "prov:Organization"}
+AGENT_TYPES = {"person": PROV["Person"], "organisation": PROV["Organization"]}
 # The resources whose rows become entities, and the kind of node each row is.
 ENTITY_KINDS = {
     "sources": "source",
@@ -99,11 +99,11 @@ def add_sources(document: ProvDocument, source: PackageSource, transcription) ->
     for source_id, row in source.rows_by_id("sources").items():
         publisher = document.agent(
             node("publisher", source_id),
-            {PROV_LABEL: row["publisher"], PROV_TYPE: "prov:Organization"},
+            {PROV_LABEL: row["publisher"], PROV_TYPE: PROV["Organization"]},
         )
         article_attrs = attributes(row, "source_id")
         if row.get("url"):
-            article_attrs["prov:location"] = row["url"]
+            article_attrs[PROV_LOCATION] = row["url"]
         article = document.entity(node("source", source_id), article_attrs)
         document.wasAttributedTo(article, publisher)
         snapshot = document.entity(
@@ -160,7 +160,7 @@ def add_build(document: ProvDocument, source: PackageSource) -> None:
     software = document.agent(
         node("software", pipeline["name"]),
         {
-            PROV_TYPE: "prov:SoftwareAgent",
+            PROV_TYPE: PROV["SoftwareAgent"],
             PROV_LABEL: pipeline["name"],
             f"{PREFIX}:version": pipeline["version"],
         },
