@@ -67,12 +67,20 @@ class PackageSource:
     frames: dict[str, pd.DataFrame]  # typed, read back from the built CSVs
     snapshots: dict[str, str]  # source_id -> snapshot text (empty when not available)
     files: list[PackageFile] = field(default_factory=list)
+    _converted: dict[str, list[dict]] = field(default_factory=dict, repr=False)
 
     def resource(self, name: str) -> Resource:
         return self.contract.resource(name)
 
     def rows(self, name: str) -> Iterator[dict]:
-        """Every row of a resource as Python values (None where the cell is empty)."""
+        """Every row of a resource as Python values (None where the cell is empty).
+        Converted once; each call yields fresh dicts, so a sink may change its own."""
+        if name not in self._converted:
+            self._converted[name] = list(self._convert(name))
+        for row in self._converted[name]:
+            yield dict(row)
+
+    def _convert(self, name: str) -> Iterator[dict]:
         resource = self.resource(name)
         convert = [(f.name, PYTHON_VALUES[f.type]) for f in resource.fields]
         frame = self.frames[name][resource.field_names]
