@@ -20,6 +20,7 @@ from pipeline.raw import SOURCES_RESOURCE, RawTree, load_raw
 from pipeline.validate import validate_package
 from pipeline.verify import check_tables
 from pipeline.version_check import version_problems
+from pipeline.writers import FORMATS, write_outputs
 
 CONTRACT_NAME = "datapackage.json"
 RAW_NAME = "raw"
@@ -53,11 +54,17 @@ def check_raw(project: Project):
     return contract, tree, checked
 
 
-def build_package(project: Project, out: Path, check_version: bool = True) -> dict:
+def build_package(
+    project: Project,
+    out: Path,
+    check_version: bool = True,
+    formats: tuple[str, ...] = FORMATS,
+) -> dict:
     """Build into out, replacing it only if every check passed. Returns the descriptor.
 
     check_version: refuse a build whose data changed since the build committed at
     HEAD without the version bump that calls for (pipeline/version_check.py).
+    formats: the outputs to write beside the CSVs (pipeline.writers.FORMATS).
     """
     contract, tree, _ = check_raw(project)
     info = provenance_record(project.root, [project.contract, *tree.files], _received(tree))
@@ -66,6 +73,7 @@ def build_package(project: Project, out: Path, check_version: bool = True) -> di
     staging.chmod(0o755)  # mkdtemp makes it private; the build is for publishing
     try:
         descriptor = write_package(staging, contract, tree.tables, info)
+        descriptor = write_outputs(staging, contract, descriptor, tree.snapshots, formats)
         report = validate_package(staging, project.snapshots)
         fail_if_any(report.problems)
         if check_version:
@@ -116,11 +124,11 @@ def _files(folder: Path) -> set[str]:
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
 
 
-def check_build(project: Project, out: Path) -> list[str]:
+def check_build(project: Project, out: Path, formats: tuple[str, ...] = FORMATS) -> list[str]:
     """Build afresh in a temporary folder and list how out differs from it."""
     with tempfile.TemporaryDirectory(prefix="pipeline-check-") as temporary:
         fresh = Path(temporary) / "build"
-        build_package(project, fresh)
+        build_package(project, fresh, formats=formats)
         if not (out / DESCRIPTOR_NAME).is_file():
             return [f"{display_path(out)}: no built package here (run pipeline build)"]
         return compare_builds(out, fresh)

@@ -104,9 +104,16 @@ def cli():
 @click.option(
     "--check", is_flag=True, help="Do not write: exit 1 if OUT differs from a fresh build."
 )
+@click.option(
+    "--formats",
+    default="all",
+    show_default=True,
+    help="Outputs to write, comma-separated: csv, parquet, sqlite, prov, schemaorg, dcat, "
+    "ckan, html (the CSVs and datapackage.json are always written).",
+)
 @common_options
 @click.pass_context
-def build(ctx: click.Context, project: Path, out: Path | None, check: bool):
+def build(ctx: click.Context, project: Path, out: Path | None, check: bool, formats: str):
     """Check raw/ and build the package (default build/).
 
     The package is written to a staging folder and swapped in only when every
@@ -115,10 +122,12 @@ def build(ctx: click.Context, project: Path, out: Path | None, check: bool):
     """
     from pipeline.build import Project, build_package, check_build
     from pipeline.paths import display_path
+    from pipeline.writers import parse_formats
 
+    chosen = parse_formats(formats)
     out = out if out is not None else project / "build"
     if check:
-        differences = check_build(Project(project), out)
+        differences = check_build(Project(project), out, chosen)
         problems = [Problem("stale-build", d, file=display_path(out)) for d in differences]
         emit_report(ctx, valid=not problems, problems=problems)
         if problems:
@@ -126,7 +135,7 @@ def build(ctx: click.Context, project: Path, out: Path | None, check: bool):
         if not ctx.meta.get("json_output"):
             click.echo(f"{display_path(out)} is up to date with a fresh build")
         return
-    descriptor = build_package(Project(project), out)
+    descriptor = build_package(Project(project), out, formats=chosen)
     if ctx.meta.get("json_output"):
         emit_report(ctx, valid=True, problems=[], out=display_path(out))
         return
@@ -134,6 +143,8 @@ def build(ctx: click.Context, project: Path, out: Path | None, check: bool):
     click.echo(
         f"built {display_path(out)}/: {descriptor['name']} {descriptor['version']} ({names})"
     )
+    if descriptor.get("outputs"):
+        click.echo("and " + ", ".join(item["path"] for item in descriptor["outputs"]))
 
 
 @cli.command()

@@ -15,7 +15,7 @@ from pipeline.releases import BuiltPackage
 from pipeline.versioning import Verdict, judge
 
 # Not compared: the version is judged, the rest is what only a build knows.
-UNCOMPARED_METADATA = ("resources", "version", "created", "provenance")
+UNCOMPARED_METADATA = ("resources", "version", "created", "provenance", "outputs")
 BUILT_RESOURCE_KEYS = ("name", "schema", "bytes", "hash")
 NUMERIC_TYPES = ("number", "integer")
 

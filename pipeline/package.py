@@ -16,6 +16,8 @@ from pipeline.files import hash_file
 from pipeline.tables import Table, write_csv
 
 DESCRIPTOR_NAME = "datapackage.json"
+# Custom descriptor property listing the files beside the CSV resources (see README).
+OUTPUTS_KEY = "outputs"
 
 
 def safe_resource_path(resource: Resource, display: str) -> PurePosixPath:

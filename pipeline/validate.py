@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.contract import Contract, parse_contract
+from pipeline.contract import Contract, is_safe_relative_path, parse_contract
 from pipeline.errors import InvalidInput, Problem
 from pipeline.files import hash_file, locate_key, read_json_object
-from pipeline.package import DESCRIPTOR_NAME, safe_resource_path
+from pipeline.package import DESCRIPTOR_NAME, OUTPUTS_KEY, safe_resource_path
 from pipeline.paths import display_path
 from pipeline.raw import SOURCES_RESOURCE
 from pipeline.snapshots import read_snapshots
@@ -47,6 +47,7 @@ def validate_package(folder: Path, snapshots: Path | None) -> Report:
             tables[resource.name] = read_csv_table(path, display, resource)
         except InvalidInput as error:
             problems += error.problems
+    problems += output_problems(folder, descriptor, text, descriptor_display)
     if problems:
         return Report(problems)
     texts, skipped = None, []
@@ -121,4 +122,31 @@ def file_integrity_problems(
                 resource=built["name"],
             )
         )
+    return problems
+
+
+def output_problems(folder: Path, descriptor: dict, text: str, display: str) -> list[Problem]:
+    """Each file in the descriptor's `outputs` list exists with its recorded size and hash."""
+    outputs = descriptor.get(OUTPUTS_KEY, [])
+    line, column = locate_key(text, OUTPUTS_KEY)
+    if not isinstance(outputs, list):
+        return [Problem("descriptor-outputs", "outputs must be a list", display, line, column)]
+    problems = []
+    for index, entry in enumerate(outputs):
+        keys_ok = isinstance(entry, dict) and all(k in entry for k in ("path", "bytes", "hash"))
+        if not keys_ok or not is_safe_relative_path(entry["path"]):
+            problems.append(
+                Problem(
+                    "descriptor-outputs",
+                    f"outputs item {index} must have a path inside the package folder, "
+                    "its bytes and its sha256 hash",
+                    display,
+                    line,
+                    column,
+                )
+            )
+            continue
+        path = folder / entry["path"]
+        where = f"{display_path(folder)}/{entry['path']}"
+        problems += file_integrity_problems(path, where, {**entry, "name": None}, text, display)
     return problems

@@ -46,3 +46,37 @@ def built(project: Path, run) -> Path:
     result = run(project, "build")
     assert result.exit_code == 0, result.output
     return project / "build"
+
+
+@pytest.fixture(scope="session")
+def portal_build(tmp_path_factory) -> Path:
+    """The repository's inputs built once with every output, for the tests that load
+    the outputs in their consumers; those tests only read it."""
+    from pipeline.build import Project, build_package
+
+    root = tmp_path_factory.mktemp("portal") / "project"
+    root.mkdir()
+    shutil.copy2(REPO / "datapackage.json", root / "datapackage.json")
+    shutil.copytree(REPO / "raw", root / "raw")
+    build_package(Project(root), root / "build")
+    return root / "build"
+
+
+@pytest.fixture(scope="session")
+def csv_rows(portal_build):
+    """Each resource's rows as frictionless reads the built CSVs through the descriptor:
+    an independent typed reading (numbers as float, dates as datetime.date, None)."""
+    from decimal import Decimal
+
+    import frictionless
+
+    package = frictionless.Package(str(portal_build / "datapackage.json"))
+
+    def rows(name: str) -> list[dict]:
+        with package.get_resource(name) as resource:
+            return [
+                {k: float(v) if isinstance(v, Decimal) else v for k, v in row.to_dict().items()}
+                for row in resource.read_rows()
+            ]
+
+    return rows

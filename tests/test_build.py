@@ -23,6 +23,23 @@ RESOURCE_FILES = {
     "data/statements.csv",
     "data/quotes.csv",
 }
+# The portal-ready outputs a default build writes beside them (pipeline/writers/).
+OUTPUT_FILES = {
+    "kandal-crime-2022.db",
+    "datasette-metadata.json",
+    "parquet/sources.parquet",
+    "parquet/actors.parquet",
+    "parquet/indicators.parquet",
+    "parquet/figures.parquet",
+    "parquet/statements.parquet",
+    "parquet/quotes.parquet",
+    "prov.json",
+    "schema-org.jsonld",
+    "dcat-ap.jsonld",
+    "ckan-package.json",
+    "index.html",
+}
+ALL_FILES = RESOURCE_FILES | OUTPUT_FILES
 
 
 def files_in(folder: Path) -> dict[str, bytes]:
@@ -40,9 +57,9 @@ def test_two_builds_into_different_folders_are_byte_identical(project, tmp_path,
     result = run(tmp_path, "build", "--project", str(project), "--out", str(second))
     assert result.exit_code == 0, result.output
     one, two = files_in(first), files_in(second)
-    assert set(one) == RESOURCE_FILES
-    assert set(two) == RESOURCE_FILES
-    for name in sorted(RESOURCE_FILES):
+    assert set(one) == ALL_FILES
+    assert set(two) == ALL_FILES
+    for name in sorted(ALL_FILES):
         assert one[name] == two[name], f"{name} differs between two builds"
 
 
@@ -103,7 +120,7 @@ def test_installed_pipeline_command_builds_and_validates(project, tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "kandal-crime-2022 1.0.0" in done.stdout
-    assert set(files_in(out)) == RESOURCE_FILES
+    assert set(files_in(out)) == ALL_FILES
 
 
 def test_python_m_pipeline_shows_help(tmp_path):

@@ -1,0 +1,122 @@
+"""The one table source every writer reads: the built CSVs read back through the
+contract, typed, with one row iterator for all sinks, plus the files written so
+far (so that metadata can list every download with its size and hash).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.contract import Contract, Resource
+from pipeline.errors import InvalidInput
+from pipeline.files import hash_file
+from pipeline.tables import read_csv_table
+from pipeline.verify import cast_table
+
+# Contract type -> the Python value a sink receives (None for a missing cell).
+PYTHON_VALUES = {"string": str, "integer": int, "number": float, "date": date.fromisoformat}
+
+
+@dataclass(frozen=True)
+class PackageFile:
+    """One file of the built package, as every metadata format lists it."""
+
+    path: str  # relative to the package folder, POSIX
+    format: str  # short format name: csv, parquet, sqlite, json, jsonld, html
+    mediatype: str
+    title: str
+    consumer: str  # who the file is for
+    bytes: int | None = None  # None for a file written after the one describing it
+    sha256: str | None = None
+    resource: str | None = None  # the resource it holds, for per-resource files
+
+    def entry(self) -> dict:
+        """The file as an item of the descriptor's `outputs` list."""
+        item = {
+            "path": self.path,
+            "format": self.format,
+            "mediatype": self.mediatype,
+            "title": self.title,
+            "consumer": self.consumer,
+        }
+        if self.resource is not None:
+            item["resource"] = self.resource
+        item["bytes"] = self.bytes
+        item["hash"] = f"sha256:{self.sha256}"
+        return item
+
+
+def described(folder: Path, file: PackageFile) -> PackageFile:
+    """The file with the size and SHA-256 of what was written at its path."""
+    target = folder / file.path
+    return replace(file, bytes=target.stat().st_size, sha256=hash_file(target))
+
+
+@dataclass
+class PackageSource:
+    """The built package as the writers see it."""
+
+    folder: Path
+    contract: Contract
+    descriptor: dict  # the built descriptor: contract, created, provenance, sizes and hashes
+    frames: dict[str, pd.DataFrame]  # typed, read back from the built CSVs
+    snapshots: dict[str, str]  # source_id -> snapshot text (empty when not available)
+    files: list[PackageFile] = field(default_factory=list)
+    _converted: dict[str, list[dict]] = field(default_factory=dict, repr=False)
+
+    def resource(self, name: str) -> Resource:
+        return self.contract.resource(name)
+
+    def rows(self, name: str) -> Iterator[dict]:
+        """Every row of a resource as Python values (None where the cell is empty).
+        Converted once; each call yields fresh dicts, so a sink may change its own."""
+        if name not in self._converted:
+            self._converted[name] = list(self._convert(name))
+        for row in self._converted[name]:
+            yield dict(row)
+
+    def _convert(self, name: str) -> Iterator[dict]:
+        resource = self.resource(name)
+        convert = [(f.name, PYTHON_VALUES[f.type]) for f in resource.fields]
+        frame = self.frames[name][resource.field_names]
+        for record in frame.itertuples(index=False, name=None):
+            yield {
+                key: None if pd.isna(value) else to_python(value)
+                for (key, to_python), value in zip(convert, record, strict=True)
+            }
+
+    def rows_by_id(self, name: str) -> dict[str, dict]:
+        """Rows keyed by their (single-field) primary key."""
+        (key,) = self.resource(name).primary_key
+        return {row[key]: row for row in self.rows(name)}
+
+
+def load_source(folder: Path, contract: Contract, descriptor: dict, snapshots: dict[str, str]):
+    """Read the CSVs written into folder back through the contract's types."""
+    frames, problems = {}, []
+    for resource in contract.resources:
+        display = f"{folder.name}/{resource.path}"
+        table = read_csv_table(folder / resource.path, display, resource)
+        frames[resource.name], cast_problems = cast_table(resource, table)
+        problems += cast_problems
+    if problems:  # the CSVs were written from checked tables: this is a bug, said plainly
+        raise InvalidInput(problems)
+    files = [
+        PackageFile(
+            path=built["path"],
+            format=built.get("format", "csv"),
+            mediatype=built.get("mediatype", "text/csv"),
+            title=f"{built.get('title', built['name'])} (CSV)",
+            consumer="any CSV reader; Frictionless tools with datapackage.json",
+            bytes=built["bytes"],
+            sha256=built["hash"].removeprefix("sha256:"),
+            resource=built["name"],
+        )
+        for built in descriptor["resources"]
+    ]
+    return PackageSource(folder, contract, descriptor, frames, dict(snapshots), files)

@@ -1,0 +1,269 @@
+"""The HTML data page: quotes shown in their sentences, values written as the
+article states them, every string escaped, and the page itself opened in
+Debian's headless Chromium, which must render the chart and the table without a
+single request leaving the machine.
+
+Expected sentences and values were read off the article by hand.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from pipeline.writers.chart import build_chart, nice_extent, value_text
+from pipeline.writers.html import quote_in_sentence
+from tests.cdp import Browser, find_chromium
+
+REPO = Path(__file__).resolve().parents[1]
+SNAPSHOT = (REPO / "raw/sources/kandal-crime-2022/snapshot.txt").read_text(encoding="utf-8")
+
+CRIME_CHANGE = "kandal-reported-crimes-change-2022"
+SOLVED_SHARE = "kandal-reported-crimes-solved-share-2022"
+TRAFFIC_CHANGE = "kandal-traffic-accidents-change-2022"
+# figure -> (value as the page writes it, the quotes that state it)
+FIGURES = {
+    CRIME_CHANGE: (
+        "\u221278 %",
+        [
+            "the crime rate in Kandal province declined by 78 per cent compared to 2021",
+            "There was a 78 per cent overall decline in reported crime",
+            "Crime declined by 78 per cent",
+        ],
+    ),
+    SOLVED_SHARE: (
+        "almost 96 %",
+        [
+            "the police resolving almost 96 per cent of all reported crimes",
+            "our officers solved 96 per cent of them",
+        ],
+    ),
+    TRAFFIC_CHANGE: ("+10 %", ["there was a 10 per cent increase in traffic accidents"]),
+}
+
+SENTENCES = [
+    (
+        9,
+        83,
+        "In 2022, the crime rate in Kandal province declined by 78 per cent compared to 2021, "
+        "with the police resolving almost 96 per cent of all reported crimes, said a report "
+        "from the provincial administration.",
+    ),
+    (
+        845,
+        902,
+        "There was a 78 per cent overall decline in reported crime, and our officers solved "
+        "96 per cent of them.",
+    ),
+    (
+        964,
+        1017,
+        "Unfortunately, there was a 10 per cent increase in traffic accidents,\u201d it added.",
+    ),
+    (  # a quote of two sentences, inside quotation marks
+        2446,
+        2584,
+        "\u201cThe policy is not just about reducing crime. It also provides development, "
+        "political stability, public health and protects the environment,\u201d he said.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("start", "end", "sentence"), SENTENCES)
+def test_quote_is_shown_in_the_sentence_it_stands_in(start, end, sentence):
+    before, quote, after = quote_in_sentence(SNAPSHOT, start, end)
+    assert quote == SNAPSHOT[start:end]
+    assert before + quote + after == sentence
+
+
+def test_quote_at_the_very_start_and_end_of_a_text_keeps_its_edges():
+    assert quote_in_sentence("Crime fell", 0, 10) == ("", "Crime fell", "")
+
+
+@pytest.mark.parametrize(
+    ("figure", "text"),
+    [
+        ({"value": -78.0, "measure": "change", "unit": "percent", "qualifier": None}, "\u221278 %"),
+        ({"value": 10.0, "measure": "change", "unit": "percent", "qualifier": None}, "+10 %"),
+        (
+            {"value": 96.0, "measure": "share", "unit": "percent", "qualifier": "almost"},
+            "almost 96 %",
+        ),
+        (
+            {"value": 1234.0, "measure": "level", "unit": "crimes", "qualifier": "more_than"},
+            "more than 1,234 crimes",
+        ),
+        ({"value": 2.5, "measure": "share", "unit": "percent", "qualifier": None}, "2.5 %"),
+    ],
+)
+def test_value_text_writes_sign_qualifier_and_unit(figure, text):
+    assert value_text(figure) == text
+
+
+@pytest.mark.parametrize(
+    ("largest", "extent"), [(78, 100), (10, 10), (11, 20), (0.3, 0.5), (206, 500)]
+)
+def test_chart_scale_ends_at_a_round_number(largest, extent):
+    assert nice_extent(largest) == pytest.approx(extent)
+
+
+def test_chart_draws_a_decline_left_of_zero_and_a_rise_right_of_it():
+    figures = [
+        {"indicator_id": "a", "period": "2022", "reference_period": "2021", "measure": "change",
+         "value": -78.0, "unit": "percent", "qualifier": None},
+        {"indicator_id": "b", "period": "2022", "reference_period": "2021", "measure": "change",
+         "value": 10.0, "unit": "percent", "qualifier": None},
+        {"indicator_id": "c", "period": "2022", "reference_period": None, "measure": "share",
+         "value": 96.0, "unit": "percent", "qualifier": "almost"},
+    ]  # fmt: skip
+    chart = build_chart(figures, {"a": "A", "b": "B", "c": "C"})
+    changes, shares = chart.panels
+    decline, rise = changes.bars
+    assert decline.x + decline.width == pytest.approx(changes.zero_x)
+    assert rise.x == pytest.approx(changes.zero_x)
+    assert decline.width / rise.width == pytest.approx(7.8)
+    assert [t.label for t in changes.ticks] == ["\u2212100", "\u221250", "0", "50", "100"]
+    assert shares.bars[0].x == pytest.approx(shares.zero_x)
+    assert [t.label for t in shares.ticks] == ["0", "50", "100"]
+    assert (decline.label, decline.detail, decline.text) == (
+        "A",
+        "2022 compared with 2021",
+        "\u221278 %",
+    )
+
+
+class Elements(HTMLParser):
+    """Every start tag of a page, and the text of its <script> elements."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[str] = []
+        self.scripts: list[str] = []
+        self.text: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        (self.scripts if self._in_script else self.text).append(data)
+
+
+HOSTILE = '</script><script>alert("x")</script> <b>bold</b> & <!-- "quoted" \'too\''
+
+
+def test_every_string_on_the_page_is_escaped(project, run):
+    figures = project / "raw/sources/kandal-crime-2022/figures.csv"
+    rows = list(csv.DictReader(io.StringIO(figures.read_text(encoding="utf-8"))))
+    rows[0]["note"] = HOSTILE
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    figures.write_text(buffer.getvalue(), encoding="utf-8")
+    contract = json.loads((project / "datapackage.json").read_text(encoding="utf-8"))
+    contract["description"] = HOSTILE
+    (project / "datapackage.json").write_text(json.dumps(contract), encoding="utf-8")
+
+    result = run(project, "build", "--formats", "html")
+    assert result.exit_code == 0, result.output
+    page = Elements()
+    page.feed((project / "build/index.html").read_text(encoding="utf-8"))
+    assert page.tags.count("script") == 1  # the JSON-LD only
+    assert "b" not in page.tags
+    assert json.loads(page.scripts[0])["description"] == HOSTILE
+    assert HOSTILE in "".join(page.text)
+
+
+PAGE_FACTS = """JSON.stringify({
+  svg: document.querySelector('#chart svg').getBoundingClientRect().toJSON(),
+  bars: [...document.querySelectorAll('#chart .figure-bar')].map(g => ({
+    label: g.querySelector('.label').textContent,
+    value: g.querySelector('.value').textContent,
+    box: g.querySelector('rect').getBoundingClientRect().toJSON(),
+  })),
+  axes: [...document.querySelectorAll('#chart .axis')].map(l => l.getBoundingClientRect().x),
+  rows: [...document.querySelectorAll('table.figures tbody tr')].map(tr => ({
+    id: tr.id,
+    value: tr.querySelector('td.value').innerText,
+    height: tr.getBoundingClientRect().height,
+    marks: [...tr.querySelectorAll('mark')].map(m => m.textContent),
+    sources: [...tr.querySelectorAll('.said a')].map(a => a.href),
+  })),
+  jsonld: JSON.parse(document.querySelector('script[type="application/ld+json"]').textContent),
+  downloads: [...document.querySelectorAll('#downloads tbody a')].map(a => a.getAttribute('href')),
+})"""
+
+CONTROL_PAGE = '<!DOCTYPE html><p>control</p><img src="http://cdn.example.invalid/x.png">'
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    found = find_chromium()
+    assert found, "chromium not found: install Debian's chromium (apt-get install -y chromium)"
+    return found
+
+
+def test_page_renders_chart_and_table_offline_in_chromium(portal_build, chromium, tmp_path):
+    page_url = (portal_build / "index.html").resolve().as_uri()
+    control = tmp_path / "control.html"
+    control.write_text(CONTROL_PAGE, encoding="utf-8")
+    profile = tmp_path / "profile"
+    with Browser(chromium, profile) as browser:
+        # The recorder sees a request that would leave the machine (it cannot: the
+        # browser resolves no host names), so its silence on our page means something.
+        probe = browser.new_page()
+        browser.open(probe, control.as_uri())
+        assert "http://cdn.example.invalid/x.png" in browser.requested_urls(probe)
+
+        session = browser.new_page()
+        browser.open(session, page_url)
+        facts = json.loads(browser.evaluate(session, PAGE_FACTS))
+        screenshot = tmp_path / "index.png"
+        browser.screenshot(session, screenshot)
+        requested = browser.requested_urls(session)
+        errors = browser.errors(session)
+
+    assert requested == [page_url]  # the page itself, and nothing else
+    assert errors == []
+    assert screenshot.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert screenshot.stat().st_size > 10_000
+
+    assert facts["svg"]["width"] > 300 and facts["svg"]["height"] > 100
+    bars = {bar["label"]: bar for bar in facts["bars"]}
+    assert {label: bar["value"] for label, bar in bars.items()} == {
+        "Reported crimes": "\u221278 %",
+        "Traffic accidents": "+10 %",
+        "Reported crimes solved": "almost 96 %",
+    }
+    zero = facts["axes"][0]  # the change panel's zero line
+    decline, rise = bars["Reported crimes"]["box"], bars["Traffic accidents"]["box"]
+    assert decline["x"] + decline["width"] == pytest.approx(zero, abs=2)
+    assert rise["x"] == pytest.approx(zero, abs=2)
+    assert decline["width"] / rise["width"] == pytest.approx(7.8, rel=0.05)
+
+    rows = {row["id"]: row for row in facts["rows"]}
+    assert set(rows) == set(FIGURES)
+    for figure_id, (value, quotes) in FIGURES.items():
+        assert rows[figure_id]["value"] == value
+        assert rows[figure_id]["marks"] == quotes
+        assert rows[figure_id]["height"] > 0
+        assert set(rows[figure_id]["sources"]) == {
+            "https://phnompenhpost.com/national/kandal-crime-rate-plummets-thanks-safe-village-policy"
+        }
+
+    descriptor = json.loads((portal_build / "datapackage.json").read_text(encoding="utf-8"))
+    assert facts["jsonld"]["@type"] == "Dataset"
+    assert facts["jsonld"]["name"] == descriptor["title"]
+    every_file = [r["path"] for r in descriptor["resources"]]
+    every_file += [o["path"] for o in descriptor["outputs"] if o["path"] != "index.html"]
+    assert set(facts["downloads"]) == {"datapackage.json", *every_file}
