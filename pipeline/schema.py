@@ -28,7 +28,9 @@ def column_checks(field: Field) -> list[pa.Check]:
     if "enum" in constraints:
         allowed = constraints["enum"]
         checks.append(
-            pa.Check.isin(allowed, name="enum", error=f"expected one of: {', '.join(allowed)}")
+            pa.Check.isin(
+                allowed, name="enum", error=f"expected one of: {', '.join(map(str, allowed))}"
+            )
         )
     patterns = [constraints["pattern"]] if "pattern" in constraints else []
     if field.type == "date":
