@@ -235,3 +235,9 @@ def test_problem_with_a_lone_surrogate_prints_as_utf8():
     problem = Problem("x", "bad \udcff name", file="a\ud800.csv")
     assert str(problem).encode("utf-8")
     assert json.dumps(problem.to_dict(), ensure_ascii=False).encode("utf-8")
+
+
+def test_the_contract_states_the_formula_guard_rule():
+    from pipeline.spreadsheet import RULE
+
+    assert RULE in CONTRACT.descriptor["description"]
