@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 
 from pipeline.errors import InvalidInput, Problem
 from pipeline.files import locate_key, read_json_object
+from pipeline.patterns import compile_pattern
 
 # Table Schema types the pipeline knows how to check; anything else is a contract error.
 SUPPORTED_TYPES = ("string", "integer", "number", "date")
@@ -271,7 +272,10 @@ def _constraint_problems(field: Field) -> list[str]:
                 found.append(f"enum must be a non-empty list of {kind}")
         elif key == "pattern":
             if numeric or not isinstance(value, str) or not _compiles(value):
-                found.append(f"pattern {value!r} is not a regular expression for a text field")
+                found.append(
+                    f"pattern {value!r} is not a regular expression for a text field (RE2 "
+                    "syntax, as XML Schema: no backreferences or lookaround)"
+                )
         elif key in ("minimum", "maximum") and not (numeric and _is_number(value)):
             found.append(f"{key} {value!r}: expected a number, on an integer or number field")
         elif key in ("minLength", "maxLength") and not (
@@ -282,11 +286,7 @@ def _constraint_problems(field: Field) -> list[str]:
 
 
 def _compiles(pattern: str) -> bool:
-    try:
-        re.compile(f"^(?:{pattern})$")
-    except (re.error, RecursionError, OverflowError, ValueError):
-        return False
-    return True
+    return compile_pattern(pattern) is not None
 
 
 def _key(value, what: str, problem, where: str) -> tuple[str, ...]:

@@ -16,6 +16,7 @@ import pandera.pandas as pa
 
 from pipeline.checks import Context, checks_for
 from pipeline.contract import Field, ForeignKey, Resource
+from pipeline.patterns import matches_pattern
 
 DTYPES = {"string": "string", "integer": "Int64", "number": "Float64", "date": "string"}
 DATE_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
@@ -37,8 +38,11 @@ def column_checks(field: Field) -> list[pa.Check]:
         patterns.append(DATE_PATTERN)
     for pattern in patterns:
         checks.append(
-            pa.Check.str_matches(
-                f"^(?:{pattern})$", name="pattern", error=f"expected the pattern {pattern}"
+            pa.Check(
+                partial(matches_pattern, pattern=pattern),
+                name="pattern",
+                error=f"expected the pattern {pattern}",
+                statistics={"pattern": f"^(?:{pattern})$"},
             )
         )
     if field.type == "date":

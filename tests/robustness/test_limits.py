@@ -4,6 +4,7 @@ a named pipe is refused without waiting on it."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -132,3 +133,50 @@ def test_named_pipe_in_place_of_a_data_file_is_refused_without_waiting(tmp_path,
     errors = json.loads(done.stdout)["errors"]
     assert [(e["file"], e["code"]) for e in errors] == [("build/data/quotes.csv", "not-a-file")]
     assert "found a pipe or device" in errors[0]["message"]
+
+
+def test_pattern_that_backtracks_exponentially_does_not_hang_validate(tmp_path, built_package):
+    """(a+)+$ takes Python's re about 2**40 steps on 40 a's and a b; patterns are
+    matched by RE2, in linear time, so validate reports the cell instead of hanging."""
+    package = tmp_path / "project"
+    shutil.copytree(built_package, package)
+    path = package / "build/datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    [actors] = [r for r in descriptor["resources"] if r["name"] == "actors"]
+    [note] = [f for f in actors["schema"]["fields"] if f["name"] == "note"]
+    note["constraints"] = {"pattern": "(a+)+$"}
+    data = (package / "build/data/actors.csv").read_bytes()
+    data = data.replace(
+        b"Provincial governor of Kandal,KH-8,",
+        b"Provincial governor of Kandal,KH-8," + b"a" * 40 + b"b",
+    )
+    (package / "build/data/actors.csv").write_bytes(data)
+    actors["bytes"], actors["hash"] = len(data), f"sha256:{hashlib.sha256(data).hexdigest()}"
+    path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+
+    done = subprocess.run(
+        [str(BIN / "pipeline"), "validate", "--json"],
+        cwd=package,
+        capture_output=True,
+        text=True,
+        timeout=120,  # a backtracking match would run for hours
+    )
+
+    assert done.returncode == 1, done.stderr
+    found = {(e["code"], e["field"], e["line"]) for e in json.loads(done.stdout)["errors"]}
+    assert ("constraint", "note", 3) in found  # and line 2's note, which is no a's either
+
+
+def test_pattern_that_re2_cannot_run_is_a_contract_problem(project):
+    path = project / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    field = descriptor["resources"][1]["schema"]["fields"][1]
+    field["constraints"] = {"pattern": "(a)\\1"}
+    path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+
+    result = invoke(project, "check", "--json")
+
+    [error] = json.loads(result.stdout)["errors"]
+    assert error["code"] == "contract-constraint" and error["line"] is not None
+    assert "no backreferences" in error["message"]
+    assert result.stderr == ""
