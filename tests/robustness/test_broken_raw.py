@@ -112,25 +112,19 @@ def test_quote_text_in_another_normalisation_form_says_so(text, quote):
         quotes = project / SOURCE / "quotes.csv"
         with quotes.open(encoding="utf-8", newline="") as file:
             records = list(csv.reader(file))
-        header = records[0]
-        start, end = (
-            int(records[quote + 1][header.index("start")]),
-            int(records[quote + 1][header.index("end")]),
-        )
+        header, row = records[0], records[quote + 1]
+        start = int(row[header.index("start")])
+        # The composed form goes into the snapshot at the quote's start, the decomposed
+        # form into the quote: they differ only by normalisation ("é" always does).
         decomposed = unicodedata.normalize("NFD", "é" + text)
+        composed = unicodedata.normalize("NFC", decomposed)
+        assert composed != decomposed
         snapshot = project / SOURCE / "snapshot.txt"
         body = snapshot.read_bytes().decode("utf-8")
-        # Put composed text into the snapshot at the quote's start and the decomposed
-        # form into the quote, so that only the normalisation differs.
-        composed = unicodedata.normalize("NFC", decomposed)
-        if composed == decomposed:
-            return
-        body = body[:start] + composed + body[start:]
-        snapshot.write_bytes(body.encode("utf-8"))
+        snapshot.write_bytes((body[:start] + composed + body[start:]).encode("utf-8"))
         record_snapshot(project)
-        del end
-        records[quote + 1][header.index("text")] = decomposed
-        records[quote + 1][header.index("end")] = str(start + len(composed))
+        row[header.index("text")] = decomposed
+        row[header.index("end")] = str(start + len(composed))
         buffer = io.StringIO(newline="")
         csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(records)
         quotes.write_bytes(buffer.getvalue().encode("utf-8"))
