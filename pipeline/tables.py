@@ -109,7 +109,9 @@ def concat_tables(resource: Resource, parts: list[Table]) -> Table:
     return Table(resource.name, frame, origins, row_origin, row_line)
 
 
-def read_csv_table(path: Path, display: str, resource: Resource, inside: Path | None = None):
+def read_csv_table(
+    path: Path, display: str, resource: Resource, inside: Path | None = None
+) -> Table:
     """Read one CSV file of a resource, checking its structure against the contract."""
     return parse_csv_table(read_bytes(path, display, inside=inside), display, resource)
 
