@@ -20,11 +20,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from pipeline.cli import cli
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCE = "raw/sources/kandal-crime-2022"
+
+# Hypothesis caches (Unicode tables, constants) go to the system's temporary folder,
+# not .hypothesis/ in the repository.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "figures-pipeline-hypothesis")
 
 _COMMON = {
     "deadline": None,  # timing varies on shared machines; tests assert behaviour, not speed
