@@ -1,5 +1,6 @@
 """The build: load raw/, check it, write the package into a staging folder,
-validate what was written, and only then swap it in for the previous build.
+validate what was written, and only then swap it in for the previous build
+(pipeline.publish: one build at a time, an atomic swap, leftovers cleared).
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.contract import load_contract
-from pipeline.errors import InvalidInput, Problem, fail_if_any
+from pipeline.errors import InvalidInput, Problem, UsageProblem, fail_if_any
 from pipeline.package import DESCRIPTOR_NAME, write_package
 from pipeline.paths import display_path
 from pipeline.provenance import provenance_record
+from pipeline.publish import build_lock, clear_leftovers, staging_prefix, swap_into_place
 from pipeline.raw import SOURCES_RESOURCE, RawTree, load_raw
 from pipeline.validate import validate_package
 from pipeline.verify import check_tables
@@ -47,7 +49,7 @@ class Project:
 
 def check_raw(project: Project):
     """Load and check raw/ against the contract; raise InvalidInput listing every problem."""
-    contract = load_contract(project.contract, display_path(project.contract))
+    contract = load_contract(project.contract, display_path(project.contract), project.root)
     tree = load_raw(project.raw, contract, display_path(project.raw))
     checked = check_tables(contract, tree.tables, tree.snapshots)
     fail_if_any(tree.problems + checked.problems)
@@ -66,22 +68,64 @@ def build_package(
     HEAD without the version bump that calls for (pipeline/version_check.py).
     formats: the outputs to write beside the CSVs (pipeline.writers.FORMATS).
     """
+    out = check_out(project, out)
     contract, tree, _ = check_raw(project)
     info = provenance_record(project.root, [project.contract, *tree.files], _received(tree))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))
-    staging.chmod(0o755)  # mkdtemp makes it private; the build is for publishing
     try:
-        descriptor = write_package(staging, contract, tree.tables, info)
-        descriptor = write_outputs(staging, contract, descriptor, tree.snapshots, formats)
-        report = validate_package(staging, project.snapshots)
-        fail_if_any(report.problems)
-        if check_version:
-            fail_if_any(version_problems(project.root, staging, project.contract))
-        swap_in(staging, out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with build_lock(out):
+            clear_leftovers(out)
+            staging = Path(tempfile.mkdtemp(prefix=staging_prefix(out), dir=out.parent))
+            try:
+                staging.chmod(0o755)  # mkdtemp makes it private; the build is for publishing
+                descriptor = write_package(staging, contract, tree.tables, info)
+                descriptor = write_outputs(staging, contract, descriptor, tree.snapshots, formats)
+                report = validate_package(staging, project.snapshots)
+                fail_if_any(report.problems)
+                if check_version:
+                    fail_if_any(version_problems(project.root, staging, project.contract))
+                swap_in(staging, out)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+    except OSError as error:
+        raise InvalidInput(
+            [
+                Problem(
+                    "write-failed",
+                    f"cannot write the build: {error.strerror or error}; nothing was replaced; "
+                    "expected free space and write permission here",
+                    file=display_path(out.parent),
+                )
+            ]
+        ) from None
     return descriptor
+
+
+def check_out(project: Project, out: Path) -> Path:
+    """out as an absolute path, refusing a folder that a build must not replace."""
+    out = Path(os.path.abspath(out))
+
+    def refuse(code: str, message: str):
+        raise UsageProblem([Problem(code, message, file=display_path(out))])
+
+    if out.is_symlink():
+        refuse("out-symlink", "is a symlink; expected a folder of its own (a build replaces it)")
+    if out.exists() and not out.is_dir():
+        refuse("out-not-folder", "expected a folder for the build")
+    real, root, raw = out.resolve(), project.root.resolve(), project.raw.resolve()
+    if real in (root, raw) or real in root.parents or raw in real.parents:
+        refuse(
+            "out-holds-inputs",
+            "holds the project's inputs (datapackage.json, raw/), which a build would replace; "
+            "expected a folder of its own, such as build/",
+        )
+    if real.is_dir() and any(real.iterdir()) and not (real / DESCRIPTOR_NAME).is_file():
+        refuse(
+            "out-not-a-build",
+            f"is a folder with files but no {DESCRIPTOR_NAME}; expected a new or empty folder, "
+            "or a previous build, since a build replaces it",
+        )
+    return out
 
 
 def _received(tree: RawTree) -> list[str]:
@@ -89,18 +133,12 @@ def _received(tree: RawTree) -> list[str]:
 
 
 def swap_in(staging: Path, out: Path) -> None:
-    """Replace out by staging with two renames, removing the old build afterwards."""
+    """Replace out by staging in one step; the old build is left in staging's place."""
     if out.exists() and not out.is_dir():
         raise InvalidInput(
             [Problem("out-not-folder", "expected a folder for the build", display_path(out))]
         )
-    if not out.exists():
-        os.replace(staging, out)
-        return
-    old = out.with_name(f".{out.name}-old-{os.getpid()}")
-    os.replace(out, old)
-    os.replace(staging, out)
-    shutil.rmtree(old, ignore_errors=True)
+    swap_into_place(staging, out)
 
 
 def compare_builds(expected: Path, actual: Path) -> list[str]:

@@ -8,6 +8,7 @@ as pandera Checks.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -229,7 +230,8 @@ def quote_matches_snapshot(frame: pd.DataFrame, context: Context) -> pd.Series:
         snapshot = snapshots.get(source_id)
         if snapshot is None or pd.isna(start) or pd.isna(end) or pd.isna(text):
             return True  # a missing snapshot or cell is reported by its own check
-        return snapshot[int(start) : int(end)] == text and int(end) <= len(snapshot)
+        inside = 0 <= int(start) <= int(end) <= len(snapshot)
+        return inside and snapshot[int(start) : int(end)] == text
 
     cells = zip(frame["source_id"], frame["start"], frame["end"], frame["text"], strict=True)
     return pd.Series([at_offsets(*cell) for cell in cells], index=frame.index, dtype=bool)
@@ -237,20 +239,65 @@ def quote_matches_snapshot(frame: pd.DataFrame, context: Context) -> pd.Series:
 
 def explain_quote_offsets(row: dict, context: Context) -> str:
     snapshot = (context.snapshots or {})[row["source_id"]]
-    start, end = int(row["start"]), int(row["end"])
+    start, end, text = int(row["start"]), int(row["end"]), row["text"]
     if end > len(snapshot):
         return (
             f"end {end} is past the end of snapshot {row['source_id']} ({len(snapshot)} characters)"
         )
-    found = snapshot.find(row["text"])
-    hint = (
-        f"; the text is at start={found}, end={found + len(row['text'])}"
-        if found >= 0
-        else "; the text is nowhere in the snapshot (check each character, quote marks and dashes)"
-    )
+    if not 0 <= start <= end:
+        return f"offsets {start}:{end} mark no stretch of the snapshot; expected 0 <= start < end"
+    there = snapshot[start:end]
+    if there != text and unicodedata.normalize("NFC", there) == unicodedata.normalize("NFC", text):
+        return (
+            f"text differs from what snapshot {row['source_id']} has at {start}:{end} only by "
+            "Unicode normalisation (an accent as its own code point or combined with its letter); "
+            "expected the snapshot's code points exactly"
+        )
     return (
         f"text is not what snapshot {row['source_id']} has at {start}:{end} "
-        f"(it has {snapshot[start:end]!r}){hint}"
+        f"(it has {there[:200]!r}){_where_text_is(snapshot, text, start)}"
+    )
+
+
+def _where_text_is(snapshot: str, text: str, start: int) -> str:
+    found = snapshot.find(text)
+    if found < 0:
+        return (
+            "; the text is nowhere in the snapshot (check each character, quote marks and dashes)"
+        )
+    hint = f"; the text is at start={found}, end={found + len(text)}"
+    if len(snapshot[:found].encode("utf-8")) == start != found:
+        hint += " (start looks like a byte offset; expected Unicode code point offsets)"
+    return hint
+
+
+def quote_keeps_characters_whole(frame: pd.DataFrame, context: Context) -> pd.Series:
+    """A quote neither starts on nor ends before a combining mark, which would cut
+    a letter from its accent."""
+    snapshots = context.snapshots or {}
+
+    def whole(source_id, start, end) -> bool:
+        snapshot = snapshots.get(source_id)
+        if snapshot is None or pd.isna(start) or pd.isna(end):
+            return True
+        return not any(_combines(snapshot, int(offset)) for offset in (start, end))
+
+    cells = zip(frame["source_id"], frame["start"], frame["end"], strict=True)
+    return pd.Series([whole(*cell) for cell in cells], index=frame.index, dtype=bool)
+
+
+def _combines(snapshot: str, offset: int) -> bool:
+    """True when the character at offset attaches to the one before it."""
+    return 0 < offset < len(snapshot) and unicodedata.category(snapshot[offset]).startswith("M")
+
+
+def explain_split_character(row: dict, context: Context) -> str:
+    snapshot = (context.snapshots or {})[row["source_id"]]
+    offset = int(row["start"]) if _combines(snapshot, int(row["start"])) else int(row["end"])
+    pair = snapshot[offset - 1 : offset + 1]
+    return (
+        f"offset {offset} splits {pair!r} (a letter and its combining mark "
+        f"U+{ord(snapshot[offset]):04X}); expected the quote to start and end at whole characters"
     )
 
 
@@ -407,6 +454,14 @@ SEMANTIC_CHECKS: tuple[SemanticCheck, ...] = (
         "text",
         quote_matches_snapshot,
         explain_quote_offsets,
+        needs_snapshots=True,
+    ),
+    SemanticCheck(
+        "quote_keeps_characters_whole",
+        "quotes",
+        "start",
+        quote_keeps_characters_whole,
+        explain_split_character,
         needs_snapshots=True,
     ),
     SemanticCheck("figure_value_in_quote", "quotes", "text", figure_value_in_quote, explain_value),

@@ -213,7 +213,7 @@ def dictionary(project: Path, update: Path | None):
     from pipeline.build import Project
     from pipeline.contract import load_contract
     from pipeline.dictionary import dictionary_markdown, replace_section
-    from pipeline.files import read_text
+    from pipeline.files import read_text, write_bytes_atomic
     from pipeline.paths import display_path
 
     contract_path = Project(project).contract
@@ -222,7 +222,8 @@ def dictionary(project: Path, update: Path | None):
         click.echo(markdown, nl=False)
         return
     document = read_text(update, display_path(update))
-    update.write_text(replace_section(document, markdown, display_path(update)), encoding="utf-8")
+    updated = replace_section(document, markdown, display_path(update))
+    write_bytes_atomic(update, updated.encode("utf-8"))
     click.echo(f"updated the data dictionary in {display_path(update)}")
 
 

@@ -6,14 +6,68 @@ derived from the objects this module reads.
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from pipeline.errors import InvalidInput, Problem
 from pipeline.files import locate_key, read_json_object
+from pipeline.patterns import compile_pattern
 
 # Table Schema types the pipeline knows how to check; anything else is a contract error.
 SUPPORTED_TYPES = ("string", "integer", "number", "date")
+# The constraints it enforces; any other would be silently unchecked, so it is refused.
+SUPPORTED_CONSTRAINTS = (
+    "required",
+    "unique",
+    "enum",
+    "pattern",
+    "minimum",
+    "maximum",
+    "minLength",
+    "maxLength",
+)
+# A resource name is also a file name (raw/<name>.csv), so it is one plain path segment.
+RESOURCE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
+MAX_RESOURCES = 1000
+MAX_FIELDS = 1000
+DESCRIPTOR_NAME = "datapackage.json"
+
+# The fields that the pipeline's own code reads by name (snapshots, semantic checks),
+# with the type it reads them as: a contract must declare each of them.
+PIPELINE_FIELDS = {
+    "sources": {
+        "source_id": "string",
+        "language": "string",
+        "published": "string",
+        "published_basis": "string",
+        "received": "date",
+        "bytes": "integer",
+        "sha256": "string",
+    },
+    "actors": {"area_code": "string"},
+    "figures": {
+        "figure_id": "string",
+        "area_code": "string",
+        "period": "string",
+        "reference_period": "string",
+        "measure": "string",
+        "value": "number",
+        "unit": "string",
+        "qualifier": "string",
+    },
+    "statements": {"statement_id": "string", "area_code": "string", "period": "string"},
+    "quotes": {
+        "source_id": "string",
+        "figure_id": "string",
+        "statement_id": "string",
+        "text": "string",
+        "start": "integer",
+        "end": "integer",
+        "qualifier": "string",
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -68,12 +122,14 @@ class Contract:
         return [r.name for r in self.resources]
 
 
-def load_contract(path: Path, display: str) -> Contract:
-    descriptor, text = read_json_object(path, display)
+def load_contract(path: Path, display: str, inside: Path | None = None) -> Contract:
+    descriptor, text = read_json_object(path, display, inside=inside)
     return parse_contract(descriptor, text, display)
 
 
 def parse_contract(descriptor: dict, text: str, display: str) -> Contract:
+    """The contract in a descriptor of any shape: every way it is malformed becomes a
+    located problem, never an exception of another kind."""
     problems: list[Problem] = []
 
     def problem(code: str, message: str, key: str | None = None) -> None:
@@ -84,12 +140,21 @@ def parse_contract(descriptor: dict, text: str, display: str) -> Contract:
     if not isinstance(resources, list) or not resources:
         problem("contract-resources", "expected a non-empty list of resources", "resources")
         raise InvalidInput(problems)
+    if len(resources) > MAX_RESOURCES:
+        problem(
+            "contract-too-large",
+            f"{len(resources)} resources; expected at most {MAX_RESOURCES}",
+            "resources",
+        )
+        raise InvalidInput(problems)
     parsed = []
     for index, item in enumerate(resources):
         resource = _parse_resource(item, index, problem)
         if resource is not None:
             parsed.append(resource)
+    _check_names(parsed, problem)
     _check_references(parsed, problem)
+    _check_pipeline_fields(parsed, problem)
     if problems:
         raise InvalidInput(problems)
     return Contract(descriptor=descriptor, resources=tuple(parsed), file=display)
@@ -97,10 +162,10 @@ def parse_contract(descriptor: dict, text: str, display: str) -> Contract:
 
 def is_safe_relative_path(path) -> bool:
     """A POSIX path that stays inside the folder it is relative to."""
-    if not isinstance(path, str) or not path or "://" in path or "\\" in path:
+    if not isinstance(path, str) or not path or "://" in path or "\\" in path or "\0" in path:
         return False
     pure = PurePosixPath(path)
-    return not pure.is_absolute() and ".." not in pure.parts
+    return not pure.is_absolute() and ".." not in pure.parts and pure.as_posix() != "."
 
 
 def _parse_resource(item, index: int, problem) -> Resource | None:
@@ -108,56 +173,195 @@ def _parse_resource(item, index: int, problem) -> Resource | None:
         problem("contract-resource", f"resource {index} must be an object with a name", "resources")
         return None
     name = item["name"]
+    if not RESOURCE_NAME.fullmatch(name):
+        problem(
+            "contract-resource-name",
+            f"resource name {name!r} is not a plain name; expected lower-case letters, digits, "
+            "'.', '-' and '_' (it also names files under raw/)",
+            name,
+        )
+        return None
     path = item.get("path")
-    if not is_safe_relative_path(path):
+    if not is_safe_relative_path(path) or PurePosixPath(path).as_posix() == DESCRIPTOR_NAME:
         problem(
             "unsafe-path",
             f"resource {name} has path {path!r}; expected a relative path inside the package "
-            "folder (no URL, no absolute path, no ..)",
-            "path" if path is None else path,
+            f"folder (no URL, no absolute path, no .., not {DESCRIPTOR_NAME})",
+            "path" if not isinstance(path, str) else path,
         )
+    for key in ("title", "description"):
+        if not isinstance(item.get(key, ""), str):
+            problem("contract-resource", f"resource {name}: {key} must be text", name)
     schema = item.get("schema")
     if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
         problem("contract-schema", f"resource {name} must have a schema with fields", name)
         return None
-    fields = []
-    for spec in schema["fields"]:
-        if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
-            problem("contract-field", f"resource {name}: every field needs a name", name)
-            continue
-        kind = spec.get("type", "string")
-        if kind not in SUPPORTED_TYPES:
-            problem(
-                "contract-field-type",
-                f"resource {name} field {spec['name']}: type {kind!r} is not supported; "
-                f"expected one of {', '.join(SUPPORTED_TYPES)}",
-                spec["name"],
-            )
-        fields.append(
-            Field(
-                name=spec["name"],
-                type=kind,
-                title=spec.get("title", ""),
-                description=spec.get("description", ""),
-                constraints=dict(spec.get("constraints", {})),
-            )
+    if len(schema["fields"]) > MAX_FIELDS:
+        problem(
+            "contract-too-large",
+            f"resource {name} has {len(schema['fields'])} fields; expected at most {MAX_FIELDS}",
+            name,
         )
+        return None
+    fields = [f for f in (_parse_field(spec, name, problem) for spec in schema["fields"]) if f]
     return Resource(
         name=name,
-        path=item.get("path", ""),
+        path=path if isinstance(path, str) else "",
         fields=tuple(fields),
-        primary_key=tuple(schema.get("primaryKey", [])),
-        unique_keys=tuple(tuple(key) for key in schema.get("uniqueKeys", [])),
-        foreign_keys=tuple(
-            ForeignKey(
-                fields=tuple(fk["fields"]),
-                resource=fk["reference"].get("resource") or name,
-                reference_fields=tuple(fk["reference"]["fields"]),
-            )
-            for fk in schema.get("foreignKeys", [])
+        primary_key=_key(
+            schema.get("primaryKey", []), f"resource {name}: primaryKey", problem, "primaryKey"
         ),
-        missing_values=tuple(schema.get("missingValues", [""])),
+        unique_keys=_unique_keys(schema.get("uniqueKeys", []), name, problem),
+        foreign_keys=_foreign_keys(schema.get("foreignKeys", []), name, problem),
+        missing_values=_missing_values(schema.get("missingValues", [""]), name, problem),
     )
+
+
+def _parse_field(spec, resource: str, problem) -> Field | None:
+    if not isinstance(spec, dict) or not isinstance(spec.get("name"), str) or not spec["name"]:
+        problem("contract-field", f"resource {resource}: every field needs a name", resource)
+        return None
+    name = spec["name"]
+    kind = spec.get("type", "string")
+    if not isinstance(kind, str) or kind not in SUPPORTED_TYPES:
+        problem(
+            "contract-field-type",
+            f"resource {resource} field {name}: type {kind!r} is not supported; "
+            f"expected one of {', '.join(SUPPORTED_TYPES)}",
+            name,
+        )
+        kind = str(kind)
+    texts = {key: spec.get(key, "") for key in ("title", "description")}
+    constraints = spec.get("constraints", {})
+    for key, value in texts.items():
+        if not isinstance(value, str):
+            problem("contract-field", f"resource {resource} field {name}: {key} must be text", name)
+    if not isinstance(constraints, dict):
+        problem(
+            "contract-constraint",
+            f"resource {resource} field {name}: constraints must be an object",
+            name,
+        )
+        constraints = {}
+    field = Field(name, kind, str(texts["title"]), str(texts["description"]), dict(constraints))
+    for message in _constraint_problems(field):
+        problem("contract-constraint", f"resource {resource} field {name}: {message}", name)
+    return field
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _constraint_problems(field: Field) -> list[str]:
+    """What is wrong with a field's constraints, one message each."""
+    found = []
+    numeric = field.type in ("integer", "number")
+    for key, value in field.constraints.items():
+        if key not in SUPPORTED_CONSTRAINTS:
+            found.append(
+                f"constraint {key!r} is not supported; expected only "
+                f"{', '.join(SUPPORTED_CONSTRAINTS)}"
+            )
+        elif key in ("required", "unique") and not isinstance(value, bool):
+            found.append(f"{key} must be true or false, not {value!r}")
+        elif key == "enum":
+            fits = _is_number if numeric else (lambda v: isinstance(v, str))
+            if not isinstance(value, list) or not value or not all(fits(v) for v in value):
+                kind = "numbers" if numeric else "strings"
+                found.append(f"enum must be a non-empty list of {kind}")
+        elif key == "pattern":
+            if numeric or not isinstance(value, str) or not _compiles(value):
+                found.append(
+                    f"pattern {value!r} is not a regular expression for a text field (RE2 "
+                    "syntax, as XML Schema: no backreferences or lookaround)"
+                )
+        elif key in ("minimum", "maximum") and not (numeric and _is_number(value)):
+            found.append(f"{key} {value!r}: expected a number, on an integer or number field")
+        elif key in ("minLength", "maxLength") and not (
+            field.type == "string" and isinstance(value, int) and not isinstance(value, bool)
+        ):
+            found.append(f"{key} {value!r}: expected a whole number, on a string field")
+    return found
+
+
+def _compiles(pattern: str) -> bool:
+    return compile_pattern(pattern) is not None
+
+
+def _key(value, what: str, problem, where: str) -> tuple[str, ...]:
+    """A key: a field name or a list of field names (Table Schema allows both)."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    problem("contract-key", f"{what}: expected a field name or a list of field names", where)
+    return ()
+
+
+def _unique_keys(value, resource: str, problem) -> tuple[tuple[str, ...], ...]:
+    if not isinstance(value, list):
+        problem("contract-key", f"resource {resource}: uniqueKeys must be a list", resource)
+        return ()
+    keys = (_key(k, f"resource {resource}: uniqueKeys", problem, "uniqueKeys") for k in value)
+    return tuple(key for key in keys if key)
+
+
+def _foreign_keys(value, resource: str, problem) -> tuple[ForeignKey, ...]:
+    found = []
+    items = value if isinstance(value, list) else [None]
+    for item in items:
+        reference = item.get("reference") if isinstance(item, dict) else None
+        if not isinstance(reference, dict) or not isinstance(reference.get("resource", ""), str):
+            problem(
+                "contract-foreign-key",
+                f"resource {resource}: each foreign key must be an object with fields and a "
+                "reference to a resource and its fields",
+                resource,
+            )
+            continue
+        what = f"resource {resource}: foreign key"
+        fields = _key(item.get("fields"), what, problem, "foreignKeys")
+        reference_fields = _key(reference.get("fields"), what, problem, "foreignKeys")
+        if len(fields) != len(reference_fields):
+            problem(
+                "contract-foreign-key",
+                f"{what} has {len(fields)} fields but refers to {len(reference_fields)}",
+                resource,
+            )
+            continue
+        found.append(ForeignKey(fields, reference.get("resource") or resource, reference_fields))
+    return tuple(found)
+
+
+def _missing_values(value, resource: str, problem) -> tuple[str, ...]:
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    problem(
+        "contract-schema",
+        f"resource {resource}: missingValues must be a list of text",
+        "missingValues",
+    )
+    return ("",)
+
+
+def _check_names(resources: list[Resource], problem) -> None:
+    """Resource names, resource paths and field names within a resource are unique."""
+    for attribute, what in (("name", "name"), ("path", "path")):
+        seen: set[str] = set()
+        for resource in resources:
+            value = getattr(resource, attribute)
+            if value in seen:
+                problem("contract-duplicate", f"two resources have the {what} {value!r}", value)
+            seen.add(value)
+    for resource in resources:
+        names = resource.field_names
+        for name in sorted({n for n in names if names.count(n) > 1}):
+            problem(
+                "contract-duplicate",
+                f"resource {resource.name}: field {name!r} is declared more than once",
+                name,
+            )
 
 
 def _check_references(resources: list[Resource], problem) -> None:
@@ -190,4 +394,28 @@ def _check_references(resources: list[Resource], problem) -> None:
                     f"resource {resource.name}: foreign key refers to fields "
                     f"{list(fk.reference_fields)} missing from {fk.resource}",
                     resource.name,
+                )
+
+
+def _check_pipeline_fields(resources: list[Resource], problem) -> None:
+    """Every field the pipeline's code reads is declared, with the type it reads."""
+    by_name = {r.name: r for r in resources}
+    for name, needed in PIPELINE_FIELDS.items():
+        resource = by_name.get(name)
+        if resource is None:
+            problem(
+                "contract-pipeline",
+                f"no resource {name!r}; expected it: the pipeline's checks read it",
+                "resources",
+            )
+            continue
+        types = {f.name: f.type for f in resource.fields}
+        for field, kind in needed.items():
+            if types.get(field) != kind:
+                found = f"it is {types[field]}" if field in types else "it is missing"
+                problem(
+                    "contract-pipeline",
+                    f"resource {name}: expected a field {field!r} of type {kind}, which the "
+                    f"pipeline's checks read; {found}",
+                    field if field in types else name,
                 )

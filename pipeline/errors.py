@@ -55,10 +55,16 @@ class Problem:
     def __str__(self) -> str:
         place = self.location()
         prefix = f"{place}: " if place else ""
-        return f"{prefix}{self.message} [{self.code}]"
+        return printable(f"{prefix}{self.message} [{self.code}]")
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {k: printable(v) if isinstance(v, str) else v for k, v in asdict(self).items()}
+
+
+def printable(text: str) -> str:
+    """text with any lone surrogate (a file name byte that is not UTF-8, as Python
+    decodes it) written as a \\udcXX escape, so that it can always be printed as UTF-8."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def sorted_problems(problems) -> list[Problem]:

@@ -1,44 +1,118 @@
-"""Reading text and JSON files strictly, with errors that name file, line and column."""
+"""Reading text and JSON files strictly, with errors that name file, line and column.
+
+Every read is bounded: a file larger than MAX_FILE_BYTES (JSON: MAX_JSON_BYTES)
+is refused before it is read, anything but a regular file is refused without
+waiting on it, and a file can be required to stay inside a folder once every
+symlink is followed.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
+import stat
+import tempfile
 from pathlib import Path
 
 from pipeline.errors import InvalidInput, Problem
+from pipeline.paths import display_path
 
 BOM = "\ufeff"
+
+# Limits: far above any hand-made input, far below what would exhaust the machine.
+MAX_FILE_BYTES = 256 * 1024 * 1024  # any one file read (CSV, snapshot)
+MAX_JSON_BYTES = 16 * 1024 * 1024  # a descriptor or source.json
+MAX_JSON_DEPTH = 32  # nesting of arrays and objects in a JSON file
+MAX_JSON_INTEGER_DIGITS = 30  # longer integers are refused, not rounded
+
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 def hash_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def hash_file(path: Path) -> str:
-    return hash_bytes(path.read_bytes())
+def hash_file(path: Path, display: str | None = None, inside: Path | None = None) -> str:
+    return hash_bytes(read_bytes(path, display or path.as_posix(), inside=inside))
 
 
 def line_and_column(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column of a character offset in text."""
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, column
+    """1-based line and column of a character offset in text; a line ends at
+    LF, CRLF or CR, as the csv module and editors count them."""
+    before = text[:offset]
+    line = before.count("\n") + before.count("\r") - before.count("\r\n") + 1
+    start = max(before.rfind("\n"), before.rfind("\r")) + 1
+    return line, offset - start + 1
 
 
-def read_bytes(path: Path, display: str) -> bytes:
+def escapes(path: Path, root: Path) -> bool:
+    """True when path, with every symlink followed, is not inside root."""
     try:
-        return path.read_bytes()
+        return not path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a symlink loop
+        return True
+
+
+def outside_problem(display: str, root: Path) -> Problem:
+    return Problem(
+        "outside-folder",
+        f"leads outside {display_path(root)} (through a symlink or ..); expected a file inside it",
+        file=display,
+    )
+
+
+def read_bytes(
+    path: Path, display: str, inside: Path | None = None, limit: int = MAX_FILE_BYTES
+) -> bytes:
+    """The bytes of a regular file, refusing one outside `inside`, a pipe or device,
+    and one larger than limit (checked before reading)."""
+    if inside is not None and escapes(path, inside):
+        raise InvalidInput([outside_problem(display, inside)])
+    try:
+        # O_NONBLOCK: opening a named pipe must not wait for a writer.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise InvalidInput([Problem("missing-file", "file not found", file=display)]) from None
-    except IsADirectoryError:
-        raise InvalidInput(
-            [Problem("not-a-file", "expected a file, found a folder", file=display)]
-        ) from None
     except OSError as error:
+        raise InvalidInput([_unreadable(error, display)]) from None
+    with os.fdopen(descriptor, "rb") as file:
+        mode = os.fstat(descriptor)
+        if stat.S_ISDIR(mode.st_mode):
+            raise InvalidInput(
+                [Problem("not-a-file", "expected a file, found a folder", file=display)]
+            )
+        if not stat.S_ISREG(mode.st_mode):
+            raise InvalidInput(
+                [Problem("not-a-file", "expected a file, found a pipe or device", file=display)]
+            )
+        if mode.st_size > limit:
+            raise InvalidInput([_too_large(mode.st_size, limit, display)])
+        try:
+            data = file.read(mode.st_size)  # read(n) allocates n bytes: never the limit
+            grown = file.read(1)
+        except OSError as error:
+            raise InvalidInput([_unreadable(error, display)]) from None
+    if len(data) != mode.st_size or grown:
         raise InvalidInput(
-            [Problem("unreadable-file", f"cannot read: {error.strerror}", file=display)]
-        ) from None
+            [Problem("unreadable-file", "file changed while it was read", file=display)]
+        )
+    return data
+
+
+def _unreadable(error: OSError, display: str) -> Problem:
+    return Problem("unreadable-file", f"cannot read: {error.strerror}", file=display)
+
+
+def _too_large(size: int, limit: int, display: str) -> Problem:
+    return Problem(
+        "file-too-large",
+        f"file is {size} bytes; expected at most {limit} bytes (the pipeline's limit)",
+        file=display,
+    )
 
 
 def decode_utf8(data: bytes, display: str, allow_bom: bool = True) -> str:
@@ -77,34 +151,142 @@ def decode_utf8(data: bytes, display: str, allow_bom: bool = True) -> str:
     return text
 
 
-def read_text(path: Path, display: str, allow_bom: bool = True) -> str:
-    return decode_utf8(read_bytes(path, display), display, allow_bom)
+def read_text(path: Path, display: str, allow_bom: bool = True, **limits) -> str:
+    return decode_utf8(read_bytes(path, display, **limits), display, allow_bom)
+
+
+class _JsonValueError(ValueError):
+    """A value that JSON's grammar allows but we refuse, with text to locate it by."""
+
+    def __init__(self, message: str, needle: str, occurrence: int = 1):
+        super().__init__(message)
+        self.message, self.needle, self.occurrence = message, needle, occurrence
+
+
+def _refuse_constant(name: str):
+    raise _JsonValueError(f"{name} is not a JSON number; expected a finite number or null", name)
+
+
+def _finite_float(literal: str) -> float:
+    value = float(literal)
+    if value in (float("inf"), float("-inf")):
+        raise _JsonValueError(
+            f"number {literal} is too large for a 64-bit float; expected at most about 1.8e308",
+            literal,
+        )
+    return value
+
+
+def _bounded_int(literal: str) -> int:
+    if len(literal.lstrip("-")) > MAX_JSON_INTEGER_DIGITS:
+        raise _JsonValueError(
+            f"integer of {len(literal.lstrip('-'))} digits; expected at most "
+            f"{MAX_JSON_INTEGER_DIGITS} digits",
+            literal[:20],
+        )
+    return int(literal)
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise _JsonValueError(
+                f"key {key!r} appears twice in one object; expected each key once",
+                json.dumps(key, ensure_ascii=False),
+                occurrence=2,
+            )
+        seen.add(key)
+    return dict(pairs)
 
 
 def parse_json(text: str, display: str) -> object:
+    """Parse JSON, refusing NaN and infinities, duplicate keys, huge integers, NUL and
+    lone surrogates, and nesting deeper than MAX_JSON_DEPTH, each at its line and column."""
     try:
-        return json.loads(text)
+        value = json.loads(
+            text,
+            object_pairs_hook=_unique_keys,
+            parse_constant=_refuse_constant,
+            parse_float=_finite_float,
+            parse_int=_bounded_int,
+        )
     except json.JSONDecodeError as error:
+        line, column = line_and_column(text, error.pos)
         raise InvalidInput(
-            [
-                Problem(
-                    "json-syntax",
-                    f"not valid JSON: {error.msg}",
-                    file=display,
-                    line=error.lineno,
-                    column=error.colno,
-                )
-            ]
+            [Problem("json-syntax", f"not valid JSON: {error.msg}", display, line, column)]
         ) from None
+    except _JsonValueError as error:
+        line, column = _locate(text, error.needle, error.occurrence)
+        raise InvalidInput([Problem("json-value", error.message, display, line, column)]) from None
     except RecursionError:
-        raise InvalidInput(
-            [Problem("json-too-deep", "JSON nested too deeply to read", file=display)]
-        ) from None
+        raise InvalidInput([_too_deep(display)]) from None
+    _check_nesting_and_strings(value, text, display)
+    return value
 
 
-def read_json_object(path: Path, display: str) -> tuple[dict, str]:
+def _locate(text: str, needle: str, occurrence: int = 1) -> tuple[int | None, int | None]:
+    offset = -1
+    for _ in range(occurrence):
+        offset = text.find(needle, offset + 1)
+        if offset < 0:
+            return None, None
+    return line_and_column(text, offset)
+
+
+def _too_deep(display: str) -> Problem:
+    return Problem(
+        "json-too-deep",
+        f"JSON nested more than {MAX_JSON_DEPTH} levels deep; expected a flatter document",
+        file=display,
+    )
+
+
+def _check_nesting_and_strings(value: object, text: str, display: str) -> None:
+    """Depth limit; no NUL character (no CSV reader takes it back); and no lone surrogate
+    (an escape like \\ud800 that is not half of a pair): it is not a character, and no
+    UTF-8 file could hold it."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > MAX_JSON_DEPTH:
+                raise InvalidInput([_too_deep(display)])
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+        elif isinstance(item, str) and "\0" in item:
+            line, column = _locate(text, "\\u0000")
+            raise InvalidInput(
+                [
+                    Problem(
+                        "json-value",
+                        "string holds a NUL character (\\u0000); expected text without one",
+                        display,
+                        line,
+                        column,
+                    )
+                ]
+            )
+        elif isinstance(item, str) and LONE_SURROGATE.search(item):
+            found = SURROGATE_ESCAPE.search(text)
+            line, column = line_and_column(text, found.start()) if found else (None, None)
+            raise InvalidInput(
+                [
+                    Problem(
+                        "json-value",
+                        "string holds a lone surrogate escape (\\ud800 to \\udfff without its "
+                        "pair), which is not a character; expected text that UTF-8 can encode",
+                        display,
+                        line,
+                        column,
+                    )
+                ]
+            )
+
+
+def read_json_object(path: Path, display: str, inside: Path | None = None) -> tuple[dict, str]:
     """The JSON object in a file, and the file's text (to locate keys in errors)."""
-    text = read_text(path, display)
+    text = read_text(path, display, inside=inside, limit=MAX_JSON_BYTES)
     value = parse_json(text, display)
     if not isinstance(value, dict):
         raise InvalidInput(
@@ -123,8 +305,24 @@ def read_json_object(path: Path, display: str) -> tuple[dict, str]:
 
 def locate_key(text: str, key: str) -> tuple[int | None, int | None]:
     """Line and column of the first `"key":` in a JSON text, if it is there."""
-    needle = json.dumps(key)
-    offset = text.find(needle)
-    if offset < 0:
+    if not isinstance(key, str):
         return None, None
-    return line_and_column(text, offset)
+    for needle in (json.dumps(key, ensure_ascii=False), json.dumps(key)):
+        offset = text.find(needle)
+        if offset >= 0:
+            return line_and_column(text, offset)
+    return None, None
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write a file so that it is either the old one or the new one, never half."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

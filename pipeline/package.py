@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from pipeline.contract import Contract, Resource, is_safe_relative_path
 from pipeline.errors import InvalidInput, Problem
 from pipeline.files import hash_file
+from pipeline.spreadsheet import guard_frame, text_fields
 from pipeline.tables import Table, write_csv
 
 DESCRIPTOR_NAME = "datapackage.json"
@@ -38,7 +39,7 @@ def safe_resource_path(resource: Resource, display: str) -> PurePosixPath:
 
 
 def write_json(path: Path, value: dict) -> None:
-    text = json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     path.write_bytes(text.encode("utf-8"))
 
 
@@ -49,7 +50,8 @@ def write_package(folder: Path, contract: Contract, tables: dict[str, Table], bu
         relative = safe_resource_path(resource, contract.file)
         target = folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_csv(tables[resource.name].frame, resource.field_names, target)
+        frame = guard_frame(tables[resource.name].frame, text_fields(resource))
+        write_csv(frame, resource.field_names, target)
         stats[resource.name] = {
             "bytes": target.stat().st_size,
             "hash": f"sha256:{hash_file(target)}",

@@ -9,6 +9,8 @@ from pathlib import Path
 def display_path(path: Path) -> str:
     absolute = Path(os.path.abspath(path))
     try:
-        return absolute.relative_to(Path.cwd()).as_posix() or "."
+        shown = absolute.relative_to(Path.cwd()).as_posix() or "."
     except ValueError:
-        return absolute.as_posix()
+        shown = absolute.as_posix()
+    # A name byte that is not UTF-8 (a lone surrogate here) is shown as \udcXX.
+    return shown.encode("utf-8", "backslashreplace").decode("utf-8")

@@ -10,8 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from pipeline.contract import Contract
 from pipeline.errors import InvalidInput, Problem
+from pipeline.files import escapes, outside_problem
 from pipeline.snapshots import read_snapshots, read_source_records, source_folders
 from pipeline.tables import Table, concat_tables, read_csv_table
 
@@ -45,7 +48,7 @@ def load_raw(raw: Path, contract: Contract, display_root: str = "raw") -> RawTre
         if resource.name == SOURCES_RESOURCE:
             try:
                 tables[resource.name] = read_source_records(
-                    raw / "sources", f"{display_root}/sources", resource
+                    raw / "sources", f"{display_root}/sources", resource, inside=raw
                 )
             except InvalidInput as error:
                 problems += error.problems
@@ -55,7 +58,7 @@ def load_raw(raw: Path, contract: Contract, display_root: str = "raw") -> RawTre
             files.append(path)
             display = f"{display_root}/{path.relative_to(raw).as_posix()}"
             try:
-                parts.append(read_csv_table(path, display, resource))
+                parts.append(read_csv_table(path, display, resource, inside=raw))
             except InvalidInput as error:
                 problems += error.problems
         tables[resource.name] = concat_tables(resource, parts)
@@ -67,6 +70,10 @@ def load_raw(raw: Path, contract: Contract, display_root: str = "raw") -> RawTre
     )
     for folder in source_folders(raw / "sources"):
         files += [p for p in sorted(folder.iterdir()) if p.is_file()]
+    for path in sorted(set(files)):  # every file is hashed for provenance: none may lead out
+        if escapes(path, raw):
+            shown = f"{display_root}/{path.relative_to(raw).as_posix()}"
+            problems.append(outside_problem(shown, raw))
     _check_folder_names(sources, problems)
     return RawTree(tables, snapshots, problems + snapshot_problems, sorted(set(files)))
 
@@ -75,7 +82,7 @@ def _check_folder_names(sources: Table, problems: list[Problem]) -> None:
     for row, source_id in enumerate(sources.frame["source_id"]):
         where = sources.locate(row, "source_id")
         folder = where["file"].split("/")[-2]
-        if source_id != folder:
+        if not pd.isna(source_id) and source_id != folder:
             problems.append(
                 Problem(
                     "source-folder",

@@ -16,6 +16,7 @@ import pandera.pandas as pa
 
 from pipeline.checks import Context, checks_for
 from pipeline.contract import Field, ForeignKey, Resource
+from pipeline.patterns import matches_pattern
 
 DTYPES = {"string": "string", "integer": "Int64", "number": "Float64", "date": "string"}
 DATE_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
@@ -28,15 +29,20 @@ def column_checks(field: Field) -> list[pa.Check]:
     if "enum" in constraints:
         allowed = constraints["enum"]
         checks.append(
-            pa.Check.isin(allowed, name="enum", error=f"expected one of: {', '.join(allowed)}")
+            pa.Check.isin(
+                allowed, name="enum", error=f"expected one of: {', '.join(map(str, allowed))}"
+            )
         )
     patterns = [constraints["pattern"]] if "pattern" in constraints else []
     if field.type == "date":
         patterns.append(DATE_PATTERN)
     for pattern in patterns:
         checks.append(
-            pa.Check.str_matches(
-                f"^(?:{pattern})$", name="pattern", error=f"expected the pattern {pattern}"
+            pa.Check(
+                partial(matches_pattern, pattern=pattern),
+                name="pattern",
+                error=f"expected the pattern {pattern}",
+                statistics={"pattern": f"^(?:{pattern})$"},
             )
         )
     if field.type == "date":

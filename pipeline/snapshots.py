@@ -6,6 +6,7 @@ for byte as received) and `source.json` (what is known about it).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -13,25 +14,35 @@ import pandas as pd
 from pipeline.contract import Resource
 from pipeline.errors import InvalidInput, Problem
 from pipeline.files import decode_utf8, hash_bytes, locate_key, read_bytes, read_json_object
+from pipeline.paths import display_path
 from pipeline.tables import Origin, Table, concat_tables
 
 SNAPSHOT_NAME = "snapshot.txt"
 RECORD_NAME = "source.json"
+# A source_id names a folder: one plain path segment (never "..", "/" or a URL).
+FOLDER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 def source_folders(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.is_dir())
+    try:
+        return sorted(p for p in folder.iterdir() if p.is_dir())
+    except OSError as error:
+        raise InvalidInput(
+            [Problem("unreadable-folder", f"cannot list: {error.strerror}", display_path(folder))]
+        ) from None
 
 
-def read_source_records(folder: Path, display_root: str, resource: Resource) -> Table:
+def read_source_records(
+    folder: Path, display_root: str, resource: Resource, inside: Path | None = None
+) -> Table:
     """One row per `source.json` under folder, checked against the contract's fields."""
     parts, problems = [], []
     for source_dir in source_folders(folder):
         display = f"{display_root}/{source_dir.name}/{RECORD_NAME}"
         try:
-            parts.append(_read_record(source_dir / RECORD_NAME, display, resource))
+            parts.append(_read_record(source_dir / RECORD_NAME, display, resource, inside))
         except InvalidInput as error:
             problems.extend(error.problems)
     if problems:
@@ -39,8 +50,8 @@ def read_source_records(folder: Path, display_root: str, resource: Resource) -> 
     return concat_tables(resource, parts)
 
 
-def _read_record(path: Path, display: str, resource: Resource) -> Table:
-    record, text = read_json_object(path, display)
+def _read_record(path: Path, display: str, resource: Resource, inside: Path | None) -> Table:
+    record, text = read_json_object(path, display, inside=inside)
     expected = resource.field_names
     problems = []
     for key in record:
@@ -95,17 +106,29 @@ def _cell(value) -> str | None:
 
 def read_snapshots(folder: Path, display_root: str, sources: Table) -> tuple[dict, list[Problem]]:
     """Decoded snapshot texts by source_id, and problems where a snapshot is
-    missing or its bytes do not match the recorded SHA-256 and size."""
+    missing, outside folder, or its bytes do not match the recorded SHA-256 and size."""
     texts: dict[str, str] = {}
     problems: list[Problem] = []
     for row, source in enumerate(sources.frame.itertuples(index=False)):
         source_id = source.source_id
         if pd.isna(source_id):
             continue
+        if not FOLDER_NAME.fullmatch(source_id):
+            problems.append(
+                Problem(
+                    "unsafe-path",
+                    f"source_id {source_id!r} cannot name a snapshot folder; expected a plain "
+                    "name such as kandal-crime-2022 (no /, no .., no URL)",
+                    **sources.locate(row, "source_id"),
+                )
+            )
+            continue
         display = f"{display_root}/{source_id}/{SNAPSHOT_NAME}"
         try:
-            data = read_bytes(folder / source_id / SNAPSHOT_NAME, display)
+            data = read_bytes(folder / source_id / SNAPSHOT_NAME, display, inside=folder)
             digest = hash_bytes(data)
+            if pd.isna(source.sha256):
+                continue  # the missing sha256 is reported by its required check
             if digest != source.sha256:
                 problems.append(
                     Problem(

@@ -10,15 +10,19 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline.contract import Resource
 from pipeline.errors import InvalidInput, Problem
-from pipeline.files import decode_utf8, locate_key, read_bytes
+from pipeline.files import LINE_BREAK, decode_utf8, line_and_column, locate_key, read_bytes
 
 CSV_DIALECT = {"delimiter": ",", "quotechar": '"', "doublequote": True, "strict": True}
+# The longest cell we read (the csv module's default; other libraries change that
+# process-wide setting, so it is set for each read and restored after).
+MAX_FIELD_CHARS = 131_072
 
 
 @dataclass
@@ -36,10 +40,13 @@ class Origin:
             return (found_line or line), column
         if field_name not in self.header:
             return line, None
-        lines = self.text.split("\n")
-        if line - 1 >= len(lines):
+        if line - 1 >= len(self.lines):
             return line, None
-        return line, field_column(lines[line - 1], self.header.index(field_name))
+        return line, field_column(self.lines[line - 1], self.header.index(field_name))
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return LINE_BREAK.split(self.text)
 
 
 def field_column(line_text: str, index: int) -> int:
@@ -102,11 +109,23 @@ def concat_tables(resource: Resource, parts: list[Table]) -> Table:
     return Table(resource.name, frame, origins, row_origin, row_line)
 
 
-def read_csv_table(path: Path, display: str, resource: Resource) -> Table:
+def read_csv_table(
+    path: Path, display: str, resource: Resource, inside: Path | None = None
+) -> Table:
     """Read one CSV file of a resource, checking its structure against the contract."""
-    text = decode_utf8(read_bytes(path, display), display)
+    return parse_csv_table(read_bytes(path, display, inside=inside), display, resource)
+
+
+def parse_csv_table(data: bytes, display: str, resource: Resource) -> Table:
+    """A resource's table from the bytes of one of its CSV files."""
+    text = decode_utf8(data, display)
+    _refuse_nul(text, display)
     origin = Origin(display, text, "csv")
-    rows, lines = _parse_records(text, display, resource, origin)
+    previous = csv.field_size_limit(MAX_FIELD_CHARS)
+    try:
+        rows, lines = _parse_records(text, display, resource, origin)
+    finally:
+        csv.field_size_limit(previous)
     missing = set(resource.missing_values)
     columns = {
         name: pd.array(
@@ -117,6 +136,24 @@ def read_csv_table(path: Path, display: str, resource: Resource) -> Table:
     }
     frame = pd.DataFrame(columns)[resource.field_names] if rows else empty_table(resource).frame
     return Table(resource.name, frame, [origin], [0] * len(rows), lines)
+
+
+def _refuse_nul(text: str, display: str) -> None:
+    offset = text.find("\0")
+    if offset >= 0:
+        line, column = line_and_column(text, offset)
+        raise InvalidInput(
+            [
+                Problem(
+                    "nul-character",
+                    "file holds a NUL character (byte 0x00), so it is binary or UTF-16; "
+                    "expected UTF-8 text",
+                    file=display,
+                    line=line,
+                    column=column,
+                )
+            ]
+        )
 
 
 def _parse_records(text: str, display: str, resource: Resource, origin: Origin):
@@ -164,20 +201,34 @@ def _parse_records(text: str, display: str, resource: Resource, origin: Origin):
     except csv.Error as error:
         start = previous_end + 1
         noticed = f" (noticed at line {reader.line_num})" if reader.line_num > start else ""
-        problems.append(
-            Problem(
-                "csv-syntax",
-                f"malformed CSV in the row starting here: {error}{noticed}; expected RFC 4180 "
-                "quoting (a field with a comma, quote or line break is wrapped in double quotes, "
-                'and a " inside it is doubled)',
-                file=display,
-                line=start,
-                resource=resource.name,
+        if "field larger than field limit" in str(error):
+            problems.append(_field_too_large(display, start, resource))
+        else:
+            problems.append(
+                Problem(
+                    "csv-syntax",
+                    f"malformed CSV in the row starting here: {error}{noticed}; expected RFC "
+                    "4180 quoting (a field with a comma, quote or line break is wrapped in double "
+                    'quotes, and a " inside it is doubled)',
+                    file=display,
+                    line=start,
+                    resource=resource.name,
+                )
             )
-        )
     if problems:
         raise InvalidInput(problems)
     return rows, lines
+
+
+def _field_too_large(display: str, line: int, resource: Resource) -> Problem:
+    return Problem(
+        "field-too-large",
+        f"a field in the row starting here is longer than {MAX_FIELD_CHARS} characters; "
+        "expected shorter fields (is a closing double quote missing?)",
+        file=display,
+        line=line,
+        resource=resource.name,
+    )
 
 
 def _check_header(header: list[str], display: str, resource: Resource) -> None:
@@ -219,10 +270,22 @@ def _check_header(header: list[str], display: str, resource: Resource) -> None:
 
 
 def write_csv(frame: pd.DataFrame, columns: list[str], path: Path) -> None:
-    """Write cells verbatim (missing as empty) with LF line endings and minimal quoting."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
+    """Write cells verbatim (missing as empty) with LF line endings and RFC 4180 quoting;
+    callers guard text cells first (pipeline.spreadsheet)."""
     values = frame[columns].astype(object).where(frame[columns].notna(), "")
-    writer.writerows(values.itertuples(index=False, name=None))
-    path.write_bytes(buffer.getvalue().encode("utf-8"))
+    lines = [csv_line(columns)]
+    lines += [csv_line(row) for row in values.itertuples(index=False, name=None)]
+    path.write_bytes("".join(lines).encode("utf-8"))
+
+
+def csv_line(cells) -> str:
+    """One CSV record. csv.writer is not used: with LF line endings it leaves a cell
+    holding a lone CR unquoted, which readers take for a line break."""
+    line = ",".join(_csv_cell(str(cell)) for cell in cells)
+    return (line or '""') + "\n"  # a record of one empty cell is not a blank line
+
+
+def _csv_cell(text: str) -> str:
+    if any(char in text for char in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text

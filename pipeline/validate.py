@@ -1,6 +1,10 @@
 """Validating a built package: descriptor, file sizes and hashes, then every table
 through the same check stage as a build, with quotes checked against their
 snapshots when a snapshot folder is given.
+
+A package may come from anyone, so validation reads nothing outside the package
+folder and the snapshot folder (symlinks are followed and checked) and opens no
+network connection (frictionless gets a session that refuses every request).
 """
 
 from __future__ import annotations
@@ -10,13 +14,23 @@ from pathlib import Path
 
 from pipeline.contract import Contract, is_safe_relative_path, parse_contract
 from pipeline.errors import InvalidInput, Problem
-from pipeline.files import hash_file, locate_key, read_json_object
+from pipeline.files import hash_bytes, locate_key, read_bytes, read_json_object
 from pipeline.package import DESCRIPTOR_NAME, OUTPUTS_KEY, safe_resource_path
 from pipeline.paths import display_path
 from pipeline.raw import SOURCES_RESOURCE
 from pipeline.snapshots import read_snapshots
-from pipeline.tables import read_csv_table
+from pipeline.spreadsheet import unguard_table
+from pipeline.tables import parse_csv_table
 from pipeline.verify import check_tables
+
+# Data Package v1 profiles that frictionless knows without fetching anything.
+STANDARD_PROFILES = (
+    "data-package",
+    "tabular-data-package",
+    "fiscal-data-package",
+    "data-resource",
+    "tabular-data-resource",
+)
 
 
 @dataclass
@@ -33,7 +47,7 @@ class Report:
 def validate_package(folder: Path, snapshots: Path | None) -> Report:
     root = display_path(folder)
     descriptor_display = f"{root}/{DESCRIPTOR_NAME}"
-    descriptor, text = read_json_object(folder / DESCRIPTOR_NAME, descriptor_display)
+    descriptor, text = read_json_object(folder / DESCRIPTOR_NAME, descriptor_display, inside=folder)
     problems = descriptor_problems(descriptor, text, descriptor_display)
     if problems:
         return Report(problems)
@@ -43,8 +57,11 @@ def validate_package(folder: Path, snapshots: Path | None) -> Report:
         display = f"{root}/{resource.path}"
         try:
             path = folder / safe_resource_path(resource, descriptor_display)
-            problems += file_integrity_problems(path, display, built, text, descriptor_display)
-            tables[resource.name] = read_csv_table(path, display, resource)
+            data = read_bytes(path, display, inside=folder)
+            problems += file_integrity_problems(data, display, built)
+            table = parse_csv_table(data, display, resource)
+            problems += unguard_table(table, resource)
+            tables[resource.name] = table
         except InvalidInput as error:
             problems += error.problems
     problems += output_problems(folder, descriptor, text, descriptor_display)
@@ -67,26 +84,35 @@ def validate_package(folder: Path, snapshots: Path | None) -> Report:
 
 
 def descriptor_problems(descriptor: dict, text: str, display: str) -> list[Problem]:
-    """Data Package profile errors (frictionless) and contract errors (ours)."""
-    from frictionless import Package
-
-    problems = []
-    report = Package.validate_descriptor(descriptor)
-    for error in report.flatten(["type", "message"]):
-        problems.append(Problem(f"descriptor-{error[0]}", error[1], file=display))
+    """Contract errors (ours) first; then, for a descriptor we can read, references
+    we will not follow, the Data Package profile (frictionless, offline) and the
+    size and hash every built resource must record."""
     try:
         contract: Contract = parse_contract(descriptor, text, display)
     except InvalidInput as error:
-        return problems + error.problems
+        return error.problems
+    problems = reference_problems(descriptor, text, display)
+    problems += integrity_key_problems(contract, descriptor, text, display)
+    if problems:
+        return problems  # frictionless itself fails on a hash or bytes of the wrong type
+    return profile_problems(descriptor, display)
+
+
+def integrity_key_problems(
+    contract: Contract, descriptor: dict, text: str, display: str
+) -> list[Problem]:
+    """Each built resource records its bytes (a whole number) and hash (a string)."""
+    problems = []
     for resource, built in zip(contract.resources, descriptor["resources"], strict=True):
-        for key in ("bytes", "hash"):
-            if key not in built:
+        for key, kind in (("bytes", int), ("hash", str)):
+            value = built.get(key)
+            if not isinstance(value, kind) or isinstance(value, bool):
                 line, column = locate_key(text, resource.name)
                 problems.append(
                     Problem(
                         "descriptor-integrity",
-                        f"resource {resource.name} has no {key}; expected the built package "
-                        "to record each file's bytes and sha256 hash",
+                        f"resource {resource.name} has no valid {key}; expected the built package "
+                        "to record each file's bytes (a whole number) and sha256 hash",
                         display,
                         line,
                         column,
@@ -96,23 +122,69 @@ def descriptor_problems(descriptor: dict, text: str, display: str) -> list[Probl
     return problems
 
 
-def file_integrity_problems(
-    path: Path, display: str, built: dict, text: str, descriptor_display: str
-) -> list[Problem]:
-    if not path.is_file():
-        return [Problem("missing-file", "resource file not found", file=display)]
+def reference_problems(descriptor: dict, text: str, display: str) -> list[Problem]:
+    """A `profile` other than a standard name is a URL or a file that frictionless would
+    fetch or open, and a `dialect` given as a string is one too: validate refuses them."""
     problems = []
-    size = path.stat().st_size
-    if size != built["bytes"]:
+    for place in [descriptor, *descriptor["resources"]]:
+        profile = place.get("profile")
+        for item in profile if isinstance(profile, list) else [profile]:
+            if isinstance(item, str) and item not in STANDARD_PROFILES:
+                line, column = locate_key(text, item)
+                problems.append(
+                    Problem(
+                        "external-reference",
+                        f"profile {item!r} would be fetched or read from outside the package; "
+                        f"expected no profile or one of {', '.join(STANDARD_PROFILES)}",
+                        display,
+                        line,
+                        column,
+                    )
+                )
+        if isinstance(place.get("dialect"), str):
+            line, column = locate_key(text, place["dialect"])
+            problems.append(
+                Problem(
+                    "external-reference",
+                    f"dialect {place['dialect']!r} would be read from outside the descriptor; "
+                    "expected the dialect as an object",
+                    display,
+                    line,
+                    column,
+                )
+            )
+    return problems
+
+
+def profile_problems(descriptor: dict, display: str) -> list[Problem]:
+    """Data Package profile errors, from frictionless with the network refused."""
+    import requests
+    from frictionless import Package, system
+
+    class Offline(requests.Session):
+        def request(self, method, url, *args, **kwargs):
+            raise requests.ConnectionError(f"{url} not fetched: validate works offline")
+
+    with system.use_context(http_session=Offline()):
+        report = Package.validate_descriptor(descriptor)
+    return [
+        Problem(f"descriptor-{kind}", message, file=display)
+        for kind, message in report.flatten(["type", "message"])
+    ]
+
+
+def file_integrity_problems(data: bytes, display: str, built: dict) -> list[Problem]:
+    problems = []
+    if len(data) != built["bytes"]:
         problems.append(
             Problem(
                 "bytes-mismatch",
-                f"file is {size} bytes; the descriptor records {built['bytes']}",
+                f"file is {len(data)} bytes; the descriptor records {built['bytes']}",
                 file=display,
                 resource=built["name"],
             )
         )
-    digest = f"sha256:{hash_file(path)}"
+    digest = f"sha256:{hash_bytes(data)}"
     if digest != built["hash"]:
         problems.append(
             Problem(
@@ -146,7 +218,11 @@ def output_problems(folder: Path, descriptor: dict, text: str, display: str) -> 
                 )
             )
             continue
-        path = folder / entry["path"]
         where = f"{display_path(folder)}/{entry['path']}"
-        problems += file_integrity_problems(path, where, {**entry, "name": None}, text, display)
+        try:
+            data = read_bytes(folder / entry["path"], where, inside=folder)
+        except InvalidInput as error:
+            problems += error.problems
+            continue
+        problems += file_integrity_problems(data, where, {**entry, "name": None})
     return problems

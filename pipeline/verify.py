@@ -6,6 +6,8 @@ validation) and located at the file, line and column of the offending cell.
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -18,6 +20,16 @@ from pipeline.schema import dataframe_schema, foreign_key_name, types_schema, un
 from pipeline.tables import Table
 
 TYPE_NAMES = {"integer": "a whole number", "number": "a number", "string": "text", "date": "a date"}
+# Numbers as the package publishes them (cells are written verbatim): no "+", no spaces,
+# no "_", no digits of other scripts, no NaN or infinity, within 64 bits.
+NUMBER_FORMS = {
+    "integer": (re.compile(r"-?[0-9]+"), "digits with an optional leading -, such as 908"),
+    "number": (
+        re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"),
+        "digits with an optional leading -, decimal point and exponent, such as -78 or 2.5",
+    ),
+}
+INTEGER_RANGE = (-(2**63), 2**63 - 1)
 
 
 @dataclass
@@ -57,8 +69,16 @@ def cast_table(resource: Resource, table: Table) -> tuple[pd.DataFrame, list[Pro
     """The table with contract dtypes; cells that do not cast become problems (and NA)."""
     schema = types_schema(resource)
     frame = table.frame.copy()
+    lax = []
+    for field in resource.fields:
+        for index, cell in frame[field.name].items():
+            message = number_problem(field.type, cell)
+            if message:
+                where = table.locate(int(index), field.name)
+                lax.append(Problem("type-error", f"{field.name}: {cell!r} {message}", **where))
+                frame.loc[index, field.name] = pd.NA
     try:
-        return schema.validate(frame, lazy=True), []
+        return schema.validate(frame, lazy=True), lax
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
         cases = cases[cases["check"].astype(str).str.startswith("coerce_dtype")]
@@ -76,7 +96,23 @@ def cast_table(resource: Resource, table: Table) -> tuple[pd.DataFrame, list[Pro
                 )
             )
             frame.loc[int(index), name] = pd.NA
-        return schema.validate(frame, lazy=False), problems
+        return schema.validate(frame, lazy=False), lax + problems
+
+
+def number_problem(kind: str, cell) -> str | None:
+    """What is wrong with an integer or number cell, or None (also for other types)."""
+    if kind not in NUMBER_FORMS or pd.isna(cell):
+        return None
+    form, example = NUMBER_FORMS[kind]
+    if not form.fullmatch(cell):
+        return f"is not {TYPE_NAMES[kind]}; expected {example} ({kind})"
+    if kind == "integer":
+        digits = cell.lstrip("-")
+        if len(digits) > 19 or not INTEGER_RANGE[0] <= int(cell) <= INTEGER_RANGE[1]:
+            return f"is out of range; expected a whole number of at most 19 digits ({kind})"
+    elif not math.isfinite(float(cell)):
+        return f"is too large; expected a number below about 1.8e308 ({kind})"
+    return None
 
 
 def translate(cases: pd.DataFrame, resource: Resource, table: Table, context: Context):

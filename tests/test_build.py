@@ -12,6 +12,7 @@ from pathlib import Path
 import frictionless
 
 import pipeline
+from tests.git_helpers import versions
 
 BIN = Path(sys.executable).parent
 RESOURCE_FILES = {
@@ -119,7 +120,7 @@ def test_installed_pipeline_command_builds_and_validates(project, tmp_path):
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    assert "kandal-crime-2022 1.0.0" in done.stdout
+    assert f"kandal-crime-2022 {versions().current}" in done.stdout
     assert set(files_in(out)) == ALL_FILES
 
 

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.git_helpers import init_repository, set_version
+from tests.git_helpers import init_repository, set_version, versions
 
 CRIME_CHANGE = "kandal-reported-crimes-change-2022"
+VERSION = versions()
 
 
 @pytest.fixture
@@ -63,7 +64,9 @@ def test_identical_packages_show_every_resource_unchanged_and_exit_0(old_and_new
     assert result.exit_code == 0, result.output
     for name, count in [("figures", 3), ("statements", 19), ("quotes", 28)]:
         assert f"{name:<10}  unchanged  {count} rows" in result.stdout
-    assert "version 1.0.0 -> 1.0.0: nothing changed; no bump is due" in result.stdout
+    assert f"version {VERSION.current} -> {VERSION.current}: nothing changed; no bump is due" in (
+        result.stdout
+    )
 
 
 def test_an_edited_value_is_one_changed_row_with_old_and_new_value(old_and_new, run):
@@ -79,7 +82,7 @@ def test_an_edited_value_is_one_changed_row_with_old_and_new_value(old_and_new, 
     ]
     assert resource(report, "figures")["unchanged"] == 2
     assert resource(report, "quotes")["status"] == "unchanged"
-    assert (report["version"]["due"], report["version"]["expected"]) == ("patch", "1.0.1")
+    assert (report["version"]["due"], report["version"]["expected"]) == ("patch", VERSION.patch)
     text = run(old.parent, "diff", "old", "new").stdout
     assert f"changed {CRIME_CHANGE}: value -78 -> -79" in text
 
@@ -189,12 +192,12 @@ def test_a_removed_column_is_a_major_change(old_and_new, run):
         }
     ]
     assert resource(report, "figures")["status"] == "unchanged"  # rows compared on shared columns
-    assert (report["version"]["due"], report["version"]["expected"]) == ("major", "2.0.0")
+    assert (report["version"]["due"], report["version"]["expected"]) == ("major", VERSION.major)
 
 
 def test_exit_code_is_1_when_anything_differs(old_and_new, run):
     old, new = old_and_new
-    edit_descriptor(new, lambda d: d.update(version="1.0.1"))
+    edit_descriptor(new, lambda d: d.update(version=VERSION.patch))
 
     assert run(old.parent, "diff", "old", "new").exit_code == 0
     assert run(old.parent, "diff", "old", "new", "--exit-code").exit_code == 1
@@ -204,14 +207,14 @@ def test_check_version_fails_when_the_bump_is_too_small(old_and_new, run):
     old, new = old_and_new
     figures = rows(new / "data/figures.csv")
     write_rows(new / "data/figures.csv", figures[:2])
-    edit_descriptor(new, lambda d: d.update(version="1.0.1"))
+    edit_descriptor(new, lambda d: d.update(version=VERSION.patch))
 
     result = run(old.parent, "diff", "old", "new", "--check-version")
 
     assert result.exit_code == 1
     assert (
-        "version: a minor bump is due since 1.0.0, so expected version 1.1.0 (or higher); "
-        "found 1.0.1 [version-not-bumped]" in result.stderr
+        f"version: a minor bump is due since {VERSION.current}, so expected version "
+        f"{VERSION.minor} (or higher); found {VERSION.patch} [version-not-bumped]" in result.stderr
     )
     machine = run(old.parent, "diff", "old", "new", "--check-version", "--json")
     assert machine.exit_code == 1
@@ -220,8 +223,8 @@ def test_check_version_fails_when_the_bump_is_too_small(old_and_new, run):
         False,
         ["version-not-bumped"],
     )
-    assert report["diff"]["version"]["expected"] == "1.1.0"
-    edit_descriptor(new, lambda d: d.update(version="1.1.0"))
+    assert report["diff"]["version"]["expected"] == VERSION.minor
+    edit_descriptor(new, lambda d: d.update(version=VERSION.minor))
     assert run(old.parent, "diff", "old", "new", "--check-version").exit_code == 0
 
 
@@ -234,7 +237,9 @@ def test_markdown_folds_details_and_stays_short_for_a_big_change(old_and_new, ru
     result = run(old.parent, "diff", "old", "new", "--markdown")
 
     markdown = result.stdout
-    assert markdown.startswith("### Data diff: `kandal-crime-2022` 1.0.0 → 1.0.0")
+    assert markdown.startswith(
+        f"### Data diff: `kandal-crime-2022` {VERSION.current} → {VERSION.current}"
+    )
     assert "| `quotes` | changed | 2000 | 0 | 0 | 28 |" in markdown
     assert "<details><summary>quotes: 2000 added, 0 removed, 0 changed, 28 unchanged</summary>" in (
         markdown
@@ -269,7 +274,7 @@ def test_markdown_and_json_together_is_a_usage_error(old_and_new, run):
 
 @pytest.fixture
 def repository(built: Path, run) -> Path:
-    """The project in git, with its inputs and build/ committed (the released 1.0.0)."""
+    """The project in git, with its inputs and build/ committed (the current version, released)."""
     project = built.parent
     init_repository(project)
     return project
@@ -288,7 +293,7 @@ def test_a_revision_is_read_from_its_committed_build(repository, run):
 
 def test_without_new_the_working_trees_inputs_are_built_afresh(repository, run):
     before = (repository / "build/datapackage.json").read_bytes()
-    set_version(repository, "1.0.0", "1.0.1")
+    set_version(repository, VERSION.current, VERSION.patch)
     contract = repository / "datapackage.json"
     contract.write_text(
         contract.read_text(encoding="utf-8").replace('"title": "Value"', '"title": "Stated value"'),
@@ -300,12 +305,12 @@ def test_without_new_the_working_trees_inputs_are_built_afresh(repository, run):
     assert report["new"]["label"].startswith("working tree")
     assert [c["name"] for c in report["schema"]] == ["value"]
     assert report["version"] | {"reasons": None} == {
-        "old": "1.0.0",
-        "new": "1.0.1",
+        "old": VERSION.current,
+        "new": VERSION.patch,
         "due": "patch",
-        "expected": "1.0.1",
+        "expected": VERSION.patch,
         "ok": True,
-        "message": "a patch bump is due and 1.0.0 -> 1.0.1 is one",
+        "message": f"a patch bump is due and {VERSION.current} -> {VERSION.patch} is one",
         "reasons": None,
     }
     assert (repository / "build/datapackage.json").read_bytes() == before  # built elsewhere
@@ -334,7 +339,7 @@ def test_neither_folder_nor_revision_is_a_usage_error(repository, run):
 def test_changelog_section_is_written_and_checked(repository, run):
     figures = rows(repository / "build/data/figures.csv")
     write_rows(repository / "build/data/figures.csv", figures[:2])
-    edit_descriptor(repository / "build", lambda d: d.update(version="1.1.0"))
+    edit_descriptor(repository / "build", lambda d: d.update(version=VERSION.minor))
     changelog = repository / "CHANGELOG.md"
 
     missing = run(repository, "diff", "HEAD", "build", "--check-changelog", "CHANGELOG.md")
@@ -345,6 +350,6 @@ def test_changelog_section_is_written_and_checked(repository, run):
     assert missing.exit_code == 1 and "[no-changelog]" in missing.stderr
     assert written.exit_code == again.exit_code == checked.exit_code == 0
     text = changelog.read_text(encoding="utf-8")
-    assert text.count("## 1.1.0") == 1  # written twice, kept once
+    assert text.count(f"## {VERSION.minor}") == 1  # written twice, kept once
     assert "- figures: 1 removed (`kandal-traffic-accidents-change-2022`)" in text
-    assert "A minor release since 1.0.0: data withdrawn (row removed)." in text
+    assert f"A minor release since {VERSION.current}: data withdrawn (row removed)." in text

@@ -14,10 +14,11 @@ import pytest
 
 from pipeline.versioning import BUMPS, RULES, judge
 from tests.conftest import REPO
-from tests.git_helpers import commit_all, init_repository, set_version
+from tests.git_helpers import commit_all, init_repository, set_version, versions
 
 FIGURES = "raw/sources/kandal-crime-2022/figures.csv"
 NOTE = "Stated once with a number, in the report's own words"
+VERSION = versions()
 
 
 @pytest.mark.parametrize(
@@ -52,7 +53,8 @@ def test_every_rule_is_documented_in_the_readme_with_its_bump():
 
 @pytest.fixture
 def repository(built: Path) -> Path:
-    """The project in git with its inputs and build/ committed: version 1.0.0 is released."""
+    """The project in git with its inputs and build/ committed: the current version is
+    released."""
     init_repository(built.parent)
     return built.parent
 
@@ -96,39 +98,43 @@ def test_a_changed_build_without_a_version_bump_is_refused_at_the_version(reposi
     assert result.exit_code == 1
     [line, summary] = result.stderr.splitlines()
     assert line.startswith("datapackage.json:7:3: version: the package changed since the build ")
-    assert "version 1.0.0 (figures: 1 changed)" in line
+    assert f"version {VERSION.current} (figures: 1 changed)" in line
     assert (
-        "a patch bump is due since 1.0.0, so expected version 1.0.1 (or higher); found 1.0.0"
-        in (line)
+        f"a patch bump is due since {VERSION.current}, so expected version {VERSION.patch} "
+        f"(or higher); found {VERSION.current}" in line
     )
-    assert 'Set "version" to 1.0.1 in datapackage.json' in line
+    assert f'Set "version" to {VERSION.patch} in datapackage.json' in line
     assert line.endswith("[version-not-bumped]")
     assert (repository / "build/datapackage.json").read_bytes() == before
 
 
 def test_new_data_needs_a_minor_bump_and_builds_with_one(repository, run):
     add_a_figure(repository)
-    set_version(repository, "1.0.0", "1.0.1")
+    set_version(repository, VERSION.current, VERSION.patch)
 
     refused = run(repository, "build")
-    set_version(repository, "1.0.1", "1.1.0")
+    set_version(repository, VERSION.patch, VERSION.minor)
     built = run(repository, "build")
 
     assert refused.exit_code == 1
-    assert "a minor bump is due since 1.0.0, so expected version 1.1.0" in refused.stderr
+    assert (
+        f"a minor bump is due since {VERSION.current}, so expected version {VERSION.minor}"
+        in refused.stderr
+    )
     assert built.exit_code == 0, built.output
-    assert "kandal-crime-2022 1.1.0" in built.stdout
+    assert f"kandal-crime-2022 {VERSION.minor}" in built.stdout
 
 
 def test_the_baseline_is_the_committed_build_not_the_last_local_one(repository, run):
     correct_a_note(repository)
-    set_version(repository, "1.0.0", "1.0.1")
-    assert run(repository, "build").exit_code == 0  # build/ is now 1.0.1, not committed
+    set_version(repository, VERSION.current, VERSION.patch)
+    assert run(repository, "build").exit_code == 0  # build/ is now the patch, not committed
     add_a_figure(repository)
 
-    # Still 1.0.1 against the committed 1.0.0: new data since then needs 1.1.0 ...
-    assert "expected version 1.1.0" in run(repository, "build").stderr
-    set_version(repository, "1.0.1", "1.1.0")
+    # Still the patch against the committed current version: new data since then needs
+    # the next minor version ...
+    assert f"expected version {VERSION.minor}" in run(repository, "build").stderr
+    set_version(repository, VERSION.patch, VERSION.minor)
     # ... and a second local build of the same unreleased version is fine.
     assert run(repository, "build").exit_code == 0
     assert run(repository, "build").exit_code == 0
@@ -158,12 +164,13 @@ def test_a_first_build_in_git_has_nothing_to_compare_with(project, run):
 
 def test_a_release_committed_becomes_the_new_baseline(repository, run):
     correct_a_note(repository)
-    set_version(repository, "1.0.0", "1.0.1")
+    set_version(repository, VERSION.current, VERSION.patch)
     commit_all(repository, "Correct a note")
     assert run(repository, "build").exit_code == 0
-    commit_all(repository, "Build 1.0.1")
+    commit_all(repository, f"Build {VERSION.patch}")
 
     add_a_figure(repository)
     result = run(repository, "build")
 
-    assert "since 1.0.1, so expected version 1.1.0" in result.stderr
+    # The minor bump after the patch release is the same next minor version.
+    assert f"since {VERSION.patch}, so expected version {VERSION.minor}" in result.stderr

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
-from tests.git_helpers import commit_all, git, init_repository, set_version
+from tests.git_helpers import commit_all, git, init_repository, set_version, versions
 
 BIN = Path(sys.executable).parent
 SOURCE = "example-thefts-2023"
@@ -55,14 +55,21 @@ QUOTES = [
 # paragraph and its blank line are 125 + 1 characters, then “ (1) comes before "We";
 # "We recorded 1,204 thefts last year, and " is 40 characters.
 OFFSETS = [(23, 50), (127, 161), (167, 201)]
-# What `pipeline diff` says after step 4, as the README shows it.
-DIFF_LINES = [
-    "figures     changed    3 added, 0 removed, 0 changed, 3 unchanged",
-    "  added example-thefts-change-2023: indicator_id=thefts, area_code=KH-8, period=2023, "
-    "reference_period=2022, measure=change, value=12, unit=percent",
-    "version 1.0.0 -> 1.0.0: a minor bump is due since 1.0.0, so expected version 1.1.0 "
-    "(or higher); found 1.0.0",
-]
+VERSION = versions()
+# The README writes the versions as X.Y.Z (the one in datapackage.json) and X.(Y+1).0, so
+# that it holds at every release.
+README_VERSIONS = {"current": "X.Y.Z", "minor": "X.(Y+1).0"}
+
+
+def diff_lines(current: str, minor: str) -> list[str]:
+    """What `pipeline diff` says after step 4, as the README shows it."""
+    return [
+        "figures     changed    3 added, 0 removed, 0 changed, 3 unchanged",
+        "  added example-thefts-change-2023: indicator_id=thefts, area_code=KH-8, period=2023, "
+        "reference_period=2022, measure=change, value=12, unit=percent",
+        f"version {current} -> {current}: a minor bump is due since {current}, so expected "
+        f"version {minor} (or higher); found {current}",
+    ]
 
 
 def append_lines(path: Path, lines: list[str]) -> None:
@@ -98,7 +105,7 @@ def locate_and_paste_quotes(run, project: Path) -> None:
 
 @pytest.fixture
 def released(built: Path) -> Path:
-    """The project in git on main, with version 1.0.0's inputs and build/ committed, and
+    """The project in git on main, with the current version's inputs and build/ committed, and
     the CI scripts beside them, as a maintainer's clone has it."""
     project = built.parent
     shutil.copytree(REPO / ".ci", project / ".ci")
@@ -155,27 +162,29 @@ def test_a_new_transcriber_adds_a_second_article_start_to_finish(released, run, 
     # 6. The build wants a minor bump; diff shows the new figures and says so too.
     refused = run(project, "build")
     assert refused.exit_code == 1
-    assert 'Set "version" to 1.1.0 in datapackage.json' in refused.stderr
+    assert f'Set "version" to {VERSION.minor} in datapackage.json' in refused.stderr
     diff = run(project, "diff")
     assert diff.exit_code == 0, diff.output
-    for line in DIFF_LINES + [
+    for line in diff_lines(VERSION.current, VERSION.minor) + [
         "  added example-thefts-2023: indicator_id=thefts, area_code=KH-8, period=2023, "
         "measure=level, value=1204, unit=thefts",
         "  added example-arrests-2023: indicator_id=arrests, area_code=KH-8, period=2023, "
         "measure=level, value=300, unit=suspects, qualifier=more_than",
     ]:
         assert line in diff.stdout.splitlines()
-    set_version(project, "1.0.0", "1.1.0")
+    set_version(project, VERSION.current, VERSION.minor)
 
     # 7. Commit the inputs, build, changelog, validate, commit the build.
     commit_all(project, f"Add {SOURCE}")
+    released_log = (project / "CHANGELOG.md").read_text(encoding="utf-8")
+    latest_section = next(line for line in released_log.splitlines() if line.startswith("## "))
     built = run(project, "build")
     assert built.exit_code == 0, built.output
-    assert "kandal-crime-2022 1.1.0" in built.stdout
+    assert f"kandal-crime-2022 {VERSION.minor}" in built.stdout
     logged = run(project, "diff", "HEAD", "build", "--update-changelog", "CHANGELOG.md")
     assert logged.exit_code == 0, logged.output
     changelog = (project / "CHANGELOG.md").read_text(encoding="utf-8")
-    assert changelog.index("## 1.1.0 (") < changelog.index("## 1.0.0 (2026-11-28)")
+    assert changelog.index(f"## {VERSION.minor} (") < changelog.index(latest_section)
     assert (
         "- figures: 3 added (`example-thefts-change-2023`, `example-thefts-2023`, "
         "`example-arrests-2023`)" in changelog
@@ -183,7 +192,7 @@ def test_a_new_transcriber_adds_a_second_article_start_to_finish(released, run, 
     validated = run(project, "validate")
     assert validated.exit_code == 0, validated.output
     assert "note:" not in validated.output  # quotes checked against both snapshots
-    commit_all(project, "Build 1.1.0")
+    commit_all(project, f"Build with {SOURCE}")
     assert run(project, "build", "--check").exit_code == 0
 
     # 8. The pull-request comment CI posts, made by the same script, as a real subprocess.
@@ -196,8 +205,13 @@ def test_a_new_transcriber_adds_a_second_article_start_to_finish(released, run, 
     )
     assert done.returncode == 0, done.stdout + done.stderr
     comment = done.stdout
-    assert comment.startswith("### Data diff: `kandal-crime-2022` 1.0.0 → 1.1.0")
-    assert "**Version:** ok: a minor bump is due and 1.0.0 -> 1.1.0 is one." in comment
+    assert comment.startswith(
+        f"### Data diff: `kandal-crime-2022` {VERSION.current} → {VERSION.minor}"
+    )
+    assert (
+        f"**Version:** ok: a minor bump is due and {VERSION.current} -> {VERSION.minor} is one."
+        in comment
+    )
     assert "| `figures` | changed | 3 | 0 | 0 | 3 |" in comment
     assert "- added `example-arrests-2023`: indicator_id=`arrests`" in comment
 
@@ -207,10 +221,10 @@ def test_pr_diff_fails_and_says_why_when_the_changelog_was_forgotten(released, r
     figures = project / "raw/sources/kandal-crime-2022/figures.csv"
     text = figures.read_text(encoding="utf-8")
     figures.write_text(text.replace("Stated once with a number", "Stated once, with a number"))
-    set_version(project, "1.0.0", "1.0.1")
+    set_version(project, VERSION.current, VERSION.patch)
     commit_all(project, "Correct a note")
     assert run(project, "build").exit_code == 0
-    commit_all(project, "Build 1.0.1")
+    commit_all(project, f"Build {VERSION.patch}")
 
     done = subprocess.run(
         ["bash", str(project / ".ci/pr-diff"), "main"],
@@ -221,9 +235,12 @@ def test_pr_diff_fails_and_says_why_when_the_changelog_was_forgotten(released, r
     )
 
     assert done.returncode == 1
-    assert "**Version:** ok: a patch bump is due and 1.0.0 -> 1.0.1 is one." in done.stdout
+    assert (
+        f"**Version:** ok: a patch bump is due and {VERSION.current} -> {VERSION.patch} is one."
+        in done.stdout
+    )
     assert "**Problems** (exit 1):" in done.stdout
-    assert "CHANGELOG.md: no section for version 1.0.1" in done.stdout
+    assert f"CHANGELOG.md: no section for version {VERSION.patch}" in done.stdout
 
 
 def readme_walkthrough() -> str:
@@ -253,5 +270,7 @@ def test_the_readme_walkthrough_is_this_walk():
     ]
     for command in commands:
         assert command in walk, command
-    for line in DIFF_LINES:
+    for line in diff_lines(**README_VERSIONS):
         assert f"\n{line}\n" in walk, line
+    # No release is named, so the walk holds at the next one; only the bump's example.
+    assert re.findall(r"\d+\.\d+\.\d+", walk) == ["1.4.2", "1.5.0"]

@@ -1,0 +1,145 @@
+"""Shared pieces of the robustness suite: the hypothesis profile, fresh copies of the
+project and of a built package, and the one property every run must have: it ends
+with exit 0, 1 or 2 and, on failure, problems that name their file.
+
+Run reproducibly (the default, as CI does) or explore with new random inputs and
+more of them:
+    HYPOTHESIS_PROFILE=explore ROBUSTNESS_SCALE=10 .venv/bin/python -m pytest tests/robustness
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, settings
+from hypothesis.configuration import set_hypothesis_home_dir
+
+from pipeline.cli import cli
+
+REPO = Path(__file__).resolve().parents[2]
+SOURCE = "raw/sources/kandal-crime-2022"
+
+# Hypothesis caches (Unicode tables, constants) go to the system's temporary folder,
+# not .hypothesis/ in the repository.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "figures-pipeline-hypothesis")
+
+_COMMON = {
+    "deadline": None,  # timing varies on shared machines; tests assert behaviour, not speed
+    "database": None,  # never write .hypothesis/ into the repository
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
+    "print_blob": True,
+}
+settings.register_profile("robustness", derandomize=True, **_COMMON)
+settings.register_profile("explore", derandomize=False, **_COMMON)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "robustness"))
+
+SCALE = float(os.environ.get("ROBUSTNESS_SCALE", "1"))
+
+
+def examples(count: int) -> int:
+    return max(1, int(count * SCALE))
+
+
+# Problems about a whole file (no line to point at) rather than a place in it.
+FILE_LEVEL = {
+    "missing-file",
+    "not-a-file",
+    "file-too-large",
+    "unreadable-file",
+    "unreadable-folder",
+    "outside-folder",
+    "bytes-mismatch",
+    "hash-mismatch",
+    "json-too-deep",
+    "missing-column",
+    "empty-file",
+}
+PROBLEM_LINE = re.compile(r"\S.*?: .+ \[[a-z0-9-]+\]")
+
+
+def copy_project(into: Path) -> Path:
+    root = into / "project"
+    root.mkdir()
+    shutil.copy2(REPO / "datapackage.json", root / "datapackage.json")
+    shutil.copytree(REPO / "raw", root / "raw")
+    return root
+
+
+@contextmanager
+def scratch():
+    """A fresh temporary folder per hypothesis example (tmp_path is per test)."""
+    with tempfile.TemporaryDirectory(prefix="robustness-") as folder:
+        yield Path(folder)
+
+
+@contextmanager
+def working_folder(folder: Path):
+    before = os.getcwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+def invoke(folder: Path, *args: str):
+    """Run the CLI in folder; a Python exception escapes (and fails the test)."""
+    with working_folder(folder):
+        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def count_lines(path: Path) -> int:
+    text = path.read_bytes().decode("utf-8", "replace")
+    return len(re.split(r"\r\n|\r|\n", text))
+
+
+def assert_reported(folder: Path, *args: str) -> dict:
+    """Run a command with --json and check the property every run must have; returns
+    the report. On failure every problem names a file, and one in a CSV file names its
+    line (within the file) unless it is about the whole file."""
+    result = invoke(folder, *args, "--json")
+    assert result.exit_code in (0, 1, 2), result.output
+    if result.exit_code == 2:
+        assert "Error" in result.stderr or result.stdout, result.output
+        return {}
+    report = json.loads(result.stdout)
+    assert report["valid"] is (result.exit_code == 0)
+    if result.exit_code == 1:
+        assert report["errors"], "exit 1 with no problem"
+    for error in report["errors"]:
+        assert error["file"], f"a problem that names no file: {error}"
+        assert error["message"] and error["code"]
+        path = folder / error["file"]
+        if error["file"].endswith(".csv") and error["code"] not in FILE_LEVEL:
+            assert error["line"] is not None, f"a problem in a CSV file with no line: {error}"
+        if error["line"] is not None and path.is_file():
+            assert 1 <= error["line"] <= count_lines(path), f"line outside the file: {error}"
+    return report
+
+
+def assert_human_report(folder: Path, *args: str) -> None:
+    """The human report: exit 0, 1 or 2; each stderr line a problem, a note or the summary."""
+    result = invoke(folder, *args)
+    assert result.exit_code in (0, 1, 2), result.output
+    if result.exit_code == 1:
+        *problems, summary = result.stderr.splitlines()
+        assert re.fullmatch(r"\d+ problems? in \d+ files?", summary), summary
+        for line in problems:
+            assert line.startswith("note: ") or PROBLEM_LINE.fullmatch(line), line
+
+
+@pytest.fixture(scope="session")
+def built_package(tmp_path_factory) -> Path:
+    """A project built once for the session; tests copy it before changing it."""
+    root = copy_project(tmp_path_factory.mktemp("built"))
+    result = invoke(root, "build")
+    assert result.exit_code == 0, result.output
+    return root

@@ -1,0 +1,182 @@
+"""Limits instead of exhaustion: a file, a field, a JSON document or a contract out of
+any sane size is refused early, with a clear message, before it is read into memory;
+a named pipe is refused without waiting on it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from pipeline.contract import MAX_RESOURCES
+from pipeline.files import MAX_FILE_BYTES, MAX_JSON_BYTES
+from pipeline.tables import MAX_FIELD_CHARS
+from tests.robustness.conftest import SOURCE, copy_project, invoke
+
+BIN = Path(sys.executable).parent
+
+
+def sparse(path: Path, size: int) -> None:
+    """A file that claims size bytes without using the disk (all zeros)."""
+    path.unlink(missing_ok=True)
+    with path.open("wb") as file:
+        file.truncate(size)
+
+
+def errors_of(result) -> list[tuple]:
+    assert result.exit_code == 1, result.output
+    return [(e["file"], e["code"]) for e in json.loads(result.stdout)["errors"]]
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    return copy_project(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("name", "size"),
+    [
+        ("raw/actors.csv", 1024**3),  # a 1 GiB field, or line, is a 1 GiB file
+        (f"{SOURCE}/snapshot.txt", MAX_FILE_BYTES + 1),
+        (f"{SOURCE}/source.json", MAX_JSON_BYTES + 1),
+        ("datapackage.json", MAX_JSON_BYTES + 1),
+    ],
+)
+def test_file_over_the_limit_is_refused_before_it_is_read(project, name, size):
+    sparse(project / name, size)
+
+    tracemalloc.start()
+    try:
+        result = invoke(project, "check", "--json")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert (name, "file-too-large") in errors_of(result)
+    assert peak < 64 * 1024**2, f"{peak} bytes allocated to refuse a {size}-byte file"
+
+
+def test_field_longer_than_the_limit_is_refused_at_its_line(project):
+    actors = project / "raw/actors.csv"
+    lines = actors.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2] + "x" * (MAX_FIELD_CHARS + 1)
+    actors.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    result = invoke(project, "check", "--json")
+
+    [error] = json.loads(result.stdout)["errors"]
+    assert (error["file"], error["line"], error["code"]) == (
+        "raw/actors.csv",
+        3,
+        "field-too-large",
+    )
+    assert f"longer than {MAX_FIELD_CHARS} characters" in error["message"]
+
+
+def test_descriptor_of_a_million_resources_is_refused_with_bounded_memory(tmp_path, built_package):
+    package = tmp_path / "project"
+    shutil.copytree(built_package, package)
+    resource = '{"name":"r","path":"r.csv","schema":{"fields":[]}}'
+    text = '{"resources":[' + ",".join([resource] * 1_000_000) + "]}"
+    (package / "build/datapackage.json").write_text(text, encoding="utf-8")
+    del text
+
+    tracemalloc.start()
+    try:
+        result = invoke(package, "validate", "--json")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert errors_of(result) == [("build/datapackage.json", "file-too-large")]
+    assert peak < 64 * 1024**2
+
+
+def test_descriptor_over_the_resource_limit_is_refused_at_its_resources(tmp_path, built_package):
+    package = tmp_path / "project"
+    shutil.copytree(built_package, package)
+    path = package / "build/datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["resources"] *= MAX_RESOURCES // len(descriptor["resources"]) + 1
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+
+    result = invoke(package, "validate", "--json")
+
+    [error] = json.loads(result.stdout)["errors"]
+    assert error["code"] == "contract-too-large"
+    assert f"expected at most {MAX_RESOURCES}" in error["message"]
+
+
+def test_named_pipe_in_place_of_a_data_file_is_refused_without_waiting(tmp_path, built_package):
+    package = tmp_path / "project"
+    shutil.copytree(built_package, package)
+    quotes = package / "build/data/quotes.csv"
+    quotes.unlink()
+    os.mkfifo(quotes)
+
+    done = subprocess.run(
+        [str(BIN / "pipeline"), "validate", "--json"],
+        cwd=package,
+        capture_output=True,
+        text=True,
+        timeout=120,  # a read that waited for a writer would hang here
+    )
+
+    assert done.returncode == 1, done.stderr
+    errors = json.loads(done.stdout)["errors"]
+    assert [(e["file"], e["code"]) for e in errors] == [("build/data/quotes.csv", "not-a-file")]
+    assert "found a pipe or device" in errors[0]["message"]
+
+
+def test_pattern_that_backtracks_exponentially_does_not_hang_validate(tmp_path, built_package):
+    """(a+)+$ takes Python's re about 2**40 steps on 40 a's and a b; patterns are
+    matched by RE2, in linear time, so validate reports the cell instead of hanging."""
+    package = tmp_path / "project"
+    shutil.copytree(built_package, package)
+    path = package / "build/datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    [actors] = [r for r in descriptor["resources"] if r["name"] == "actors"]
+    [note] = [f for f in actors["schema"]["fields"] if f["name"] == "note"]
+    note["constraints"] = {"pattern": "(a+)+$"}
+    data = (package / "build/data/actors.csv").read_bytes()
+    data = data.replace(
+        b"Provincial governor of Kandal,KH-8,",
+        b"Provincial governor of Kandal,KH-8," + b"a" * 40 + b"b",
+    )
+    (package / "build/data/actors.csv").write_bytes(data)
+    actors["bytes"], actors["hash"] = len(data), f"sha256:{hashlib.sha256(data).hexdigest()}"
+    path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+
+    done = subprocess.run(
+        [str(BIN / "pipeline"), "validate", "--json"],
+        cwd=package,
+        capture_output=True,
+        text=True,
+        timeout=120,  # a backtracking match would run for hours
+    )
+
+    assert done.returncode == 1, done.stderr
+    found = {(e["code"], e["field"], e["line"]) for e in json.loads(done.stdout)["errors"]}
+    assert ("constraint", "note", 3) in found  # and line 2's note, which is no a's either
+
+
+def test_pattern_that_re2_cannot_run_is_a_contract_problem(project):
+    path = project / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    field = descriptor["resources"][1]["schema"]["fields"][1]
+    field["constraints"] = {"pattern": "(a)\\1"}
+    path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+
+    result = invoke(project, "check", "--json")
+
+    [error] = json.loads(result.stdout)["errors"]
+    assert error["code"] == "contract-constraint" and error["line"] is not None
+    assert "no backreferences" in error["message"]
+    assert result.stderr == ""

@@ -1,0 +1,243 @@
+"""Output that cannot hurt its readers: text cells that spreadsheets would run as
+formulas are guarded with a leading ' (and read back exactly), and every JSON the
+pipeline writes is valid UTF-8 for any string it can hold."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import frictionless
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.contract import load_contract
+from pipeline.errors import InvalidInput, Problem
+from pipeline.files import LONE_SURROGATE, decode_utf8, parse_json
+from pipeline.package import write_json
+from pipeline.spreadsheet import FORMULA_STARTS, GUARD, guard_cell, guard_frame, unguard_table
+from pipeline.tables import parse_csv_table, write_csv
+from tests.robustness.conftest import REPO, SOURCE, copy_project, examples, invoke, scratch
+
+BIN = Path(sys.executable).parent
+CONTRACT = load_contract(REPO / "datapackage.json", "datapackage.json")
+ACTORS = CONTRACT.resource("actors")
+FORMULAS = ["=1+1", '=HYPERLINK("http://example.org","x")', "+1", "-1", "@SUM(A1)", "\tx", "\rx"]
+
+
+@settings(max_examples=examples(1000))
+@given(text=st.text())
+def test_guarded_cell_never_starts_a_formula_and_unguards_to_itself(text):
+    guarded = guard_cell(text)
+    assert not guarded.startswith(FORMULA_STARTS)
+    assert (guarded[1:] if guarded.startswith(GUARD) else guarded) == text
+
+
+@settings(max_examples=examples(300))
+@given(
+    rows=st.lists(
+        st.lists(
+            st.one_of(
+                st.none(),
+                st.sampled_from(FORMULAS + ["'", "''x", "a,b", '"', "\r\n"]),
+                st.text(
+                    st.characters(exclude_categories=["Cs"], exclude_characters="\0"), min_size=1
+                ),
+            ),
+            min_size=len(ACTORS.fields),
+            max_size=len(ACTORS.fields),
+        ),
+        max_size=5,
+    )
+)
+def test_any_text_cells_survive_write_guard_read_unguard_exactly(rows):
+    names = ACTORS.field_names
+    frame = pd.DataFrame(
+        {n: pd.array([r[i] for r in rows], dtype="string") for i, n in enumerate(names)}
+    )
+    with scratch() as folder:
+        path = folder / "actors.csv"
+        write_csv(guard_frame(frame, names), names, path)
+        for row in csv.reader(path.open(encoding="utf-8", newline="")):
+            assert not any(cell.startswith(FORMULA_STARTS) for cell in row), row
+        table = parse_csv_table(path.read_bytes(), "actors.csv", ACTORS)
+    assert unguard_table(table, ACTORS) == []
+    read = table.frame.astype(object).where(table.frame.notna(), None).values.tolist()
+    assert read == [list(r) for r in rows]
+
+
+def put_quote_starting_with_a_minus(project: Path) -> str:
+    """Point a statement's quote at new words in the snapshot that begin with "-"."""
+    snapshot = project / SOURCE / "snapshot.txt"
+    text = snapshot.read_bytes().decode("utf-8")
+    words = "-almost nothing changed said nobody"
+    snapshot.write_bytes((text + "\n" + words).encode("utf-8"))
+    record_path = project / SOURCE / "source.json"
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    data = snapshot.read_bytes()
+    record["bytes"], record["sha256"] = len(data), hashlib.sha256(data).hexdigest()
+    record_path.write_text(json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8")
+    quotes = project / SOURCE / "quotes.csv"
+    with quotes.open(encoding="utf-8", newline="") as file:
+        rows = list(csv.reader(file))
+    header = rows[0]
+    row = next(r for r in rows[1:] if r[header.index("statement_id")])
+    start = len(text) + 1
+    row[header.index("text")] = words
+    row[header.index("start")], row[header.index("end")] = str(start), str(start + len(words))
+    with quotes.open("w", encoding="utf-8", newline="") as file:
+        csv.writer(file, lineterminator="\n").writerows(rows)
+    return words
+
+
+def put_formula_notes(project: Path) -> list[str]:
+    actors = project / "raw/actors.csv"
+    with actors.open(encoding="utf-8", newline="") as file:
+        rows = list(csv.reader(file))
+    notes = [FORMULAS[0], "'already quoted"]
+    for row, note in zip(rows[1:], notes, strict=False):
+        row[rows[0].index("note")] = note
+    with actors.open("w", encoding="utf-8", newline="") as file:
+        csv.writer(file, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(rows)
+    return notes
+
+
+def test_formula_text_is_guarded_in_the_build_and_validates_round_trip(tmp_path):
+    project = copy_project(tmp_path)
+    words = put_quote_starting_with_a_minus(project)
+    notes = put_formula_notes(project)
+
+    built = invoke(project, "build")
+    validated = invoke(project, "validate")
+
+    assert built.exit_code == 0, built.output
+    assert validated.exit_code == 0, validated.output
+    assert "note:" not in validated.stderr  # the quotes were checked against the snapshot
+    quotes = (project / "build/data/quotes.csv").read_text(encoding="utf-8")
+    assert f",'{words}," in quotes
+    actors = (project / "build/data/actors.csv").read_text(encoding="utf-8")
+    assert f"'{notes[0]}" in actors and ",''already quoted" in actors
+    figures = (project / "build/data/figures.csv").read_text(encoding="utf-8")
+    assert ",change,-78,percent," in figures  # a number is not text: no guard
+    report = frictionless.validate(str(project / "build/datapackage.json"))
+    assert report.valid, report.flatten(["type", "message"])
+
+
+def test_validate_refuses_a_text_cell_that_would_run_as_a_formula(tmp_path, built_package):
+    package = tmp_path / "project"
+    shutil.copytree(built_package, package)
+    actors = package / "build/data/actors.csv"
+    text = actors.read_text(encoding="utf-8")
+    assert "Provincial governor of Kandal,KH-8," in text
+    actors.write_text(text.replace("Provincial governor of Kandal,", "=1+1,"), encoding="utf-8")
+    descriptor = json.loads((package / "build/datapackage.json").read_text(encoding="utf-8"))
+    data = actors.read_bytes()
+    [resource] = [r for r in descriptor["resources"] if r["name"] == "actors"]
+    resource["bytes"], resource["hash"] = len(data), f"sha256:{hashlib.sha256(data).hexdigest()}"
+    (package / "build/datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+
+    result = invoke(package, "validate", "--json")
+
+    assert result.exit_code == 1
+    [error] = json.loads(result.stdout)["errors"]
+    assert (error["code"], error["file"], error["field"]) == (
+        "formula-unguarded",
+        "build/data/actors.csv",
+        "role",
+    )
+    assert error["line"] == 3 and error["column"] is not None
+
+
+# ---- JSON ------------------------------------------------------------------------------------
+
+
+@settings(max_examples=examples(500))
+@given(data=st.binary(max_size=200))
+def test_text_decoded_from_any_file_holds_no_lone_surrogate(data):
+    """Why output encoding cannot fail on data: strict UTF-8 never yields a lone
+    surrogate, and JSON's \\ud800 escapes are refused (next test)."""
+    try:
+        text = decode_utf8(data, "x")
+    except InvalidInput:
+        return
+    assert not LONE_SURROGATE.search(text)
+    text.encode("utf-8")
+
+
+@settings(max_examples=examples(300))
+@given(
+    surrogate=st.characters(categories=["Cs"]),
+    before=st.text(max_size=5),
+    as_key=st.booleans(),
+)
+def test_json_with_a_lone_surrogate_escape_is_refused_at_its_line(surrogate, before, as_key):
+    escaped = json.dumps(before + surrogate)  # ensure_ascii: the surrogate as \\udXXX
+    text = "{\n  " + (f"{escaped}: 1" if as_key else f'"a": {escaped}') + "\n}"
+    with pytest.raises(InvalidInput) as caught:
+        parse_json(text, "x.json")
+    [problem] = caught.value.problems
+    assert (problem.code, problem.line) == ("json-value", 2)
+
+
+@settings(max_examples=examples(300))
+@given(
+    value=st.recursive(
+        st.one_of(
+            st.none(),
+            st.booleans(),
+            st.integers(),
+            st.text(),
+            st.floats(allow_nan=False, allow_infinity=False),
+        ),
+        lambda children: (
+            st.lists(children, max_size=3) | st.dictionaries(st.text(), children, max_size=3)
+        ),
+        max_leaves=10,
+    )
+)
+def test_descriptor_json_is_valid_utf8_json_for_any_value(value):
+    with scratch() as folder:
+        write_json(folder / "d.json", {"value": value})
+        assert json.loads((folder / "d.json").read_bytes().decode("utf-8")) == {"value": value}
+
+
+def test_json_report_is_valid_utf8_for_a_file_name_that_is_not_utf8(tmp_path):
+    """A folder name with a byte that is not UTF-8 comes back as a lone surrogate in
+    Python; the --json report and the human report still print as UTF-8."""
+    project = copy_project(tmp_path)
+    bad = os.fsencode(project / "raw/sources") + b"/bad\xff"
+    shutil.copytree(project / SOURCE, os.fsdecode(bad))
+
+    machine = subprocess.run(
+        [str(BIN / "pipeline"), "check", "--json"], cwd=project, capture_output=True, timeout=300
+    )
+    human = subprocess.run(
+        [str(BIN / "pipeline"), "check"], cwd=project, capture_output=True, timeout=300
+    )
+
+    assert machine.returncode == human.returncode == 1, human.stderr
+    report = json.loads(machine.stdout.decode("utf-8"))
+    shown = {e["file"] for e in report["errors"]}
+    assert "raw/sources/bad\\udcff/source.json" in shown
+    assert "raw/sources/bad\\udcff/source.json" in human.stderr.decode("utf-8")
+    assert b"Traceback" not in human.stderr + machine.stderr
+
+
+def test_problem_with_a_lone_surrogate_prints_as_utf8():
+    problem = Problem("x", "bad \udcff name", file="a\ud800.csv")
+    assert str(problem).encode("utf-8")
+    assert json.dumps(problem.to_dict(), ensure_ascii=False).encode("utf-8")
+
+
+def test_the_contract_states_the_formula_guard_rule():
+    from pipeline.spreadsheet import RULE
+
+    assert RULE in CONTRACT.descriptor["description"]
