@@ -29,6 +29,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 TIME = "/usr/bin/time"
 DEFAULT_SIZES = "10000,100000,1000000"
+GRACE_SECONDS = 60  # for a timed-out command to stop after SIGINT
 
 # The issue's targets: a limit on a ratio measured in the same run.
 TARGETS = {
@@ -98,14 +99,28 @@ def measure(command: list[str], cwd: Path, timeout: float, log: Path) -> dict:
             stderr=subprocess.STDOUT,
             start_new_session=True,  # so that a timeout can stop the command's whole group
         )
-        try:
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-            return {"command": shown, "log": log.name, "timed_out": True, "timeout_s": timeout}
-    times = parse_time_report(report.read_text(encoding="utf-8"))
-    return {"command": shown, "log": log.name, **times}
+        timed_out = not finished(process, timeout)
+        if timed_out:
+            # /usr/bin/time ignores SIGINT: the command stops and time still reports
+            # how long it ran and its peak memory so far
+            os.killpg(process.pid, signal.SIGINT)
+            if not finished(process, GRACE_SECONDS):
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+    result = {"command": shown, "log": log.name}
+    if report.is_file() and "Exit status" in report.read_text(encoding="utf-8"):
+        result.update(parse_time_report(report.read_text(encoding="utf-8")))
+    if timed_out:
+        result.update({"timed_out": True, "timeout_s": timeout})
+    return result
+
+
+def finished(process: subprocess.Popen, timeout: float) -> bool:
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return False
+    return True
 
 
 def measure_median(command, cwd, timeout, log: Path, repeat: int) -> dict:
@@ -146,7 +161,7 @@ class Bench:
     def step(self, name: str, command: list[str], repeat: int) -> dict:
         log = self.work / "logs" / (re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") + ".log")
         result = measure_median(command, self.work, self.args.timeout, log, repeat)
-        state = "timed out" if result.get("timed_out") else f"exit {result['exit']}"
+        state = "timed out" if result.get("timed_out") else f"exit {result.get('exit')}"
         if not ok(result):
             tail = log.with_name(result["log"]).read_text(errors="replace")[-2000:]
             print(f"  {name}: {state}\n{tail}", file=sys.stderr)
@@ -329,11 +344,14 @@ def table(results: dict) -> str:
 
     def rows(label: str, steps: dict, ratios: dict) -> None:
         for step, result in steps.items():
-            if not ok(result):
-                state = (
-                    "timed out" if result.get("timed_out") else f"failed (exit {result['exit']})"
+            if result.get("timed_out"):
+                so_far = f", {result['peak_mb']:.0f} MB by then" if "peak_mb" in result else ""
+                lines.append(
+                    f"{label:>9}  {step:<22} stopped after {result['timeout_s']:g} s{so_far}"
                 )
-                lines.append(f"{label:>9}  {step:<22} {state}")
+                continue
+            if not ok(result):
+                lines.append(f"{label:>9}  {step:<22} failed (exit {result['exit']})")
                 continue
             versus = ""
             if step == "pipeline build":
@@ -362,6 +380,7 @@ def table(results: dict) -> str:
                 f"(x{change['size_growth']:g}): time x{change['time_growth']:g} "
                 f"({change['vs_linear']:g} of linear)"
             )
+    lines += [f"stopped: {note}" for note in results["stopped"]]
     lines.append("")
     for name, target in results["targets"].items():
         state = {True: "met", False: "NOT met", None: "not measured"}[target["met"]]
@@ -408,7 +427,27 @@ def run(args: argparse.Namespace, work: Path) -> dict:
         "kandal": kandal,
         "growth": grown,
         "targets": targets(sizes, grown, startup, kandal),
+        "stopped": stopped_steps(sizes),
     }
+
+
+def stopped_steps(sizes: dict[int, dict]) -> list[str]:
+    """The steps that ran out of time, with how far they got."""
+    notes = []
+    for figures, at in sizes.items():
+        for step, result in at["steps"].items():
+            if result.get("timed_out"):
+                peak = (
+                    f", peak memory {result['peak_mb']:.0f} MB by then"
+                    if "peak_mb" in result
+                    else ""
+                )
+                notes.append(
+                    f"{step} at {figures:,} figures: stopped after {result['timeout_s']:g} s{peak}"
+                )
+        if at.get("skipped"):
+            notes.append(f"{figures:,} figures: not run ({at['skipped']})")
+    return notes
 
 
 def main(argv: list[str] | None = None) -> int:

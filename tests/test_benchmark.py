@@ -59,6 +59,27 @@ def test_benchmark_runs_at_a_tiny_size_and_writes_its_table_and_json(tmp_path):
     assert not (work / "corpus-12").exists()  # corpora are removed unless --keep
 
 
+def test_a_step_that_runs_out_of_time_is_stopped_and_recorded(tmp_path):
+    out = tmp_path / "results.json"
+    done = subprocess.run(
+        [str(REPO / "benchmarks" / "run"), "--sizes", "12", "--startup-repeat", "1"]
+        + ["--timeout", "0.01", "--out", str(out), "--work", str(tmp_path / "work")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHON": sys.executable},
+        timeout=300,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    results = json.loads(out.read_text(encoding="utf-8"))
+    synth = results["sizes"]["12"]["steps"]["pipeline synth"]
+    assert synth["timed_out"] is True and synth["timeout_s"] == 0.01
+    assert "pipeline build" not in results["sizes"]["12"]["steps"]
+    assert results["stopped"][0].startswith("pipeline synth at 12 figures: stopped after 0.01 s")
+    assert results["targets"]["build_vs_frictionless"]["met"] is None
+
+
 def test_time_report_is_read_in_seconds_and_megabytes():
     bench = load_bench()
     report = """\tCommand being timed: "pipeline build"
