@@ -57,7 +57,7 @@ STAGES = (
     ("provenance (hash inputs, git)", "pipeline/provenance.py", "provenance_record"),
     ("write package (CSV + descriptor)", "pipeline/package.py", "write_package"),
     ("  write one CSV", "pipeline/tables.py", "write_csv"),
-    ("validate the written package (in build)", "pipeline/validate.py", "validate_package"),
+    ("validate_package (build: of the staged package)", "pipeline/validate.py", "validate_package"),
     ("  frictionless descriptor check", "pipeline/validate.py", "descriptor_problems"),
     ("  file sizes and hashes", "pipeline/validate.py", "file_integrity_problems"),
 )
