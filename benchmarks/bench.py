@@ -90,7 +90,7 @@ def parse_time_report(text: str) -> dict:
 def measure(command: list[str], cwd: Path, timeout: float, log: Path) -> dict:
     """Run command once under /usr/bin/time -v; its output goes to log."""
     report = log.with_suffix(".time")
-    shown = " ".join([Path(command[0]).name, *command[1:]])
+    shown = " ".join([Path(command[0]).name, *command[1:]]).replace(str(REPO), "<repo>")
     with log.open("wb") as output:
         process = subprocess.Popen(
             [TIME, "-v", "-o", str(report), *command],
@@ -243,7 +243,8 @@ def corpus_facts(corpus: Path) -> dict:
     if manifest.is_file():
         facts["rows"] = json.loads(manifest.read_text(encoding="utf-8"))["rows"]
     facts["raw_mb"] = round(folder_bytes(corpus / "raw") / 2**20, 1)
-    facts["package_mb"] = round(folder_bytes(corpus / "build") / 2**20, 1)
+    if (corpus / "build" / "datapackage.json").is_file():
+        facts["package_mb"] = round(folder_bytes(corpus / "build") / 2**20, 1)
     return facts
 
 
