@@ -130,6 +130,25 @@ def test_every_kind_planted_together_is_found_exactly(run, tmp_path):
     }
 
 
+def test_synth_without_a_contract_names_the_missing_file(run, tmp_path):
+    result = run(tmp_path, "synth", "corpus")  # --project defaults to ".", which has none
+
+    assert result.exit_code == 1
+    assert "datapackage.json: file not found [missing-file]" in result.stderr
+    assert not (tmp_path / "corpus").exists()
+
+
+def test_json_report_is_the_manifest(run, tmp_path):
+    args = ["--figures", "30", "--plant", "type-error=1", "--json"]
+    result = run(tmp_path, "synth", "corpus", "--project", str(REPO), *args)
+
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    manifest = json.loads((tmp_path / "corpus" / "synth.json").read_text(encoding="utf-8"))
+    assert report == {"valid": True, "errors": [], "out": "corpus", **manifest}
+    assert [p["kind"] for p in report["planted"]] == ["type-error"]
+
+
 def test_source_sizes_add_up_to_the_figures_asked_for():
     for figures in (1, 5, 14, 15, 1001):
         sizes = source_sizes(figures, seed=3)
