@@ -227,6 +227,53 @@ def dictionary(project: Path, update: Path | None):
     click.echo(f"updated the data dictionary in {display_path(update)}")
 
 
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--figures",
+    type=click.IntRange(min=1),
+    default=1000,
+    show_default=True,
+    help="How many figures.",
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="The same seed, the same bytes."
+)
+@click.option(
+    "--plant",
+    "plants",
+    multiple=True,
+    metavar="KIND=COUNT",
+    help="Plant COUNT errors of a KIND (repeatable): quote-offset, value-not-in-quote, "
+    "foreign-key, duplicate-id, bad-area-code, type-error.",
+)
+@project_option
+@common_options
+@click.pass_context
+def synth(ctx: click.Context, folder: Path, figures: int, seed: int, plants, project: Path):
+    """Write a synthetic project of N figures into FOLDER (for benchmarks and tests).
+
+    FOLDER gets a copy of the contract and a raw/ tree of article-sized source
+    snapshots with their figures, statements and quotes, which passes every
+    check unless errors are planted; FOLDER/synth.json lists where they are.
+    """
+    from pipeline.paths import display_path
+    from pipeline.synth import MANIFEST_NAME, synthesize
+    from pipeline.synth_plant import parse_plants
+
+    manifest = synthesize(project, folder, figures, seed, parse_plants(plants))
+    if ctx.meta.get("json_output"):
+        emit_report(ctx, valid=True, problems=[], out=display_path(folder), **manifest)
+        return
+    rows = ", ".join(f"{n} {name}" for name, n in manifest["rows"].items())
+    click.echo(f"wrote {display_path(folder)}/: {rows}")
+    if manifest["planted"]:
+        click.echo(
+            f"planted {len(manifest['planted'])} problem rows, listed in "
+            f"{display_path(folder / MANIFEST_NAME)}"
+        )
+
+
 def _register_commands() -> None:
     from pipeline.commands import add_source, diff, locate
 
