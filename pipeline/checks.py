@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
@@ -24,7 +24,6 @@ class Context:
 
     frames: dict[str, pd.DataFrame]
     snapshots: dict[str, str] | None = None  # source_id -> text; None when not available
-    skipped: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -60,8 +60,6 @@ def check_tables(contract: Contract, tables: dict[str, Table], snapshots: dict |
             problems += [
                 p for p in found if (resource.name, p.row - 1, p.field) not in failed_cells
             ]
-    if snapshots is None:
-        context.skipped.append("quote_matches_snapshot: no snapshots given")
     return Checked(frames, problems, context)
 
 

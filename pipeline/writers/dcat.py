@@ -45,9 +45,9 @@ def write(source: PackageSource, folder: Path) -> list[PackageFile]:
 
 
 def catalog(source: PackageSource) -> dict:
-    descriptor = source.descriptor
     """The catalogue (whose publisher is the package's creator, who builds and publishes
     it), the dataset inside it, and the agents both refer to."""
+    descriptor = source.descriptor
     agents = [agent(c, index) for index, c in enumerate(facts.creators(source), start=1)]
     node: dict = {"@type": "dcat:Catalog"}
     node["dct:title"] = f"Catalogue of the data package {descriptor['name']}"
