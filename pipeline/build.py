@@ -1,6 +1,11 @@
 """The build: load raw/, check it, write the package into a staging folder,
-validate what was written, and only then swap it in for the previous build
+check the descriptor written, and only then swap it in for the previous build
 (pipeline.publish: one build at a time, an atomic swap, leftovers cleared).
+
+The tables are checked once, on raw/; the writers take the checked tables as the
+CSVs hold them rather than reading the CSVs back, and the staged package is not
+checked row by row a second time (`pipeline validate` does that, independently,
+on a built package; `pipeline build --check` compares with a fresh build).
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ from pipeline.paths import display_path
 from pipeline.provenance import provenance_record
 from pipeline.publish import build_lock, clear_leftovers, staging_prefix, swap_into_place
 from pipeline.raw import SOURCES_RESOURCE, RawTree, load_raw
-from pipeline.validate import validate_package
+from pipeline.spreadsheet import guard_frame, text_fields
+from pipeline.validate import check_descriptor
 from pipeline.verify import check_tables
 from pipeline.version_check import version_problems
 from pipeline.writers import FORMATS, write_outputs
@@ -69,7 +75,7 @@ def build_package(
     formats: the outputs to write beside the CSVs (pipeline.writers.FORMATS).
     """
     out = check_out(project, out)
-    contract, tree, _ = check_raw(project)
+    contract, tree, checked = check_raw(project)
     info = provenance_record(project.root, [project.contract, *tree.files], _received(tree))
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -79,9 +85,11 @@ def build_package(
             try:
                 staging.chmod(0o755)  # mkdtemp makes it private; the build is for publishing
                 descriptor = write_package(staging, contract, tree.tables, info)
-                descriptor = write_outputs(staging, contract, descriptor, tree.snapshots, formats)
-                report = validate_package(staging, project.snapshots)
-                fail_if_any(report.problems)
+                frames = as_written(contract, checked.frames)
+                descriptor = write_outputs(
+                    staging, contract, descriptor, tree.snapshots, formats, frames
+                )
+                fail_if_any(check_descriptor(staging))
                 if check_version:
                     fail_if_any(version_problems(project.root, staging, project.contract))
                 swap_in(staging, out)
@@ -99,6 +107,15 @@ def build_package(
             ]
         ) from None
     return descriptor
+
+
+def as_written(contract, frames: dict) -> dict:
+    """The checked, typed tables as the built CSVs hold them: text cells guarded
+    against spreadsheet formulas (pipeline.spreadsheet), as write_package wrote them."""
+    return {
+        resource.name: guard_frame(frames[resource.name], text_fields(resource))
+        for resource in contract.resources
+    }
 
 
 def check_out(project: Project, out: Path) -> Path:

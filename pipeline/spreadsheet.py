@@ -37,11 +37,19 @@ def text_fields(resource: Resource) -> list[str]:
     return [f.name for f in resource.fields if f.type == "string"]
 
 
+def _starts_with(column: pd.Series, starts: tuple[str, ...]) -> pd.Series:
+    """True where a cell begins with one of starts (False for a missing cell)."""
+    return column.str.startswith(starts).fillna(False).astype(bool)
+
+
 def guard_frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """A copy with every text cell in columns guarded (missing cells stay missing)."""
+    """A copy with every text cell in columns guarded (missing cells stay missing):
+    guard_cell, as one column operation."""
     guarded = frame.copy()
     for name in columns:
-        guarded[name] = guarded[name].map(guard_cell, na_action="ignore").astype("string")
+        column = guarded[name]
+        needs = _starts_with(column, (*FORMULA_STARTS, GUARD))
+        guarded[name] = column.mask(needs, GUARD + column) if needs.any() else column
     return guarded
 
 
@@ -50,16 +58,17 @@ def unguard_table(table: Table, resource: Resource) -> list[Problem]:
     with a formula character without the guard is a problem."""
     problems = []
     for name in text_fields(resource):
-        column = table.frame[name]
-        for row, value in column.items():
-            if not pd.isna(value) and value.startswith(FORMULA_STARTS):
-                problems.append(
-                    Problem(
-                        "formula-unguarded",
-                        f"{name}: {value[:20]!r} begins with {value[0]!r}, which spreadsheets run "
-                        f"as a formula; expected a ' in front ({RULE})",
-                        **table.locate(int(row), name),
-                    )
+        column = table.frame[name].astype("string")
+        unguarded = _starts_with(column, FORMULA_STARTS)
+        for row, value in column[unguarded].items():
+            problems.append(
+                Problem(
+                    "formula-unguarded",
+                    f"{name}: {value[:20]!r} begins with {value[0]!r}, which spreadsheets run "
+                    f"as a formula; expected a ' in front ({RULE})",
+                    **table.locate(int(row), name),
                 )
-        table.frame[name] = column.map(unguard_cell, na_action="ignore").astype("string")
+            )
+        guarded = _starts_with(column, (GUARD,))
+        table.frame[name] = column.mask(guarded, column.str.slice(1)) if guarded.any() else column
     return problems

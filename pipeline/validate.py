@@ -83,6 +83,16 @@ def validate_package(folder: Path, snapshots: Path | None) -> Report:
     return Report(problems + checked.problems, skipped, rows)
 
 
+def check_descriptor(folder: Path) -> list[Problem]:
+    """The descriptor of a package just written: our contract rules, the size and hash
+    keys, no external reference, and the Data Package profile (frictionless, offline).
+    A build runs this on its staging folder; the files' sizes and hashes in it were
+    taken from the bytes on disk as they were written."""
+    display = f"{display_path(folder)}/{DESCRIPTOR_NAME}"
+    descriptor, text = read_json_object(folder / DESCRIPTOR_NAME, display, inside=folder)
+    return descriptor_problems(descriptor, text, display)
+
+
 def descriptor_problems(descriptor: dict, text: str, display: str) -> list[Problem]:
     """Contract errors (ours) first; then, for a descriptor we can read, references
     we will not follow, the Data Package profile (frictionless, offline) and the

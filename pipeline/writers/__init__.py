@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from pipeline.contract import Contract
 from pipeline.errors import Problem, UsageProblem
 from pipeline.package import DESCRIPTOR_NAME, OUTPUTS_KEY, write_json
@@ -47,10 +49,12 @@ def write_outputs(
     descriptor: dict,
     snapshots: dict[str, str],
     formats: tuple[str, ...] = FORMATS,
+    frames: dict[str, pd.DataFrame] | None = None,
 ) -> dict:
     """Write the chosen outputs beside the package's CSVs and list them in its descriptor.
-    Returns the descriptor as rewritten."""
-    source = load_source(folder, contract, descriptor, snapshots)
+    Returns the descriptor as rewritten. frames: the typed tables as the CSVs hold them
+    (pipeline.writers.source.load_source); read back from the CSVs when not given."""
+    source = load_source(folder, contract, descriptor, snapshots, frames)
     outputs = []
     for writer in WRITERS:
         if writer.FORMAT not in formats:

@@ -108,9 +108,7 @@ def quote_views(source: PackageSource, key_field: str, key: str) -> list[dict]:
     actors = source.rows_by_id("actors")
     sources = source.rows_by_id("sources")
     views = []
-    for quote in source.rows("quotes"):
-        if quote[key_field] != key:
-            continue
+    for quote in source.rows_grouped("quotes", key_field).get(key, []):
         snapshot = source.snapshots.get(quote["source_id"])
         if snapshot is not None:
             before, words, after = quote_in_sentence(snapshot, quote["start"], quote["end"])

@@ -68,6 +68,8 @@ class PackageSource:
     snapshots: dict[str, str]  # source_id -> snapshot text (empty when not available)
     files: list[PackageFile] = field(default_factory=list)
     _converted: dict[str, list[dict]] = field(default_factory=dict, repr=False)
+    _by_id: dict[str, dict[str, dict]] = field(default_factory=dict, repr=False)
+    _grouped: dict[tuple[str, str], dict[str, list[dict]]] = field(default_factory=dict, repr=False)
 
     def resource(self, name: str) -> Resource:
         return self.contract.resource(name)
@@ -91,13 +93,27 @@ class PackageSource:
             }
 
     def rows_by_id(self, name: str) -> dict[str, dict]:
-        """Rows keyed by their (single-field) primary key."""
-        (key,) = self.resource(name).primary_key
-        return {row[key]: row for row in self.rows(name)}
+        """Rows keyed by their (single-field) primary key; made once, shared by callers
+        (who must not change the rows)."""
+        if name not in self._by_id:
+            (key,) = self.resource(name).primary_key
+            self._by_id[name] = {row[key]: row for row in self.rows(name)}
+        return self._by_id[name]
+
+    def rows_grouped(self, name: str, key_field: str) -> dict[str, list[dict]]:
+        """Rows grouped by the value of one field (rows where it is null left out), in
+        row order; made once, shared by callers (who must not change the rows)."""
+        if (name, key_field) not in self._grouped:
+            groups: dict[str, list[dict]] = {}
+            for row in self.rows(name):
+                if row[key_field] is not None:
+                    groups.setdefault(row[key_field], []).append(row)
+            self._grouped[(name, key_field)] = groups
+        return self._grouped[(name, key_field)]
 
 
-def load_source(folder: Path, contract: Contract, descriptor: dict, snapshots: dict[str, str]):
-    """Read the CSVs written into folder back through the contract's types."""
+def read_back(folder: Path, contract: Contract) -> dict[str, pd.DataFrame]:
+    """The CSVs written into folder, read back through the contract's types."""
     frames, problems = {}, []
     for resource in contract.resources:
         display = f"{folder.name}/{resource.path}"
@@ -106,6 +122,21 @@ def load_source(folder: Path, contract: Contract, descriptor: dict, snapshots: d
         problems += cast_problems
     if problems:  # the CSVs were written from checked tables: this is a bug, said plainly
         raise InvalidInput(problems)
+    return frames
+
+
+def load_source(
+    folder: Path,
+    contract: Contract,
+    descriptor: dict,
+    snapshots: dict[str, str],
+    frames: dict[str, pd.DataFrame] | None = None,
+) -> PackageSource:
+    """The package written into folder as the writers see it. frames: the typed tables
+    exactly as the CSVs hold them (a build passes the ones it checked and wrote, so that
+    nothing is read twice); by default the CSVs are read back."""
+    if frames is None:
+        frames = read_back(folder, contract)
     files = [
         PackageFile(
             path=built["path"],

@@ -119,7 +119,7 @@ STAGES = [
     ("pipeline.build", "write_package"),
     ("pipeline.package", "write_csv"),
     ("pipeline.package", "write_json"),
-    ("pipeline.build", "validate_package"),
+    ("pipeline.build", "check_descriptor"),
     ("pipeline.build", "swap_in"),
     ("pipeline.publish", "exchange"),
 ]

@@ -131,6 +131,41 @@ def test_formula_text_is_guarded_in_the_build_and_validates_round_trip(tmp_path)
     assert report.valid, report.flatten(["type", "message"])
 
 
+def test_writers_get_the_tables_exactly_as_the_built_csvs_hold_them(tmp_path, monkeypatch):
+    """A build hands its checked tables to the writers instead of reading its CSVs back:
+    with guarded formula cells among them, they equal what reading the CSVs back gives."""
+    from pipeline import writers
+    from pipeline.writers.source import read_back
+
+    project = copy_project(tmp_path)
+    put_quote_starting_with_a_minus(project)
+    put_formula_notes(project)
+    handed = []
+    real = writers.load_source
+
+    def spy(folder, contract, descriptor, snapshots, frames=None):
+        handed.append((folder, contract, frames))
+        return real(folder, contract, descriptor, snapshots, frames)
+
+    monkeypatch.setattr(writers, "load_source", spy)
+    written = {}
+
+    def keep_copy(source, folder):  # the staging folder is gone after the build
+        written.update(read_back(folder, source.contract))
+        return []
+
+    monkeypatch.setattr(writers.ckan, "write", keep_copy)
+
+    result = invoke(project, "build")
+
+    assert result.exit_code == 0, result.output
+    [(_, contract, frames)] = handed
+    assert frames is not None
+    assert any(frames["actors"]["note"].str.startswith("'", na=False))  # guarded, as written
+    for resource in contract.resources:
+        pd.testing.assert_frame_equal(frames[resource.name], written[resource.name])
+
+
 def test_validate_refuses_a_text_cell_that_would_run_as_a_formula(tmp_path, built_package):
     package = tmp_path / "project"
     shutil.copytree(built_package, package)
