@@ -61,7 +61,7 @@ def licenses(source: PackageSource) -> list[dict]:
 def areas(source: PackageSource) -> list[Area]:
     """The ISO 3166-2 areas the figures and statements are about."""
     codes = sorted(
-        {row["area_code"] for name in ("figures", "statements") for row in source.rows(name)}
+        {code for name in ("figures", "statements") for code in source.distinct(name, "area_code")}
     )
     found = []
     for code in codes:
@@ -75,7 +75,7 @@ def areas(source: PackageSource) -> list[Area]:
 
 def figure_periods(source: PackageSource) -> list[str]:
     """The periods the figures are about, sorted (YYYY, YYYY-MM or YYYY-MM-DD)."""
-    return sorted({row["period"] for row in source.rows("figures")})
+    return sorted(source.distinct("figures", "period"))
 
 
 def temporal_coverage(source: PackageSource) -> str | None:
@@ -88,8 +88,8 @@ def temporal_coverage(source: PackageSource) -> str | None:
 
 def units_by_indicator(source: PackageSource) -> dict[str, list[str]]:
     units: dict[str, set[str]] = {}
-    for row in source.rows("figures"):
-        units.setdefault(row["indicator_id"], set()).add(row["unit"])
+    for indicator, unit in source.distinct("figures", "indicator_id", "unit"):
+        units.setdefault(indicator, set()).add(unit)
     return {key: sorted(value) for key, value in units.items()}
 
 

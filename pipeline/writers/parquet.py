@@ -63,13 +63,25 @@ def arrow_schema(source: PackageSource, resource: Resource) -> pa.Schema:
     return pa.schema([arrow_field(f) for f in resource.fields], metadata=metadata)
 
 
+def arrow_table(source: PackageSource, resource: Resource) -> pa.Table:
+    """The resource's typed table as Arrow columns (dates parsed from their ISO text)."""
+    schema = arrow_schema(source, resource)
+    frame = source.frames[resource.name]
+    columns = []
+    for field in resource.fields:
+        if field.type == "date":
+            column = pa.array(frame[field.name], type=pa.string()).cast(pa.date32())
+        else:
+            column = pa.array(frame[field.name], type=ARROW_TYPES[field.type])
+        columns.append(column)
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
 def write(source: PackageSource, folder: Path) -> list[PackageFile]:
     files = []
     (folder / FOLDER).mkdir(exist_ok=True)
     for resource in source.contract.resources:
-        table = pa.Table.from_pylist(
-            list(source.rows(resource.name)), schema=arrow_schema(source, resource)
-        )
+        table = arrow_table(source, resource)
         path = parquet_path(resource)
         pq.write_table(table, folder / path, **WRITER_SETTINGS)
         files.append(

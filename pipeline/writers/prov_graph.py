@@ -155,10 +155,10 @@ def add_sources(document: ProvJson, source: PackageSource, transcription: str) -
 
 def add_quotes(document: ProvJson, source: PackageSource, transcription: str) -> None:
     """Each quote: the snapshot's words at its offsets, quoted from it, said by its speaker."""
-    for quote_id, row in source.rows_by_id("quotes").items():
+    for row in source.rows("quotes"):
         quote = document.element(
             "entity",
-            node("quote", quote_id),
+            node("quote", row["quote_id"]),
             {VALUE: row["text"], **attributes(row, "quote_id")},
         )
         document.relation("wasGeneratedBy", entity=quote, activity=transcription)
@@ -176,18 +176,21 @@ def add_supported(document: ProvJson, source: PackageSource, resource: str, tran
     """Each figure or statement, derived from every quote that states it."""
     kind = ENTITY_KINDS[resource]
     key_field = f"{kind}_id"
-    quotes_for = source.rows_grouped("quotes", key_field)
-    for key, row in source.rows_by_id(resource).items():
+    quotes_for: dict[str, list[str]] = {}
+    for key, quote_id in source.distinct("quotes", key_field, "quote_id"):
+        quotes_for.setdefault(key, []).append(quote_id)
+    for row in source.rows(resource):
+        key = row[key_field]
         attrs = attributes(row, key_field)
         if "value" in row and row["value"] is not None:
             attrs[VALUE] = row["value"]
         entity = document.element("entity", node(kind, key), attrs)
         document.relation("wasGeneratedBy", entity=entity, activity=transcription)
-        for quote in quotes_for.get(key, []):
+        for quote_id in quotes_for.get(key, []):
             document.relation(
                 "wasDerivedFrom",
                 generatedEntity=entity,
-                usedEntity=node("quote", quote["quote_id"]),
+                usedEntity=node("quote", quote_id),
                 activity=transcription,
             )
 

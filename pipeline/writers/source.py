@@ -67,7 +67,6 @@ class PackageSource:
     frames: dict[str, pd.DataFrame]  # typed, read back from the built CSVs
     snapshots: dict[str, str]  # source_id -> snapshot text (empty when not available)
     files: list[PackageFile] = field(default_factory=list)
-    _converted: dict[str, list[dict]] = field(default_factory=dict, repr=False)
     _by_id: dict[str, dict[str, dict]] = field(default_factory=dict, repr=False)
     _grouped: dict[tuple[str, str], dict[str, list[dict]]] = field(default_factory=dict, repr=False)
 
@@ -75,12 +74,9 @@ class PackageSource:
         return self.contract.resource(name)
 
     def rows(self, name: str) -> Iterator[dict]:
-        """Every row of a resource as Python values (None where the cell is empty).
-        Converted once; each call yields fresh dicts, so a sink may change its own."""
-        if name not in self._converted:
-            self._converted[name] = list(self._convert(name))
-        for row in self._converted[name]:
-            yield dict(row)
+        """Every row of a resource as Python values (None where the cell is empty),
+        converted as it is read; each row is a fresh dict, which a sink may change."""
+        return self._convert(name)
 
     def _convert(self, name: str) -> Iterator[dict]:
         resource = self.resource(name)
@@ -91,6 +87,26 @@ class PackageSource:
                 key: None if pd.isna(value) else to_python(value)
                 for (key, to_python), value in zip(convert, record, strict=True)
             }
+
+    def distinct(self, name: str, *field_names: str) -> list:
+        """The distinct non-empty values of one field (or tuples of several), in order
+        of first appearance."""
+        frame = self.frames[name][list(field_names)].dropna().drop_duplicates()
+        if len(field_names) == 1:
+            return frame[field_names[0]].tolist()
+        return list(frame.itertuples(index=False, name=None))
+
+    def column(self, name: str, field_name: str) -> list:
+        """One field's cells as Python values in row order (None where empty; dates as
+        ISO 8601 text, as the CSV holds them)."""
+        cells = self.frames[name][field_name]
+        return cells.astype(object).where(cells.notna(), None).tolist()
+
+    def records(self, name: str) -> Iterator[tuple]:
+        """Every row as a tuple of Python values in field order (None where empty, dates
+        as ISO 8601 text): made column by column, for sinks that take rows in bulk."""
+        resource = self.resource(name)
+        return zip(*(self.column(name, f.name) for f in resource.fields), strict=True)
 
     def rows_by_id(self, name: str) -> dict[str, dict]:
         """Rows keyed by their (single-field) primary key; made once, shared by callers

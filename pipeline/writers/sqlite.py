@@ -10,7 +10,6 @@ version, not on whichever SQLite the Python build links to.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import apsw
@@ -22,7 +21,6 @@ from pipeline.writers.source import PackageFile, PackageSource
 
 FORMAT = "sqlite"
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "date": "TEXT"}
-SQL_VALUES = {"date": date.isoformat}  # SQLite has no date type; ISO 8601 text sorts and compares
 PAGE_SIZE = 4096
 METADATA_NAME = "datasette-metadata.json"
 
@@ -113,12 +111,9 @@ def insert_sql(resource: Resource) -> str:
 
 
 def sql_rows(source: PackageSource, resource: Resource):
-    convert = [(f.name, SQL_VALUES.get(f.type)) for f in resource.fields]
-    for row in source.rows(resource.name):
-        yield tuple(
-            row[name] if to_sql is None or row[name] is None else to_sql(row[name])
-            for name, to_sql in convert
-        )
+    """The rows as SQLite takes them: Python values, None where empty, dates as ISO
+    8601 text (SQLite has no date type; that text sorts and compares)."""
+    return source.records(resource.name)
 
 
 def write_database(source: PackageSource, path: Path) -> None:
@@ -130,7 +125,7 @@ def write_database(source: PackageSource, path: Path) -> None:
         with connection:
             for resource in source.contract.resources:
                 connection.execute(create_table_sql(resource))
-                connection.executemany(insert_sql(resource), list(sql_rows(source, resource)))
+                connection.executemany(insert_sql(resource), sql_rows(source, resource))
         broken = list(connection.execute("PRAGMA foreign_key_check"))
     finally:
         connection.close()
