@@ -267,3 +267,30 @@ def test_page_renders_chart_and_table_offline_in_chromium(portal_build, chromium
     every_file = [r["path"] for r in descriptor["resources"]]
     every_file += [o["path"] for o in descriptor["outputs"] if o["path"] != "index.html"]
     assert set(facts["downloads"]) == {"datapackage.json", *every_file}
+
+
+def test_a_large_package_lists_the_first_rows_and_says_where_all_are(run, tmp_path, monkeypatch):
+    """The page lists at most PAGE_ROWS figures, claims and sources, and says how many
+    the package holds and which file has them all."""
+    import re as regex
+
+    from pipeline.writers import html
+
+    repo = Path(__file__).resolve().parents[1]
+    corpus = tmp_path / "corpus"
+    made = run(tmp_path, "synth", str(corpus), "--figures", "40", "--seed", "1", "--project", repo)
+    assert made.exit_code == 0, made.output
+    monkeypatch.setattr(html, "PAGE_ROWS", 7)
+
+    result = run(corpus, "build", "--formats", "html")
+
+    assert result.exit_code == 0, result.output
+    page = (corpus / "build/index.html").read_text(encoding="utf-8")
+    figures = page.split('<table class="figures">')[1].split("</table>")[0]
+    assert figures.count("<tr id=") == 7
+    assert page.count('class="figure-bar"') == 7
+    statements = page.split('<table class="statements">')[1].split("</table>")[0]
+    assert statements.count("<tr id=") == 7
+    assert "lists the first 7 of the package's 40 figures" in page
+    assert regex.search(r"lists the first 7 of the package's \d+ claims", page)
+    assert '<a href="data/figures.csv">data/figures.csv</a>' in page

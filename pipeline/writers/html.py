@@ -11,6 +11,7 @@ string (autoescape); the JSON-LD is escaped for its <script> element.
 from __future__ import annotations
 
 import re
+from itertools import islice
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -24,6 +25,10 @@ from pipeline.writers.source import PackageFile, PackageSource
 FORMAT = "html"
 PATH = "index.html"
 TEMPLATES = Path(__file__).parent / "templates"
+# The most figures, claims and sources the page lists (and charts): a landing page of a
+# million rows helps no reader and no browser. The page says when it shows fewer than
+# the package holds; the data files hold them all.
+PAGE_ROWS = 1000
 # A sentence ends at . ! or ? (and any closing quotes or brackets) before a space or
 # the end of the text, or at a line break.
 SENTENCE_END = re.compile(r"[.!?][\u201d\u2019\"')\]]*(?=\s|$)|\n")
@@ -73,7 +78,9 @@ def quote_in_sentence(text: str, start: int, end: int) -> tuple[str, str, str]:
 def page_context(source: PackageSource) -> dict:
     descriptor = source.descriptor
     indicators = source.rows_by_id("indicators")
-    figures = list(source.rows("figures"))
+    figures = list(islice(source.rows("figures"), PAGE_ROWS))
+    statements = list(islice(source.rows("statements"), PAGE_ROWS))
+    sources = list(islice(source.rows("sources"), PAGE_ROWS))
     return {
         "package": {"title": descriptor["name"], "description": "", "version": "", **descriptor},
         "licenses": [
@@ -81,17 +88,30 @@ def page_context(source: PackageSource) -> dict:
             for item in facts.licenses(source)
         ],
         "creators": [c.get("title", "") for c in facts.creators(source)],
-        "sources": [
-            dict(row, note=facts.publication_note(row)) for row in facts.cited_sources(source)
-        ],
+        "sources": [dict(row, note=facts.publication_note(row)) for row in sources],
         "areas": facts.areas(source),
         "coverage": facts.temporal_coverage(source),
         "citation": citation_text(source),
         "chart": build_chart(figures, {k: v["title"] for k, v in indicators.items()}),
         "figures": [figure_view(source, row, indicators) for row in figures],
-        "statements": [statement_view(source, row) for row in source.rows("statements")],
+        "statements": [statement_view(source, row) for row in statements],
+        "shown": shown(source, {"figures": figures, "statements": statements, "sources": sources}),
         "downloads": downloads(source),
         "jsonld": Markup(schemaorg.script_json(schemaorg.dataset(source))),
+    }
+
+
+def shown(source: PackageSource, listed: dict[str, list]) -> dict[str, dict]:
+    """Per resource: how many rows the page lists, how many the package holds, and
+    the CSV file that holds them all."""
+    return {
+        name: {
+            "listed": format_number(len(rows)),
+            "total": format_number(len(source.frames[name])),
+            "cut": len(rows) < len(source.frames[name]),
+            "path": source.resource(name).path,
+        }
+        for name, rows in listed.items()
     }
 
 
