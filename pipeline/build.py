@@ -21,6 +21,7 @@ from pipeline.contract import load_contract
 from pipeline.errors import InvalidInput, Problem, UsageProblem, fail_if_any
 from pipeline.package import DESCRIPTOR_NAME, write_package
 from pipeline.paths import display_path
+from pipeline.progress import Progress
 from pipeline.provenance import provenance_record
 from pipeline.publish import build_lock, clear_leftovers, staging_prefix, swap_into_place
 from pipeline.raw import SOURCES_RESOURCE, RawTree, load_raw
@@ -53,11 +54,16 @@ class Project:
         return self.raw / "sources"
 
 
-def check_raw(project: Project):
+def check_raw(project: Project, progress: Progress | None = None):
     """Load and check raw/ against the contract; raise InvalidInput listing every problem."""
+    progress = progress or Progress()
     contract = load_contract(project.contract, display_path(project.contract), project.root)
+    progress.stage("reading raw/", 1)
     tree = load_raw(project.raw, contract, display_path(project.raw))
+    progress.advance()
+    progress.stage("checking", 1)
     checked = check_tables(contract, tree.tables, tree.snapshots)
+    progress.advance()
     fail_if_any(tree.problems + checked.problems)
     return contract, tree, checked
 
@@ -67,15 +73,26 @@ def build_package(
     out: Path,
     check_version: bool = True,
     formats: tuple[str, ...] = FORMATS,
+    progress: Progress | None = None,
 ) -> dict:
     """Build into out, replacing it only if every check passed. Returns the descriptor.
 
     check_version: refuse a build whose data changed since the build committed at
     HEAD without the version bump that calls for (pipeline/version_check.py).
     formats: the outputs to write beside the CSVs (pipeline.writers.FORMATS).
+    progress: told of each stage and step (pipeline.progress); by default nothing is shown.
     """
-    out = check_out(project, out)
-    contract, tree, checked = check_raw(project)
+    progress = progress or Progress()
+    try:
+        return _build(project, check_out(project, out), check_version, formats, progress)
+    finally:
+        progress.close()
+
+
+def _build(
+    project: Project, out: Path, check_version: bool, formats: tuple[str, ...], progress: Progress
+) -> dict:
+    contract, tree, checked = check_raw(project, progress)
     info = provenance_record(project.root, [project.contract, *tree.files], _received(tree))
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -84,11 +101,14 @@ def build_package(
             staging = Path(tempfile.mkdtemp(prefix=staging_prefix(out), dir=out.parent))
             try:
                 staging.chmod(0o755)  # mkdtemp makes it private; the build is for publishing
+                progress.stage("writing", len(formats))
                 descriptor = write_package(staging, contract, tree.tables, info)
+                progress.advance()
                 frames = as_written(contract, checked.frames)
                 descriptor = write_outputs(
-                    staging, contract, descriptor, tree.snapshots, formats, frames
+                    staging, contract, descriptor, tree.snapshots, formats, frames, progress
                 )
+                progress.stage("checking the package", 1)
                 fail_if_any(check_descriptor(staging))
                 if check_version:
                     fail_if_any(version_problems(project.root, staging, project.contract))

@@ -118,10 +118,12 @@ def build(ctx: click.Context, project: Path, out: Path | None, check: bool, form
 
     The package is written to a staging folder and swapped in only when every
     check passed, so a failed build leaves the previous one untouched. The same
-    inputs give byte-identical output.
+    inputs give byte-identical output. On a terminal, a build that runs longer
+    than a second shows a progress bar per stage on standard error.
     """
     from pipeline.build import Project, build_package, check_build
     from pipeline.paths import display_path
+    from pipeline.progress import for_terminal
     from pipeline.writers import parse_formats
 
     chosen = parse_formats(formats)
@@ -135,7 +137,8 @@ def build(ctx: click.Context, project: Path, out: Path | None, check: bool, form
         if not ctx.meta.get("json_output"):
             click.echo(f"{display_path(out)} is up to date with a fresh build")
         return
-    descriptor = build_package(Project(project), out, formats=chosen)
+    progress = for_terminal(sys.stderr, quiet=ctx.meta.get("json_output"))
+    descriptor = build_package(Project(project), out, formats=chosen, progress=progress)
     if ctx.meta.get("json_output"):
         emit_report(ctx, valid=True, problems=[], out=display_path(out))
         return

@@ -15,6 +15,7 @@ import pandas as pd
 from pipeline.contract import Contract
 from pipeline.errors import Problem, UsageProblem
 from pipeline.package import DESCRIPTOR_NAME, OUTPUTS_KEY, write_json
+from pipeline.progress import Progress
 from pipeline.writers import ckan, dcat, html, parquet, prov_graph, schemaorg, sqlite
 from pipeline.writers.source import described, load_source
 
@@ -50,10 +51,12 @@ def write_outputs(
     snapshots: dict[str, str],
     formats: tuple[str, ...] = FORMATS,
     frames: dict[str, pd.DataFrame] | None = None,
+    progress: Progress | None = None,
 ) -> dict:
     """Write the chosen outputs beside the package's CSVs and list them in its descriptor.
     Returns the descriptor as rewritten. frames: the typed tables as the CSVs hold them
-    (pipeline.writers.source.load_source); read back from the CSVs when not given."""
+    (pipeline.writers.source.load_source); read back from the CSVs when not given.
+    progress: told of each format written."""
     source = load_source(folder, contract, descriptor, snapshots, frames)
     outputs = []
     for writer in WRITERS:
@@ -62,6 +65,8 @@ def write_outputs(
         written = [described(folder, file) for file in writer.write(source, folder)]
         source.files.extend(written)
         outputs.extend(written)
+        if progress is not None:
+            progress.advance()
     if not outputs:
         return descriptor
     descriptor = {**descriptor, OUTPUTS_KEY: [file.entry() for file in outputs]}
