@@ -2,10 +2,14 @@
 validate`, side by side, at several corpus sizes, in one run.
 
 Every command runs under `/usr/bin/time -v` (wall time, CPU time, peak memory).
-For each size: a synthetic corpus (`pipeline synth`), `pipeline build` of it,
-`pipeline validate` of the build (quotes checked against the snapshots) and
-`frictionless validate` of the same build. Also the start-up cost (`--help`) and
-the Kandal package. Prints a table and writes the results as JSON.
+For each size: a synthetic corpus (`pipeline synth`), `pipeline build --formats
+csv` of it (the data package: its CSVs and datapackage.json, which is what
+frictionless validates), `pipeline validate` of that build (quotes checked
+against the snapshots), `frictionless validate` of the same build, and, up to
+--all-formats-up-to figures, `pipeline build` with every output format (Parquet,
+SQLite, PROV, schema.org, DCAT, CKAN, HTML) into a folder of its own. Also the
+start-up cost (`--help`) and the Kandal package (built with every format).
+Prints a table and writes the results as JSON.
 
 Run it as `benchmarks/run` (which uses .venv/bin/python); the pipeline and
 frictionless commands are taken from the folder of the Python running this file.
@@ -30,12 +34,17 @@ REPO = Path(__file__).resolve().parents[1]
 TIME = "/usr/bin/time"
 DEFAULT_SIZES = "10000,100000,1000000"
 GRACE_SECONDS = 60  # for a timed-out command to stop after SIGINT
+ALL_FORMATS = "build, all formats"
+CSV_ONLY = "build, csv only"
 
 # The targets: a limit on a ratio measured in the same run.
 TARGETS = {
     "validate_vs_frictionless": ("pipeline validate wall time / frictionless validate", 0.1),
-    "build_vs_frictionless": ("pipeline build wall time / frictionless validate", 0.2),
-    "build_peak_mb": ("pipeline build peak memory, MB", 1024),
+    "build_vs_frictionless": (
+        "pipeline build (the data package) wall time / frictionless validate",
+        0.2,
+    ),
+    "build_peak_mb": ("pipeline build (the data package) peak memory, MB", 1024),
     "build_growth_vs_linear": ("pipeline build: time growth / size growth, top two sizes", 1.2),
     "help_vs_frictionless": ("pipeline --help / frictionless --help wall time", 0.25),
     "kandal_build_vs_frictionless": ("Kandal: pipeline build / frictionless validate", 1.5),
@@ -51,6 +60,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=1, help="runs per step at each size")
     parser.add_argument("--startup-repeat", type=int, default=5, help="runs of the quick steps")
     parser.add_argument("--timeout", type=float, default=1200, help="seconds before a step stops")
+    parser.add_argument(
+        "--all-formats-up-to",
+        type=int,
+        default=100_000,
+        help="largest size at which the build with every output format is measured too",
+    )
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results.json")
     parser.add_argument("--work", type=Path, help="folder for corpora (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the corpora afterwards")
@@ -182,12 +197,16 @@ class Bench:
         steps["pipeline synth"] = self.step(f"synth {figures}", synth + project, 1)
         if ok(steps["pipeline synth"]):
             command = [self.pipeline, "build", "--project", corpus, "--out", build]
+            command += ["--formats", "csv"]
             steps["pipeline build"] = self.step(f"build {figures}", command, repeat)
         if ok(steps.get("pipeline build")):
             command = [self.pipeline, "validate", build, "--snapshots", f"{corpus}/raw/sources"]
             steps["pipeline validate"] = self.step(f"validate {figures}", command, repeat)
             command = [self.frictionless, "validate", f"{build}/datapackage.json"]
             steps["frictionless validate"] = self.step(f"frictionless {figures}", command, repeat)
+        if ok(steps.get("pipeline build")) and figures <= self.args.all_formats_up_to:
+            command = [self.pipeline, "build", "--project", corpus, "--out", f"{corpus}/build-all"]
+            steps[ALL_FORMATS] = self.step(f"build all formats {figures}", command, repeat)
         return {
             "corpus": corpus_facts(self.work / corpus),
             "steps": steps,
@@ -200,6 +219,9 @@ class Bench:
                 ),
                 "build_peak_vs_frictionless": ratio(
                     steps.get("pipeline build"), steps.get("frictionless validate"), "peak_mb"
+                ),
+                "all_formats_vs_frictionless": ratio(
+                    steps.get(ALL_FORMATS), steps.get("frictionless validate")
                 ),
             },
         }
@@ -220,6 +242,8 @@ class Bench:
         build = "kandal/build"
         command = [self.pipeline, "build", "--project", str(REPO), "--out", build]
         steps = {"pipeline build": self.step("kandal build", command, repeat)}
+        command = [self.pipeline, "build", "--project", str(REPO), "--out", "kandal/csv"]
+        steps[CSV_ONLY] = self.step("kandal build csv", [*command, "--formats", "csv"], repeat)
         if ok(steps["pipeline build"]):
             snapshots = str(REPO / "raw" / "sources")
             command = [self.pipeline, "validate", build, "--snapshots", snapshots]
@@ -230,6 +254,7 @@ class Bench:
             "build_vs_frictionless": ratio(
                 steps["pipeline build"], steps.get("frictionless validate")
             ),
+            "csv_only_vs_frictionless": ratio(steps[CSV_ONLY], steps.get("frictionless validate")),
             "validate_vs_frictionless": ratio(
                 steps.get("pipeline validate"), steps.get("frictionless validate")
             ),
@@ -263,7 +288,7 @@ def growth(sizes: dict[int, dict]) -> dict:
     found: dict[str, list] = {}
     measured = sorted(sizes)
     for small, large in zip(measured, measured[1:], strict=False):
-        for step in ("pipeline build", "pipeline validate", "frictionless validate"):
+        for step in ("pipeline build", "pipeline validate", "frictionless validate", ALL_FORMATS):
             before = sizes[small]["steps"].get(step)
             after = sizes[large]["steps"].get(step)
             time_growth = ratio(after, before)
@@ -357,6 +382,10 @@ def table(results: dict) -> str:
             versus = ""
             if step == "pipeline build":
                 versus = ratios.get("build_vs_frictionless")
+            elif step == ALL_FORMATS:
+                versus = ratios.get("all_formats_vs_frictionless")
+            elif step == CSV_ONLY:
+                versus = ratios.get("csv_only_vs_frictionless")
             elif step == "pipeline validate":
                 versus = ratios.get("validate_vs_frictionless")
             elif step == "pipeline --help":
@@ -422,6 +451,7 @@ def run(args: argparse.Namespace, work: Path) -> dict:
             "repeat": args.repeat,
             "startup_repeat": args.startup_repeat,
             "timeout_s": args.timeout,
+            "all_formats_up_to": args.all_formats_up_to,
         },
         "sizes": {str(figures): at for figures, at in sizes.items()},
         "startup": startup,

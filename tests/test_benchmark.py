@@ -14,7 +14,13 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-STEPS = ("pipeline synth", "pipeline build", "pipeline validate", "frictionless validate")
+STEPS = (
+    "pipeline synth",
+    "pipeline build",
+    "pipeline validate",
+    "frictionless validate",
+    "build, all formats",
+)
 
 
 def load_bench():
@@ -51,6 +57,7 @@ def test_benchmark_runs_at_a_tiny_size_and_writes_its_table_and_json(tmp_path):
     assert [g["to"] for g in results["growth"]["pipeline build"]] == [24]
     assert results["startup"]["steps"]["pipeline --help"]["exit"] == 0
     assert results["kandal"]["steps"]["frictionless validate"]["exit"] == 0
+    assert results["kandal"]["steps"]["build, csv only"]["exit"] == 0
     assert set(results["targets"]) == set(load_bench().TARGETS)
     assert results["targets"]["build_peak_mb"]["at_figures"] == 24
     table = done.stdout.splitlines()
