@@ -11,10 +11,11 @@ import json
 from pathlib import Path, PurePosixPath
 
 from pipeline.contract import Contract, Resource, is_safe_relative_path
+from pipeline.csv_output import write_csv
 from pipeline.errors import InvalidInput, Problem
-from pipeline.files import hash_file
+from pipeline.files import hash_bytes
 from pipeline.spreadsheet import guard_frame, text_fields
-from pipeline.tables import Table, write_csv
+from pipeline.tables import Table
 
 DESCRIPTOR_NAME = "datapackage.json"
 # Custom descriptor property listing the files beside the CSV resources (see README).
@@ -51,11 +52,8 @@ def write_package(folder: Path, contract: Contract, tables: dict[str, Table], bu
         target = folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         frame = guard_frame(tables[resource.name].frame, text_fields(resource))
-        write_csv(frame, resource.field_names, target)
-        stats[resource.name] = {
-            "bytes": target.stat().st_size,
-            "hash": f"sha256:{hash_file(target)}",
-        }
+        data = write_csv(frame, resource.field_names, target)
+        stats[resource.name] = {"bytes": len(data), "hash": f"sha256:{hash_bytes(data)}"}
     descriptor = built_descriptor(contract.descriptor, stats, build_info)
     write_json(folder / DESCRIPTOR_NAME, descriptor)
     return descriptor
