@@ -8,7 +8,9 @@ file, with its size and SHA-256, in the descriptor's `outputs` list.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from types import ModuleType
 
 import pandas as pd
 
@@ -16,13 +18,27 @@ from pipeline.contract import Contract
 from pipeline.errors import Problem, UsageProblem
 from pipeline.package import DESCRIPTOR_NAME, OUTPUTS_KEY, write_json
 from pipeline.progress import Progress
-from pipeline.writers import ckan, dcat, html, parquet, prov_graph, schemaorg, sqlite
 from pipeline.writers.source import described, load_source
 
-# In writing order: a writer lists the files written before it.
-WRITERS = (parquet, sqlite, prov_graph, schemaorg, dcat, ckan, html)
+# Format name -> the module that writes it, in writing order: a writer lists the files
+# written before it. Modules are imported when their format is written, so that a build
+# of fewer formats (and `check`, `validate`) does not load the libraries of the others.
+WRITER_MODULES = {
+    "parquet": "parquet",
+    "sqlite": "sqlite",
+    "prov": "prov_graph",
+    "schemaorg": "schemaorg",
+    "dcat": "dcat",
+    "ckan": "ckan",
+    "html": "html",
+}
 CSV = "csv"  # the resources and the descriptor: always written
-FORMATS = (CSV, *(writer.FORMAT for writer in WRITERS))
+FORMATS = (CSV, *WRITER_MODULES)
+
+
+def writer(name: str) -> ModuleType:
+    """The module that writes one format (its FORMAT is name; write(source, folder))."""
+    return importlib.import_module(f"pipeline.writers.{WRITER_MODULES[name]}")
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -59,10 +75,10 @@ def write_outputs(
     progress: told of each format written."""
     source = load_source(folder, contract, descriptor, snapshots, frames)
     outputs = []
-    for writer in WRITERS:
-        if writer.FORMAT not in formats:
+    for name in WRITER_MODULES:
+        if name not in formats:
             continue
-        written = [described(folder, file) for file in writer.write(source, folder)]
+        written = [described(folder, file) for file in writer(name).write(source, folder)]
         source.files.extend(written)
         outputs.extend(written)
         if progress is not None:

@@ -135,6 +135,7 @@ def test_writers_get_the_tables_exactly_as_the_built_csvs_hold_them(tmp_path, mo
     """A build hands its checked tables to the writers instead of reading its CSVs back:
     with guarded formula cells among them, they equal what reading the CSVs back gives."""
     from pipeline import writers
+    from pipeline.writers import ckan
     from pipeline.writers.source import read_back
 
     project = copy_project(tmp_path)
@@ -154,7 +155,7 @@ def test_writers_get_the_tables_exactly_as_the_built_csvs_hold_them(tmp_path, mo
         written.update(read_back(folder, source.contract))
         return []
 
-    monkeypatch.setattr(writers.ckan, "write", keep_copy)
+    monkeypatch.setattr(ckan, "write", keep_copy)
 
     result = invoke(project, "build")
 
