@@ -70,7 +70,9 @@ def build_package(
     """
     out = check_out(project, out)
     contract, tree, _ = check_raw(project)
-    info = provenance_record(project.root, [project.contract, *tree.files], _received(tree))
+    info = provenance_record(
+        project.root, [project.contract], _received(tree), tree.input_hashes(project.root)
+    )
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         with build_lock(out):
