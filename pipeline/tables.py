@@ -8,8 +8,8 @@ transcriber has to edit.
 from __future__ import annotations
 
 import csv
-import io
 from array import array
+from operator import itemgetter
 from pathlib import Path
 
 import pandas as pd
@@ -17,23 +17,23 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.contract import Resource
+from pipeline.csv_records import (
+    CHUNK_ROWS,
+    MAX_FIELD_CHARS,
+    field_column,
+    read_chunks,
+    refuse_nul,
+)
 from pipeline.errors import InvalidInput, Problem
 from pipeline.files import (
     LINE_BREAK,
     MAX_FILE_BYTES,
     MAX_JSON_BYTES,
     decode_utf8,
-    line_and_column,
     locate_key,
     read_bytes,
 )
 
-CSV_DIALECT = {"delimiter": ",", "quotechar": '"', "doublequote": True, "strict": True}
-# The longest cell we read (the csv module's default; other libraries change that
-# process-wide setting, so it is set for each read and restored after).
-MAX_FIELD_CHARS = 131_072
-# Rows gathered as Python strings before they are packed into Arrow string arrays.
-CHUNK_ROWS = 65_536
 STRINGS = pa.large_string()  # what pandas' "string" dtype holds
 
 
@@ -80,19 +80,6 @@ class Origin:
             return decode_utf8(data, self.display)
         except InvalidInput:
             return None  # gone or changed since it was read: the cell is shown without a column
-
-
-def field_column(line_text: str, index: int) -> int:
-    """1-based character column where the index-th CSV field starts on a line."""
-    position, quoted, seen = 0, False, 0
-    while seen < index and position < len(line_text):
-        char = line_text[position]
-        if char == '"':
-            quoted = not quoted
-        elif char == "," and not quoted:
-            seen += 1
-        position += 1
-    return position + 1
 
 
 class Table:
@@ -174,19 +161,29 @@ class TableBuilder:
         """Rows of one CSV file; raises InvalidInput (adding nothing) when it is broken.
         source: how to read the file again to locate a cell (None: keep its text)."""
         text = decode_utf8(data, display)
-        _refuse_nul(text, display)
+        refuse_nul(text, display)
+        mark = len(self.row_line)
+        origin = Origin(display, "csv", (), text if source is None else source)
+        self.origins.append(origin)
+        problems: list[Problem] = []
         previous = csv.field_size_limit(MAX_FIELD_CHARS)
         try:
-            header, rows, lines = _read_records(text, display, self.resource, self._headers)
+            chunks = read_chunks(text, display, self.resource, self._headers, problems)
+            for header, rows, starts in chunks:
+                if problems:
+                    continue  # a broken file adds no rows; its other problems are still found
+                origin.header, positions = self._layout(header)
+                for pending, position in zip(self._pending, positions, strict=True):
+                    pending.extend(map(itemgetter(position), rows))
+                self._add_rows(len(rows), starts)
+        except InvalidInput:
+            self._truncate(mark)
+            raise
         finally:
             csv.field_size_limit(previous)
-        header, positions = self._layout(header)
-        self.origins.append(Origin(display, "csv", header, text if source is None else source))
-        if rows:
-            columns = list(zip(*rows, strict=True))
-            for pending, position in zip(self._pending, positions, strict=True):
-                pending.extend(columns[position])
-            self._add_rows(len(rows), lines)
+        if problems:
+            self._truncate(mark)
+            raise InvalidInput(problems)
 
     def add_record(self, cells: list[str | None], display: str, source=None) -> None:
         """One row (cells in contract order, None when missing) read from a JSON file."""
@@ -208,6 +205,25 @@ class TableBuilder:
         self.row_line.extend(lines)
         if len(self._pending[0]) >= CHUNK_ROWS:
             self._pack()
+
+    def _truncate(self, rows: int) -> None:
+        """Back to the first `rows` rows, and without the last origin (a broken file)."""
+        self.origins.pop()
+        del self.row_origin[rows:], self.row_line[rows:]
+        packed = sum(len(chunk) for chunk in self._chunks[0])
+        if rows >= packed:
+            for pending in self._pending:
+                del pending[rows - packed :]
+            return
+        for pending, chunks in zip(self._pending, self._chunks, strict=True):
+            pending.clear()
+            kept, total = [], 0
+            for chunk in chunks:
+                kept.append(chunk.slice(0, rows - total))
+                total += len(kept[-1])
+                if total == rows:
+                    break
+            chunks[:] = kept
 
     def _pack(self) -> None:
         missing = pa.array(self.missing, STRINGS) if self.missing else None
@@ -274,160 +290,6 @@ def parse_csv_table(data: bytes, display: str, resource: Resource, source=None) 
     builder = TableBuilder(resource)
     builder.add_csv(data, display, source)
     return builder.table()
-
-
-def _refuse_nul(text: str, display: str) -> None:
-    offset = text.find("\0")
-    if offset >= 0:
-        line, column = line_and_column(text, offset)
-        raise InvalidInput(
-            [
-                Problem(
-                    "nul-character",
-                    "file holds a NUL character (byte 0x00), so it is binary or UTF-16; "
-                    "expected UTF-8 text",
-                    file=display,
-                    line=line,
-                    column=column,
-                )
-            ]
-        )
-
-
-def _read_records(text: str, display: str, resource: Resource, known: dict):
-    """Header, records and each record's first line. The fast path reads a file whose
-    records are one line each with the header's field count; anything else (blank
-    lines, line breaks in cells, broken rows, CSV errors) is read again record by
-    record, which says where each problem is."""
-    reader = csv.reader(io.StringIO(text, newline=""), **CSV_DIALECT)
-    try:
-        header = next(reader, None)
-        if header is None or reader.line_num != 1:
-            raise csv.Error("not the fast path")
-        if tuple(header) not in known:
-            _check_header(header, display, resource)
-        rows = list(reader)
-    except csv.Error:
-        return _parse_records(text, display, resource)
-    width = len(header)
-    if reader.line_num == len(rows) + 1 and all(n == width for n in set(map(len, rows))):
-        return header, rows, range(2, len(rows) + 2)
-    return _parse_records(text, display, resource)
-
-
-def _parse_records(text: str, display: str, resource: Resource):
-    reader = csv.reader(io.StringIO(text, newline=""), **CSV_DIALECT)
-    problems: list[Problem] = []
-    header: list[str] = []
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    previous_end = 0  # last line of the previous record: a broken record starts after it
-    try:
-        found = next(reader, None)
-        if found is None:
-            raise InvalidInput(
-                [
-                    Problem(
-                        "empty-file",
-                        "file is empty; expected a header row: " + ",".join(resource.field_names),
-                        file=display,
-                        line=1,
-                        column=1,
-                    )
-                ]
-            )
-        header = found
-        _check_header(header, display, resource)
-        previous_end = reader.line_num
-        for record in reader:
-            start = previous_end + 1
-            previous_end = reader.line_num
-            if record == []:
-                continue  # a blank line is not a record
-            if len(record) != len(header):
-                problems.append(
-                    Problem(
-                        "field-count",
-                        f"row has {len(record)} fields; expected {len(header)} "
-                        f"({','.join(header)})",
-                        file=display,
-                        line=start,
-                        resource=resource.name,
-                    )
-                )
-                continue
-            rows.append(record)
-            lines.append(start)
-    except csv.Error as error:
-        start = previous_end + 1
-        noticed = f" (noticed at line {reader.line_num})" if reader.line_num > start else ""
-        if "field larger than field limit" in str(error):
-            problems.append(_field_too_large(display, start, resource))
-        else:
-            problems.append(
-                Problem(
-                    "csv-syntax",
-                    f"malformed CSV in the row starting here: {error}{noticed}; expected RFC "
-                    "4180 quoting (a field with a comma, quote or line break is wrapped in double "
-                    'quotes, and a " inside it is doubled)',
-                    file=display,
-                    line=start,
-                    resource=resource.name,
-                )
-            )
-    if problems:
-        raise InvalidInput(problems)
-    return header, rows, lines
-
-
-def _field_too_large(display: str, line: int, resource: Resource) -> Problem:
-    return Problem(
-        "field-too-large",
-        f"a field in the row starting here is longer than {MAX_FIELD_CHARS} characters; "
-        "expected shorter fields (is a closing double quote missing?)",
-        file=display,
-        line=line,
-        resource=resource.name,
-    )
-
-
-def _check_header(header: list[str], display: str, resource: Resource) -> None:
-    problems = []
-    expected = resource.field_names
-    seen: set[str] = set()
-    for index, name in enumerate(header):
-        if name in seen:
-            column = field_column(",".join(header), index)
-            problems.append(
-                Problem("duplicate-header", f"column {name!r} appears twice", display, 1, column)
-            )
-        elif name not in expected:
-            column = field_column(",".join(header), index)
-            problems.append(
-                Problem(
-                    "extra-column",
-                    f"unknown column {name!r}; expected only: {', '.join(expected)}",
-                    display,
-                    1,
-                    column,
-                )
-            )
-        seen.add(name)
-    for name in expected:
-        if name not in seen:
-            problems.append(
-                Problem(
-                    "missing-column",
-                    f"column {name!r} is missing; expected columns: {', '.join(expected)}",
-                    display,
-                    1,
-                    None,
-                    resource=resource.name,
-                    field=name,
-                )
-            )
-    if problems:
-        raise InvalidInput(problems)
 
 
 def write_csv(frame: pd.DataFrame, columns: list[str], path: Path) -> None:
