@@ -28,9 +28,10 @@ PANDERA_CHECKS = "pandera/backends/pandas/builtin_checks.py"
 # (label, module path suffix or "~" for a built-in, function name): cumulative time of each
 STAGES = (
     ("load raw/ (all)", "pipeline/raw.py", "load_raw"),
-    ("  read one CSV file (csv module -> string frame)", "pipeline/tables.py", "read_csv_table"),
-    ("  read source.json records", "pipeline/snapshots.py", "read_source_records"),
-    ("  concatenate tables", "pipeline/tables.py", "concat_tables"),
+    ("  read input files (bytes + SHA-256)", "pipeline/raw.py", "read"),
+    ("  rows of one CSV file (csv module)", "pipeline/tables.py", "add_csv"),
+    ("  one source.json record", "pipeline/snapshots.py", "add_source_record"),
+    ("  one frame per resource (Arrow strings)", "pipeline/tables.py", "table"),
     ("  read + hash + decode snapshots", "pipeline/snapshots.py", "read_snapshots"),
     ("check tables (cast + pandera + semantic)", "pipeline/verify.py", "check_tables"),
     ("  cast strings to types (pandera coerce)", "pipeline/verify.py", "cast_table"),

@@ -59,8 +59,13 @@ def check_raw(project: Project, progress: Progress | None = None):
     progress = progress or Progress()
     contract = load_contract(project.contract, display_path(project.contract), project.root)
     progress.stage("reading raw/", 1)
-    tree = load_raw(project.raw, contract, display_path(project.raw))
-    progress.advance()
+    tree = load_raw(
+        project.raw,
+        contract,
+        display_path(project.raw),
+        on_file=progress.advance,
+        on_total=lambda files: progress.stage("reading raw/", files),
+    )
     progress.stage("checking", 1)
     checked = check_tables(contract, tree.tables, tree.snapshots)
     progress.advance()
@@ -93,7 +98,9 @@ def _build(
     project: Project, out: Path, check_version: bool, formats: tuple[str, ...], progress: Progress
 ) -> dict:
     contract, tree, checked = check_raw(project, progress)
-    info = provenance_record(project.root, [project.contract, *tree.files], _received(tree))
+    info = provenance_record(
+        project.root, [project.contract], _received(tree), tree.input_hashes(project.root)
+    )
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         with build_lock(out):

@@ -287,6 +287,11 @@ def _check_nesting_and_strings(value: object, text: str, display: str) -> None:
 def read_json_object(path: Path, display: str, inside: Path | None = None) -> tuple[dict, str]:
     """The JSON object in a file, and the file's text (to locate keys in errors)."""
     text = read_text(path, display, inside=inside, limit=MAX_JSON_BYTES)
+    return parse_json_object(text, display), text
+
+
+def parse_json_object(text: str, display: str) -> dict:
+    """The JSON object in a text, refusing any other JSON value at line 1, column 1."""
     value = parse_json(text, display)
     if not isinstance(value, dict):
         raise InvalidInput(
@@ -300,7 +305,7 @@ def read_json_object(path: Path, display: str, inside: Path | None = None) -> tu
                 )
             ]
         )
-    return value, text
+    return value
 
 
 def locate_key(text: str, key: str) -> tuple[int | None, int | None]:

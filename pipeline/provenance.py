@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,10 +17,17 @@ from pipeline.files import hash_file
 PIPELINE_NAME = "figures-pipeline"
 
 
-def input_files(project: Path, paths: list[Path]) -> list[dict]:
+def input_files(
+    project: Path, paths: list[Path], hashes: Iterable[tuple[str, str]] = ()
+) -> list[dict]:
+    """Path (relative to project) and SHA-256 of every input, in path order: hashes
+    gives them for files already read (pipeline.raw.RawTree.input_hashes); the files
+    in paths are read and hashed here."""
+    found = dict(hashes)
+    for path in paths:
+        found[path.relative_to(project).as_posix()] = hash_file(path)
     return [
-        {"path": p.relative_to(project).as_posix(), "sha256": hash_file(p)}
-        for p in sorted(set(paths))
+        {"path": name, "sha256": found[name]} for name in sorted(found, key=lambda n: n.split("/"))
     ]
 
 
@@ -67,7 +75,12 @@ def created_time(commit_time: str | None, received_dates: list[str]) -> tuple[st
     return f"{latest}T00:00:00Z", "latest date a source snapshot was received"
 
 
-def provenance_record(project: Path, files: list[Path], received_dates: list[str]) -> dict:
+def provenance_record(
+    project: Path,
+    files: list[Path],
+    received_dates: list[str],
+    hashes: Iterable[tuple[str, str]] = (),
+) -> dict:
     inputs = ["raw", "datapackage.json"]
     commit, commit_time = inputs_commit(project, inputs)
     created, created_from = created_time(commit_time, received_dates)
@@ -82,7 +95,7 @@ def provenance_record(project: Path, files: list[Path], received_dates: list[str
                     "The last commit that changed raw/ or datapackage.json; null when the inputs "
                     "were not committed (or not in git) when the package was built."
                 ),
-                "files": input_files(project, files),
+                "files": input_files(project, files, hashes),
             },
         },
     }

@@ -2,21 +2,39 @@
 
 Rows of a resource come from `raw/<resource>.csv` and from every
 `raw/sources/<source_id>/<resource>.csv`, so that a new source is a new folder.
-The `sources` resource comes from each folder's `source.json`.
+The `sources` resource comes from each folder's `source.json`. Every input file
+is read once: its bytes are hashed then (for provenance) and parsed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline.contract import Contract
 from pipeline.errors import InvalidInput, Problem
-from pipeline.files import escapes, outside_problem
-from pipeline.snapshots import read_snapshots, read_source_records, source_folders
-from pipeline.tables import Table, concat_tables, read_csv_table
+from pipeline.files import (
+    MAX_FILE_BYTES,
+    MAX_JSON_BYTES,
+    escapes,
+    hash_bytes,
+    outside_problem,
+    read_bytes,
+)
+from pipeline.paths import display_path
+from pipeline.snapshots import (
+    RECORD_NAME,
+    SNAPSHOT_NAME,
+    add_source_record,
+    read_snapshots,
+    source_folders,
+    source_records,
+)
+from pipeline.tables import FilesUnder, Table, TableBuilder
 
 SOURCES_RESOURCE = "sources"
 
@@ -26,7 +44,22 @@ class RawTree:
     tables: dict[str, Table]
     snapshots: dict[str, str]
     problems: list[Problem]
-    files: list[Path]  # every input file read, for provenance
+    root: Path = Path("raw")
+    hashes: dict[str, str] = field(default_factory=dict)  # SHA-256 by path relative to root
+
+    @property
+    def files(self) -> list[Path]:
+        """Every input file read, for provenance."""
+        return [self.root / name for name in sorted(self.hashes, key=_parts)]
+
+    def input_hashes(self, project: Path) -> Iterator[tuple[str, str]]:
+        """(path relative to project, SHA-256) of every input file read."""
+        prefix = self.root.relative_to(project).as_posix()
+        return ((f"{prefix}/{name}", digest) for name, digest in self.hashes.items())
+
+
+def _parts(name: str) -> list[str]:
+    return name.split("/")
 
 
 def resource_files(raw: Path, name: str) -> list[Path]:
@@ -36,58 +69,170 @@ def resource_files(raw: Path, name: str) -> list[Path]:
     return [f for f in files if f.is_file()]
 
 
-def load_raw(raw: Path, contract: Contract, display_root: str = "raw") -> RawTree:
+class Inputs:
+    """Reads input files under raw/ once each: the bytes, their SHA-256 (kept), and
+    the refusal of a file that leads outside raw/. Containment costs a full path
+    resolution only where a symlink is involved."""
+
+    def __init__(self, raw: Path, display_root: str, on_file: Callable[[], None] | None):
+        self.raw, self.display_root = raw, display_root
+        self.on_file = on_file or (lambda: None)
+        self.hashes: dict[str, str] = {}
+        self.rereader = FilesUnder(display_root, raw, inside=raw)  # to locate cells later
+
+    def display(self, relative: str) -> str:
+        return f"{self.display_root}/{relative}"
+
+    def read(
+        self, relative: str, trusted: bool, inside: Path | None = None, limit=MAX_FILE_BYTES
+    ) -> bytes:
+        """trusted: the file is known to be inside raw/ (no symlink on the way)."""
+        try:
+            data = read_bytes(
+                self.raw / relative,
+                self.display(relative),
+                inside=None if trusted else (inside or self.raw),
+                limit=limit,
+            )
+        finally:
+            self.on_file()
+        self.hashes[relative] = hash_bytes(data)
+        return data
+
+
+def load_raw(
+    raw: Path,
+    contract: Contract,
+    display_root: str = "raw",
+    on_file: Callable[[], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> RawTree:
+    """Every table and snapshot under raw/, with every problem found.
+    on_file: called once for each input file read; on_total: called once with the
+    number of files there are to read, when it is known (to show progress)."""
     if not raw.is_dir():
         raise InvalidInput(
             [Problem("missing-folder", "folder not found; expected the raw/ tree", display_root)]
         )
-    problems: list[Problem] = []
-    tables: dict[str, Table] = {}
-    files: list[Path] = []
-    for resource in contract.resources:
-        if resource.name == SOURCES_RESOURCE:
-            try:
-                tables[resource.name] = read_source_records(
-                    raw / "sources", f"{display_root}/sources", resource, inside=raw
-                )
-            except InvalidInput as error:
-                problems += error.problems
-            continue
-        parts = []
-        for path in resource_files(raw, resource.name):
-            files.append(path)
-            display = f"{display_root}/{path.relative_to(raw).as_posix()}"
-            try:
-                parts.append(read_csv_table(path, display, resource, inside=raw))
-            except InvalidInput as error:
-                problems += error.problems
-        tables[resource.name] = concat_tables(resource, parts)
-    if problems:
-        raise InvalidInput(problems)
+    loader = _Loader(Inputs(raw, display_root, on_file), contract, on_total or (lambda _: None))
+    loader.load()
+    tables = {name: builder.table() for name, builder in loader.builders.items()}
+    if loader.problems:
+        raise InvalidInput(loader.problems)
     sources = tables[SOURCES_RESOURCE]
+    inputs = loader.inputs
+
+    def read_snapshot(path: Path, display: str) -> bytes:
+        source_id = path.parent.name
+        trusted = source_id in loader.trusted_snapshots
+        return inputs.read(f"sources/{source_id}/{SNAPSHOT_NAME}", trusted, raw / "sources")
+
     snapshots, snapshot_problems = read_snapshots(
-        raw / "sources", f"{display_root}/sources", sources
+        raw / "sources", f"{display_root}/sources", sources, read_snapshot
     )
-    for folder in source_folders(raw / "sources"):
-        files += [p for p in sorted(folder.iterdir()) if p.is_file()]
-    for path in sorted(set(files)):  # every file is hashed for provenance: none may lead out
-        if escapes(path, raw):
-            shown = f"{display_root}/{path.relative_to(raw).as_posix()}"
-            problems.append(outside_problem(shown, raw))
-    _check_folder_names(sources, problems)
-    return RawTree(tables, snapshots, problems + snapshot_problems, sorted(set(files)))
+    _check_folder_names(sources, loader.late)
+    return RawTree(tables, snapshots, loader.late + snapshot_problems, raw, inputs.hashes)
+
+
+class _Loader:
+    """The walk over raw/: shared CSV files, then each source folder in name order."""
+
+    def __init__(self, inputs: Inputs, contract: Contract, on_total: Callable[[int], None]):
+        self.inputs = inputs
+        self.on_total = on_total
+        self.builders = {
+            r.name: source_records(r) if r.name == SOURCES_RESOURCE else TableBuilder(r)
+            for r in contract.resources
+        }
+        self.csv_names = {
+            f"{name}.csv": builder
+            for name, builder in self.builders.items()
+            if name != SOURCES_RESOURCE
+        }
+        self.problems: list[Problem] = []
+        self.late: list[Problem] = []  # reported only once the tables load
+        self.trusted_snapshots: set[str] = set()  # folders whose snapshot is inside raw/
+
+    def load(self) -> None:
+        raw = self.inputs.raw
+        for name, builder in self.csv_names.items():
+            if (raw / name).is_file():
+                self.add_csv(builder, name, trusted=False)
+        sources = raw / "sources"
+        if not sources.is_dir():
+            return
+        sources_inside = not escapes(sources, raw)
+        folders = [e for e in self.list_folder(sources) if e.is_dir()]
+        listed = []
+        for entry in sorted(folders, key=lambda e: e.name):
+            folder_inside = sources_inside and not entry.is_symlink()
+            files = {
+                item.name: folder_inside and not item.is_symlink()
+                for item in self.list_folder(Path(entry.path))
+                if item.is_file()
+            }
+            listed.append((entry.name, files))
+        self.on_total(len(self.inputs.hashes) + sum(len(files) for _, files in listed))
+        for name, files in listed:
+            self.load_folder(name, files)
+
+    def list_folder(self, folder: Path) -> list[os.DirEntry]:
+        try:
+            with os.scandir(folder) as entries:
+                return list(entries)
+        except OSError as error:
+            self.problems.append(
+                Problem("unreadable-folder", f"cannot list: {error.strerror}", display_path(folder))
+            )
+            return []
+
+    def load_folder(self, name: str, files: dict[str, bool]) -> None:
+        """One source folder: its source.json, its CSV files, and any other file (hashed
+        for provenance); its snapshot is read with the snapshots, once the tables load."""
+        base = f"sources/{name}"
+        relative = f"{base}/{RECORD_NAME}"
+        try:
+            data = self.inputs.read(relative, files.get(RECORD_NAME, False), limit=MAX_JSON_BYTES)
+            display = self.inputs.display(relative)
+            add_source_record(self.builders[SOURCES_RESOURCE], data, display, self.inputs.rereader)
+        except InvalidInput as error:
+            self.problems += error.problems
+        for file_name, trusted in sorted(files.items()):
+            relative = f"{base}/{file_name}"
+            if file_name in self.csv_names:
+                self.add_csv(self.csv_names[file_name], relative, trusted)
+            elif file_name == SNAPSHOT_NAME:
+                self.check_snapshot_place(name, relative, trusted)
+            elif file_name != RECORD_NAME:
+                try:  # any other file is an input too: hashed for provenance
+                    self.inputs.read(relative, trusted)
+                except InvalidInput as error:
+                    self.late += error.problems
+
+    def check_snapshot_place(self, name: str, relative: str, trusted: bool) -> None:
+        raw = self.inputs.raw
+        if trusted:
+            self.trusted_snapshots.add(name)
+        elif escapes(raw / relative, raw):
+            self.late.append(outside_problem(self.inputs.display(relative), raw))
+
+    def add_csv(self, builder: TableBuilder, relative: str, trusted: bool) -> None:
+        try:
+            data = self.inputs.read(relative, trusted)
+            builder.add_csv(data, self.inputs.display(relative), self.inputs.rereader)
+        except InvalidInput as error:
+            self.problems += error.problems
 
 
 def _check_folder_names(sources: Table, problems: list[Problem]) -> None:
     for row, source_id in enumerate(sources.frame["source_id"]):
-        where = sources.locate(row, "source_id")
-        folder = where["file"].split("/")[-2]
+        folder = sources.origin(row).display.split("/")[-2]
         if not pd.isna(source_id) and source_id != folder:
             problems.append(
                 Problem(
                     "source-folder",
                     f"source_id {source_id!r} differs from its folder name {folder!r}; expected "
                     "them to be the same",
-                    **where,
+                    **sources.locate(row, "source_id"),
                 )
             )

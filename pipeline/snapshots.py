@@ -7,15 +7,23 @@ for byte as received) and `source.json` (what is known about it).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline.contract import Resource
 from pipeline.errors import InvalidInput, Problem
-from pipeline.files import decode_utf8, hash_bytes, locate_key, read_bytes, read_json_object
+from pipeline.files import (
+    MAX_JSON_BYTES,
+    decode_utf8,
+    hash_bytes,
+    locate_key,
+    parse_json_object,
+    read_bytes,
+)
 from pipeline.paths import display_path
-from pipeline.tables import Origin, Table, concat_tables
+from pipeline.tables import FilesUnder, Table, TableBuilder
 
 SNAPSHOT_NAME = "snapshot.txt"
 RECORD_NAME = "source.json"
@@ -38,21 +46,32 @@ def read_source_records(
     folder: Path, display_root: str, resource: Resource, inside: Path | None = None
 ) -> Table:
     """One row per `source.json` under folder, checked against the contract's fields."""
-    parts, problems = [], []
+    records, problems = source_records(resource), []
     for source_dir in source_folders(folder):
         display = f"{display_root}/{source_dir.name}/{RECORD_NAME}"
         try:
-            parts.append(_read_record(source_dir / RECORD_NAME, display, resource, inside))
+            data = read_bytes(
+                source_dir / RECORD_NAME, display, inside=inside, limit=MAX_JSON_BYTES
+            )
+            add_source_record(records, data, display, FilesUnder(display_root, folder, inside))
         except InvalidInput as error:
             problems.extend(error.problems)
     if problems:
         raise InvalidInput(problems)
-    return concat_tables(resource, parts)
+    return records.table()
 
 
-def _read_record(path: Path, display: str, resource: Resource, inside: Path | None) -> Table:
-    record, text = read_json_object(path, display, inside=inside)
-    expected = resource.field_names
+def source_records(resource: Resource) -> TableBuilder:
+    """Where `source.json` records gather: JSON null is missing, any string is kept."""
+    return TableBuilder(resource, missing=())
+
+
+def add_source_record(records: TableBuilder, data: bytes, display: str, source) -> None:
+    """The record in the bytes of one `source.json`, checked against the contract's
+    fields; source: how to read the file again to locate a key in an error."""
+    text = decode_utf8(data, display)
+    record = parse_json_object(text, display)
+    expected = records.resource.field_names
     problems = []
     for key in record:
         if key not in expected:
@@ -91,9 +110,7 @@ def _read_record(path: Path, display: str, resource: Resource, inside: Path | No
             )
     if problems:
         raise InvalidInput(problems)
-    row = {key: _cell(record[key]) for key in expected}
-    frame = pd.DataFrame({k: pd.array([v], dtype="string") for k, v in row.items()})
-    return Table(resource.name, frame, [Origin(display, text, "json")], [0], [1])
+    records.add_record([_cell(record[key]) for key in expected], display, source)
 
 
 def _cell(value) -> str | None:
@@ -104,9 +121,20 @@ def _cell(value) -> str | None:
     return str(value)
 
 
-def read_snapshots(folder: Path, display_root: str, sources: Table) -> tuple[dict, list[Problem]]:
+def read_snapshots(
+    folder: Path,
+    display_root: str,
+    sources: Table,
+    read: Callable[[Path, str], bytes] | None = None,
+) -> tuple[dict, list[Problem]]:
     """Decoded snapshot texts by source_id, and problems where a snapshot is
-    missing, outside folder, or its bytes do not match the recorded SHA-256 and size."""
+    missing, outside folder, or its bytes do not match the recorded SHA-256 and size.
+    read(path, display): the bytes of a snapshot (by default read_bytes inside folder)."""
+    if read is None:
+
+        def read(path: Path, display: str) -> bytes:
+            return read_bytes(path, display, inside=folder)
+
     texts: dict[str, str] = {}
     problems: list[Problem] = []
     for row, source in enumerate(sources.frame.itertuples(index=False)):
@@ -125,7 +153,7 @@ def read_snapshots(folder: Path, display_root: str, sources: Table) -> tuple[dic
             continue
         display = f"{display_root}/{source_id}/{SNAPSHOT_NAME}"
         try:
-            data = read_bytes(folder / source_id / SNAPSHOT_NAME, display, inside=folder)
+            data = read(folder / source_id / SNAPSHOT_NAME, display)
             digest = hash_bytes(data)
             if pd.isna(source.sha256):
                 continue  # the missing sha256 is reported by its required check

@@ -8,77 +8,104 @@ transcriber has to edit.
 from __future__ import annotations
 
 import csv
-import io
-from dataclasses import dataclass, field
-from functools import cached_property
+from array import array
+from operator import itemgetter
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline.contract import Resource
+from pipeline.csv_records import (
+    CHUNK_ROWS,
+    MAX_FIELD_CHARS,
+    field_column,
+    read_chunks,
+    refuse_nul,
+)
 from pipeline.errors import InvalidInput, Problem
-from pipeline.files import LINE_BREAK, decode_utf8, line_and_column, locate_key, read_bytes
+from pipeline.files import (
+    LINE_BREAK,
+    MAX_FILE_BYTES,
+    MAX_JSON_BYTES,
+    decode_utf8,
+    locate_key,
+    read_bytes,
+)
 
-CSV_DIALECT = {"delimiter": ",", "quotechar": '"', "doublequote": True, "strict": True}
-# The longest cell we read (the csv module's default; other libraries change that
-# process-wide setting, so it is set for each read and restored after).
-MAX_FIELD_CHARS = 131_072
+STRINGS = pa.large_string()  # what pandas' "string" dtype holds
 
 
-@dataclass
+class FilesUnder:
+    """Files to read again by their display name: `<shown>/<relative>` is `<folder>/<relative>`."""
+
+    def __init__(self, shown: str, folder: Path, inside: Path | None = None):
+        self.shown, self.folder, self.inside = shown, folder, inside
+
+    def path(self, display: str) -> Path:
+        return self.folder / display[len(self.shown) + 1 :]
+
+
+class FileAt:
+    """One file to read again, whatever its display name."""
+
+    def __init__(self, path: Path, inside: Path | None = None):
+        self._path, self.inside = path, inside
+
+    def path(self, display: str) -> Path:
+        return self._path
+
+
 class Origin:
-    """A file rows were read from: CSV (one row per record) or JSON (one record)."""
+    """A file rows were read from: CSV (one row per record) or JSON (one record).
 
-    display: str
-    text: str
-    kind: str  # "csv" or "json"
-    header: list[str] = field(default_factory=list)
+    Only its name and header are held. Its text (`source`: the text itself, or a
+    FilesUnder or FileAt to read it again) is needed only to locate a cell for an
+    error message.
+    """
 
-    def column_of(self, line: int, field_name: str) -> tuple[int, int | None]:
-        if self.kind == "json":
-            found_line, column = locate_key(self.text, field_name)
-            return (found_line or line), column
-        if field_name not in self.header:
-            return line, None
-        if line - 1 >= len(self.lines):
-            return line, None
-        return line, field_column(self.lines[line - 1], self.header.index(field_name))
+    __slots__ = ("display", "kind", "header", "source")
 
-    @cached_property
-    def lines(self) -> list[str]:
-        return LINE_BREAK.split(self.text)
+    def __init__(self, display: str, kind: str, header: tuple[str, ...] = (), source=None):
+        self.display, self.kind, self.header, self.source = display, kind, header, source
 
-
-def field_column(line_text: str, index: int) -> int:
-    """1-based character column where the index-th CSV field starts on a line."""
-    position, quoted, seen = 0, False, 0
-    while seen < index and position < len(line_text):
-        char = line_text[position]
-        if char == '"':
-            quoted = not quoted
-        elif char == "," and not quoted:
-            seen += 1
-        position += 1
-    return position + 1
+    def text(self) -> str | None:
+        if self.source is None or isinstance(self.source, str):
+            return self.source
+        limit = MAX_JSON_BYTES if self.kind == "json" else MAX_FILE_BYTES
+        try:
+            path = self.source.path(self.display)
+            data = read_bytes(path, self.display, inside=self.source.inside, limit=limit)
+            return decode_utf8(data, self.display)
+        except InvalidInput:
+            return None  # gone or changed since it was read: the cell is shown without a column
 
 
-@dataclass
 class Table:
     """One resource's rows: string cells (pd.NA when missing) and their origins."""
 
-    resource: str
-    frame: pd.DataFrame
-    origins: list[Origin]
-    row_origin: list[int]  # index into origins, per row
-    row_line: list[int]  # line in that origin, per row
+    def __init__(
+        self, resource: str, frame: pd.DataFrame, origins: list[Origin], row_origin, row_line
+    ):
+        self.resource = resource
+        self.frame = frame
+        self.origins = origins
+        self.row_origin = row_origin  # index into origins, per row
+        self.row_line = row_line  # line in that origin where the row starts, per row
+        self._texts: dict[int, tuple[str | None, list[str] | None]] = {}  # a few, to locate
+
+    def origin(self, row: int) -> Origin:
+        return self.origins[self.row_origin[row]]
 
     def locate(self, row: int, field_name: str | None) -> dict:
         """file, line, column (and resource, row, field) of one cell."""
-        origin = self.origins[self.row_origin[row]]
+        index = self.row_origin[row]
+        origin = self.origins[index]
         line = self.row_line[row]
         column = None
         if field_name is not None:
-            line, column = origin.column_of(line, field_name)
+            line, column = self._column_of(index, origin, line, field_name)
         return {
             "file": origin.display,
             "line": line,
@@ -88,18 +115,158 @@ class Table:
             "field": field_name,
         }
 
+    def _column_of(self, index: int, origin: Origin, line: int, name: str):
+        if origin.kind == "csv" and name not in origin.header:
+            return line, None
+        text, lines = self._text(index, origin)
+        if text is None:
+            return line, None
+        if origin.kind == "json":
+            found_line, column = locate_key(text, name)
+            return (found_line or line), column
+        if line - 1 >= len(lines):
+            return line, None
+        return line, field_column(lines[line - 1], origin.header.index(name))
+
+    def _text(self, index: int, origin: Origin):
+        """The text of an origin and its lines, kept for the last few files located in
+        (problems come in row order, so mostly from one file after another)."""
+        if index not in self._texts:
+            if len(self._texts) >= 4:
+                del self._texts[next(iter(self._texts))]
+            text = origin.text()
+            lines = LINE_BREAK.split(text) if text is not None and origin.kind == "csv" else None
+            self._texts[index] = (text, lines)
+        return self._texts[index]
+
+
+class TableBuilder:
+    """One resource's rows gathered from any number of files into one Table.
+
+    Cells are gathered as Python strings and packed into Arrow string arrays every
+    CHUNK_ROWS rows; each row keeps only the index of its file and its line.
+    """
+
+    def __init__(self, resource: Resource, missing: tuple[str, ...] | None = None):
+        self.resource = resource
+        self.missing = resource.missing_values if missing is None else missing
+        self.origins: list[Origin] = []
+        self.row_origin = array("i")
+        self.row_line = array("i")
+        self._pending: list[list] = [[] for _ in resource.field_names]
+        self._chunks: list[list[pa.Array]] = [[] for _ in resource.field_names]
+        self._headers: dict[tuple[str, ...], tuple[tuple[str, ...], list[int]]] = {}
+
+    def add_csv(self, data: bytes, display: str, source=None) -> None:
+        """Rows of one CSV file; raises InvalidInput (adding nothing) when it is broken.
+        source: how to read the file again to locate a cell (None: keep its text)."""
+        text = decode_utf8(data, display)
+        refuse_nul(text, display)
+        mark = len(self.row_line)
+        origin = Origin(display, "csv", (), text if source is None else source)
+        self.origins.append(origin)
+        problems: list[Problem] = []
+        previous = csv.field_size_limit(MAX_FIELD_CHARS)
+        try:
+            chunks = read_chunks(text, display, self.resource, self._headers, problems)
+            for header, rows, starts in chunks:
+                if problems:
+                    continue  # a broken file adds no rows; its other problems are still found
+                origin.header, positions = self._layout(header)
+                for pending, position in zip(self._pending, positions, strict=True):
+                    pending.extend(map(itemgetter(position), rows))
+                self._add_rows(len(rows), starts)
+        except InvalidInput:
+            self._truncate(mark)
+            raise
+        finally:
+            csv.field_size_limit(previous)
+        if problems:
+            self._truncate(mark)
+            raise InvalidInput(problems)
+
+    def add_record(self, cells: list[str | None], display: str, source=None) -> None:
+        """One row (cells in contract order, None when missing) read from a JSON file."""
+        self.origins.append(Origin(display, "json", (), source))
+        for pending, cell in zip(self._pending, cells, strict=True):
+            pending.append(cell)
+        self._add_rows(1, (1,))
+
+    def _layout(self, header: list[str]) -> tuple[tuple[str, ...], list[int]]:
+        """One shared tuple per distinct header, and where each contract field sits in it."""
+        key = tuple(header)
+        if key not in self._headers:
+            positions = [key.index(name) for name in self.resource.field_names]
+            self._headers[key] = (key, positions)
+        return self._headers[key]
+
+    def _add_rows(self, count: int, lines) -> None:
+        self.row_origin.extend(array("i", [len(self.origins) - 1]) * count)
+        self.row_line.extend(lines)
+        if len(self._pending[0]) >= CHUNK_ROWS:
+            self._pack()
+
+    def _truncate(self, rows: int) -> None:
+        """Back to the first `rows` rows, and without the last origin (a broken file)."""
+        self.origins.pop()
+        del self.row_origin[rows:], self.row_line[rows:]
+        packed = sum(len(chunk) for chunk in self._chunks[0])
+        if rows >= packed:
+            for pending in self._pending:
+                del pending[rows - packed :]
+            return
+        for pending, chunks in zip(self._pending, self._chunks, strict=True):
+            pending.clear()
+            kept, total = [], 0
+            for chunk in chunks:
+                kept.append(chunk.slice(0, rows - total))
+                total += len(kept[-1])
+                if total == rows:
+                    break
+            chunks[:] = kept
+
+    def _pack(self) -> None:
+        missing = pa.array(self.missing, STRINGS) if self.missing else None
+        for pending, chunks in zip(self._pending, self._chunks, strict=True):
+            if not pending:
+                continue
+            packed = pa.array(pending, STRINGS)
+            if missing is not None:
+                is_missing = pc.is_in(packed, value_set=missing)
+                if pc.any(is_missing).as_py():
+                    packed = pc.if_else(is_missing, pa.scalar(None, STRINGS), packed)
+            chunks.append(packed)
+            pending.clear()
+
+    def table(self) -> Table:
+        self._pack()
+        names = self.resource.field_names
+        if not self.row_line:
+            frame = empty_table(self.resource).frame
+        else:
+            frame = pd.DataFrame(
+                {
+                    name: pd.arrays.ArrowStringArray(
+                        pa.chunked_array(chunks, STRINGS).combine_chunks()
+                    )
+                    for name, chunks in zip(names, self._chunks, strict=True)
+                }
+            )
+        self._chunks = [[] for _ in names]
+        return Table(self.resource.name, frame, self.origins, self.row_origin, self.row_line)
+
 
 def empty_table(resource: Resource) -> Table:
     frame = pd.DataFrame({name: pd.Series([], dtype="string") for name in resource.field_names})
-    return Table(resource.name, frame, [], [], [])
+    return Table(resource.name, frame, [], array("i"), array("i"))
 
 
 def concat_tables(resource: Resource, parts: list[Table]) -> Table:
     if not parts:
         return empty_table(resource)
     origins: list[Origin] = []
-    row_origin: list[int] = []
-    row_line: list[int] = []
+    row_origin = array("i")
+    row_line = array("i")
     for part in parts:
         offset = len(origins)
         origins.extend(part.origins)
@@ -113,160 +280,16 @@ def read_csv_table(
     path: Path, display: str, resource: Resource, inside: Path | None = None
 ) -> Table:
     """Read one CSV file of a resource, checking its structure against the contract."""
-    return parse_csv_table(read_bytes(path, display, inside=inside), display, resource)
+    data = read_bytes(path, display, inside=inside)
+    return parse_csv_table(data, display, resource, FileAt(path, inside))
 
 
-def parse_csv_table(data: bytes, display: str, resource: Resource) -> Table:
-    """A resource's table from the bytes of one of its CSV files."""
-    text = decode_utf8(data, display)
-    _refuse_nul(text, display)
-    origin = Origin(display, text, "csv")
-    previous = csv.field_size_limit(MAX_FIELD_CHARS)
-    try:
-        rows, lines = _parse_records(text, display, resource, origin)
-    finally:
-        csv.field_size_limit(previous)
-    missing = set(resource.missing_values)
-    columns = {
-        name: pd.array(
-            [None if r[i] in missing else r[i] for r in rows],
-            dtype="string",
-        )
-        for i, name in enumerate(origin.header)
-    }
-    frame = pd.DataFrame(columns)[resource.field_names] if rows else empty_table(resource).frame
-    return Table(resource.name, frame, [origin], [0] * len(rows), lines)
-
-
-def _refuse_nul(text: str, display: str) -> None:
-    offset = text.find("\0")
-    if offset >= 0:
-        line, column = line_and_column(text, offset)
-        raise InvalidInput(
-            [
-                Problem(
-                    "nul-character",
-                    "file holds a NUL character (byte 0x00), so it is binary or UTF-16; "
-                    "expected UTF-8 text",
-                    file=display,
-                    line=line,
-                    column=column,
-                )
-            ]
-        )
-
-
-def _parse_records(text: str, display: str, resource: Resource, origin: Origin):
-    reader = csv.reader(io.StringIO(text, newline=""), **CSV_DIALECT)
-    problems: list[Problem] = []
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    previous_end = 0  # last line of the previous record: a broken record starts after it
-    try:
-        header = next(reader, None)
-        if header is None:
-            raise InvalidInput(
-                [
-                    Problem(
-                        "empty-file",
-                        "file is empty; expected a header row: " + ",".join(resource.field_names),
-                        file=display,
-                        line=1,
-                        column=1,
-                    )
-                ]
-            )
-        origin.header = header
-        _check_header(header, display, resource)
-        previous_end = reader.line_num
-        for record in reader:
-            start = previous_end + 1
-            previous_end = reader.line_num
-            if record == []:
-                continue  # a blank line is not a record
-            if len(record) != len(header):
-                problems.append(
-                    Problem(
-                        "field-count",
-                        f"row has {len(record)} fields; expected {len(header)} "
-                        f"({','.join(header)})",
-                        file=display,
-                        line=start,
-                        resource=resource.name,
-                    )
-                )
-                continue
-            rows.append(record)
-            lines.append(start)
-    except csv.Error as error:
-        start = previous_end + 1
-        noticed = f" (noticed at line {reader.line_num})" if reader.line_num > start else ""
-        if "field larger than field limit" in str(error):
-            problems.append(_field_too_large(display, start, resource))
-        else:
-            problems.append(
-                Problem(
-                    "csv-syntax",
-                    f"malformed CSV in the row starting here: {error}{noticed}; expected RFC "
-                    "4180 quoting (a field with a comma, quote or line break is wrapped in double "
-                    'quotes, and a " inside it is doubled)',
-                    file=display,
-                    line=start,
-                    resource=resource.name,
-                )
-            )
-    if problems:
-        raise InvalidInput(problems)
-    return rows, lines
-
-
-def _field_too_large(display: str, line: int, resource: Resource) -> Problem:
-    return Problem(
-        "field-too-large",
-        f"a field in the row starting here is longer than {MAX_FIELD_CHARS} characters; "
-        "expected shorter fields (is a closing double quote missing?)",
-        file=display,
-        line=line,
-        resource=resource.name,
-    )
-
-
-def _check_header(header: list[str], display: str, resource: Resource) -> None:
-    problems = []
-    expected = resource.field_names
-    seen: set[str] = set()
-    for index, name in enumerate(header):
-        column = field_column(",".join(header), index)
-        if name in seen:
-            problems.append(
-                Problem("duplicate-header", f"column {name!r} appears twice", display, 1, column)
-            )
-        elif name not in expected:
-            problems.append(
-                Problem(
-                    "extra-column",
-                    f"unknown column {name!r}; expected only: {', '.join(expected)}",
-                    display,
-                    1,
-                    column,
-                )
-            )
-        seen.add(name)
-    for name in expected:
-        if name not in seen:
-            problems.append(
-                Problem(
-                    "missing-column",
-                    f"column {name!r} is missing; expected columns: {', '.join(expected)}",
-                    display,
-                    1,
-                    None,
-                    resource=resource.name,
-                    field=name,
-                )
-            )
-    if problems:
-        raise InvalidInput(problems)
+def parse_csv_table(data: bytes, display: str, resource: Resource, source=None) -> Table:
+    """A resource's table from the bytes of one of its CSV files. source: how to read
+    the file again to locate a cell (FilesUnder, FileAt); None keeps its text."""
+    builder = TableBuilder(resource)
+    builder.add_csv(data, display, source)
+    return builder.table()
 
 
 def write_csv(frame: pd.DataFrame, columns: list[str], path: Path) -> None:

@@ -20,7 +20,7 @@ from pipeline.paths import display_path
 from pipeline.raw import SOURCES_RESOURCE
 from pipeline.snapshots import read_snapshots
 from pipeline.spreadsheet import unguard_table
-from pipeline.tables import parse_csv_table
+from pipeline.tables import FileAt, parse_csv_table
 from pipeline.verify import check_tables
 
 # Data Package v1 profiles that frictionless knows without fetching anything.
@@ -59,7 +59,7 @@ def validate_package(folder: Path, snapshots: Path | None) -> Report:
             path = folder / safe_resource_path(resource, descriptor_display)
             data = read_bytes(path, display, inside=folder)
             problems += file_integrity_problems(data, display, built)
-            table = parse_csv_table(data, display, resource)
+            table = parse_csv_table(data, display, resource, FileAt(path, inside=folder))
             problems += unguard_table(table, resource)
             tables[resource.name] = table
         except InvalidInput as error:
