@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import numbers
+from pipeline.columns import is_in
 from pipeline.stated_numbers import stated_directions, stated_numbers
 
 
@@ -179,8 +180,8 @@ def explain_share(row: dict, context: Context) -> str:
 
 
 def figure_has_quote(frame: pd.DataFrame, context: Context) -> pd.Series:
-    quoted = context.frames["quotes"]["figure_id"].dropna().unique()
-    return frame["figure_id"].isin(quoted).astype(bool)
+    quoted = is_in(frame["figure_id"], context.frames["quotes"]["figure_id"])
+    return pd.Series(quoted, index=frame.index, dtype=bool)
 
 
 def explain_figure_quote(row: dict, context: Context) -> str:
@@ -191,9 +192,10 @@ def figure_qualifier_is_quoted(frame: pd.DataFrame, context: Context) -> pd.Seri
     quotes = context.frames["quotes"]
     quotes = quotes[quotes["figure_id"].notna()]
     # an unquoted figure is figure_has_quote's to report
-    quoted = frame["figure_id"].isin(quotes["figure_id"].unique()).astype(bool)
+    quoted = is_in(frame["figure_id"], quotes["figure_id"])
     stated = _pairs(quotes["figure_id"], quotes["qualifier"])
-    return ~quoted | _pairs(frame["figure_id"], frame["qualifier"]).isin(stated)
+    ok = ~quoted | _pairs(frame["figure_id"], frame["qualifier"]).isin(stated)
+    return pd.Series(ok, index=frame.index, dtype=bool)
 
 
 def _pairs(ids: pd.Series, qualifiers: pd.Series) -> pd.MultiIndex:
@@ -211,8 +213,8 @@ def explain_figure_qualifier(row: dict, context: Context) -> str:
 
 
 def statement_has_quote(frame: pd.DataFrame, context: Context) -> pd.Series:
-    quoted = context.frames["quotes"]["statement_id"].dropna().unique()
-    return frame["statement_id"].isin(quoted).astype(bool)
+    quoted = is_in(frame["statement_id"], context.frames["quotes"]["statement_id"])
+    return pd.Series(quoted, index=frame.index, dtype=bool)
 
 
 def explain_statement_quote(row: dict, context: Context) -> str:

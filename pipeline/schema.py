@@ -15,6 +15,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from pipeline.checks import Context, checks_for
+from pipeline.columns import is_in
 from pipeline.contract import Field, ForeignKey, Resource
 from pipeline.patterns import matches_pattern
 
@@ -147,7 +148,7 @@ def known_rows(values: pd.DataFrame, known: pd.DataFrame) -> pd.Series:
     columns = [*values.dtypes, *known.dtypes]
     if all(isinstance(dtype, pd.StringDtype) for dtype in columns):  # text equals only text
         if len(values.columns) == 1:
-            found = values.iloc[:, 0].isin(known.iloc[:, 0].unique()).to_numpy(dtype=bool)
+            found = is_in(values.iloc[:, 0], known.iloc[:, 0])
         else:
             found = pd.MultiIndex.from_frame(values).isin(pd.MultiIndex.from_frame(known))
         return pd.Series(found, index=values.index, dtype=bool)
