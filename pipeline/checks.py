@@ -323,7 +323,10 @@ def quote_keeps_characters_whole(frame: pd.DataFrame, context: Context) -> pd.Se
 
 def _combines(snapshot: str, offset: int) -> bool:
     """True when the character at offset attaches to the one before it."""
-    return 0 < offset < len(snapshot) and unicodedata.category(snapshot[offset]).startswith("M")
+    if not 0 < offset < len(snapshot):
+        return False
+    char = snapshot[offset]  # no combining mark comes before U+0300
+    return char >= "\u0300" and unicodedata.category(char).startswith("M")
 
 
 def explain_split_character(row: dict, context: Context) -> str:
