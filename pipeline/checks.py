@@ -16,9 +16,11 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline import numbers
-from pipeline.columns import is_in
+from pipeline.columns import arrow_text, is_in
 from pipeline.stated_numbers import stated_directions, stated_numbers
 
 
@@ -251,12 +253,15 @@ def _with_snapshots(frame: pd.DataFrame, context: Context, columns: list[str]):
     others pass: a missing snapshot or cell is reported by its own check), as their
     positions, their snapshots and their cells (a list per column)."""
     snapshots = context.snapshots or {}
-    known = pd.Index(list(snapshots), dtype=object).get_indexer(frame["source_id"].astype(object))
-    present = (known >= 0) & frame[columns].notna().all(axis=1).to_numpy(dtype=bool)
+    source_ids = arrow_text(frame["source_id"])
+    ids = pa.array(list(snapshots), type=source_ids.type)
+    known = pc.index_in(source_ids, value_set=ids)
+    known = known.to_numpy(zero_copy_only=False)  # NaN where the source has no snapshot
+    present = ~np.isnan(known) & frame[columns].notna().all(axis=1).to_numpy(dtype=bool)
     rows = np.flatnonzero(present)
     texts = list(snapshots.values())
     cells = [frame[c].iloc[rows].tolist() for c in columns]
-    return rows, [texts[k] for k in known[rows].tolist()], cells
+    return rows, [texts[k] for k in known[rows].astype(np.int64).tolist()], cells
 
 
 def _passes(frame: pd.DataFrame, rows: np.ndarray, passed: list[bool]) -> pd.Series:
@@ -314,10 +319,15 @@ def quote_keeps_characters_whole(frame: pd.DataFrame, context: Context) -> pd.Se
     """A quote neither starts on nor ends before a combining mark, which would cut
     a letter from its accent."""
     rows, snapshots, (starts, ends) = _with_snapshots(frame, context, ["start", "end"])
-    passed = [
-        snapshot.isascii() or not (_combines(snapshot, start) or _combines(snapshot, end))
-        for snapshot, start, end in zip(snapshots, starts, ends, strict=True)
-    ]
+    passed = np.ones(len(rows), dtype=bool)
+    for offsets in (starts, ends):
+        chars = [
+            snapshot[offset] if 0 < offset < len(snapshot) else ""
+            for snapshot, offset in zip(snapshots, offsets, strict=True)
+        ]
+        for i, char in enumerate(chars):
+            if char >= "\u0300" and unicodedata.category(char).startswith("M"):
+                passed[i] = False
     return _passes(frame, rows, passed)
 
 

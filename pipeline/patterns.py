@@ -13,6 +13,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import re2
 
+from pipeline.columns import arrow_text
+
 
 def compile_pattern(pattern: str):
     """The pattern compiled to match a whole cell, or None when RE2 cannot compile it."""
@@ -31,8 +33,7 @@ def matches_pattern(series: pd.Series, pattern: str) -> pd.Series:
     is matched cell by cell by the re2 module, the same engine.
     """
     try:
-        cells = pa.array(series.to_numpy(dtype=object, na_value=None), type=pa.large_string())
-        found = pc.match_substring_regex(cells, f"^(?:{pattern})$").fill_null(True)
+        found = pc.match_substring_regex(arrow_text(series), f"^(?:{pattern})$").fill_null(True)
         return pd.Series(found.to_numpy(zero_copy_only=False), index=series.index, dtype=bool)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         compiled = compile_pattern(pattern)

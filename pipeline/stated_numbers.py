@@ -74,8 +74,10 @@ class StatedNumbers:
             return self.found["qualifier"].to_numpy()[rows].tolist()
         qualifiers = []
         end = len(self.joined)
-        for start in self.found["start"].to_numpy()[rows].tolist():
-            match = _QUALIFIER_BACKWARDS.match(self.backwards, end - start)
+        starts = self.found["start"].to_numpy()[rows].tolist()
+        may_qualify = self.found["may_qualify"].to_numpy()[rows].tolist()
+        for start, may in zip(starts, may_qualify, strict=True):
+            match = may and _QUALIFIER_BACKWARDS.match(self.backwards, end - start)
             qualifiers.append(_qualifier(match.group("qualifier")[::-1]) if match else None)
         return qualifiers
 
@@ -105,18 +107,40 @@ def stated_numbers(texts: pd.Series) -> StatedNumbers:
     lengths = np.fromiter((len(text) + 1 for text in digits), dtype=np.int64, count=len(digits))
     text_starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     matches = [(m.start(), m.group("number"), m.group("percent")) for m in _DIGITS.finditer(joined)]
-    starts = np.fromiter((m[0] for m in matches), dtype=np.int64, count=len(matches))
+    starts, written, percents = zip(*matches, strict=True) if matches else ((), (), ())
+    starts = np.array(starts, dtype=np.int64)
+    text = np.searchsorted(text_starts, starts, side="right") - 1
+    may_qualify = _may_qualify(digits)
     found = pd.DataFrame(
         {
-            "text": np.searchsorted(text_starts, starts, side="right") - 1,
-            "value": np.fromiter(
-                (float(m[1].replace(",", "")) for m in matches), np.float64, len(matches)
-            ),
-            "percent": np.fromiter((m[2] is not None for m in matches), bool, len(matches)),
+            "text": text,
+            "value": _floats(list(written)),
+            "percent": np.array([p is not None for p in percents], dtype=bool),
             "start": starts,
+            "may_qualify": may_qualify[text],
         }
     )
     return StatedNumbers(found, joined, joined[::-1])
+
+
+def _may_qualify(texts: list[str]) -> np.ndarray:
+    """False for texts that hold none of the qualifier phrases (in any case, with
+    anything between their words): their numbers have no qualifier."""
+    phrases = (".+".join(map(re.escape, words.split())) for words in numbers._WORD_TO_QUALIFIER)
+    pattern = "(?is)" + "|".join(phrases)
+    found = pc.match_substring_regex(pa.array(texts, type=pa.large_string()), pattern)
+    return found.to_numpy(zero_copy_only=False).astype(bool)
+
+
+def _floats(written: list[str]) -> np.ndarray:
+    """float() of each number as written, its thousands separators left out."""
+    array = pc.replace_substring(pa.array(written, type=pa.large_string()), ",", "")
+    if pc.all(pc.string_is_ascii(array)).as_py() is not False:
+        try:  # Arrow parses decimals correctly rounded, as float() does
+            return array.cast(pa.float64()).to_numpy(zero_copy_only=False)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass  # out of range: float() makes it inf or 0.0
+    return np.array([float(text) for text in array.to_pylist()], dtype=np.float64)
 
 
 def _by_reference(texts: pd.Series) -> StatedNumbers:

@@ -50,6 +50,9 @@ TRICKY = [
     "crime fell",
     "",
     "a\x00b 5%",  # the first separator inside a text
+    "0.1, 2.675, 1.0000000000000002, 9007199254740993 and 123456789012345678901234567890.5",
+    "1" * 400 + " and 0." + "0" * 400 + "1 per cent",  # beyond float: inf and 0.0
+    "just\u00a0over 5 and about\u20037 and NEARLY\n\n9",  # Unicode spaces between words
 ]
 VOCABULARY = tuple(
     [
