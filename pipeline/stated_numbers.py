@@ -106,16 +106,15 @@ def stated_numbers(texts: pd.Series) -> StatedNumbers:
     joined = separator.join(digits)
     lengths = np.fromiter((len(text) + 1 for text in digits), dtype=np.int64, count=len(digits))
     text_starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    matches = [(m.start(), m.group("number"), m.group("percent")) for m in _DIGITS.finditer(joined)]
-    starts, written, percents = zip(*matches, strict=True) if matches else ((), (), ())
-    starts = np.array(starts, dtype=np.int64)
+    matches = list(_DIGITS.finditer(joined))
+    starts = np.array([m.start() for m in matches], dtype=np.int64)
     text = np.searchsorted(text_starts, starts, side="right") - 1
     may_qualify = _may_qualify(digits)
     found = pd.DataFrame(
         {
             "text": text,
-            "value": _floats(list(written)),
-            "percent": np.array([p is not None for p in percents], dtype=bool),
+            "value": _floats([m.group("number") for m in matches]),
+            "percent": np.array([m.group("percent") is not None for m in matches], dtype=bool),
             "start": starts,
             "may_qualify": may_qualify[text],
         }
