@@ -325,8 +325,9 @@ def quote_keeps_characters_whole(frame: pd.DataFrame, context: Context) -> pd.Se
             snapshot[offset] if 0 < offset < len(snapshot) else ""
             for snapshot, offset in zip(snapshots, offsets, strict=True)
         ]
-        for i, char in enumerate(chars):
-            if char >= "\u0300" and unicodedata.category(char).startswith("M"):
+        late = pc.greater_equal(pa.array(chars, type=pa.string()), "\u0300")  # no mark before
+        for i in np.flatnonzero(late.to_numpy(zero_copy_only=False)).tolist():
+            if unicodedata.category(chars[i]).startswith("M"):
                 passed[i] = False
     return _passes(frame, rows, passed)
 
