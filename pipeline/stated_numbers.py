@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -82,6 +83,7 @@ class StatedNumbers:
         return qualifiers
 
 
+@cache
 def _qualifier(words: str) -> str:
     return numbers._WORD_TO_QUALIFIER[" ".join(words.lower().split())]
 
