@@ -10,6 +10,7 @@ are never guarded: a transcriber writes the words as the source prints them.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from pipeline.contract import Resource
@@ -41,7 +42,9 @@ def guard_frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """A copy with every text cell in columns guarded (missing cells stay missing)."""
     guarded = frame.copy()
     for name in columns:
-        guarded[name] = guarded[name].map(guard_cell, na_action="ignore").astype("string")
+        column = guarded[name].astype("string")
+        starts = column.str.startswith((*FORMULA_STARTS, GUARD)).fillna(False).astype(bool)
+        guarded[name] = column.where(~starts, GUARD + column)
     return guarded
 
 
@@ -50,16 +53,18 @@ def unguard_table(table: Table, resource: Resource) -> list[Problem]:
     with a formula character without the guard is a problem."""
     problems = []
     for name in text_fields(resource):
-        column = table.frame[name]
-        for row, value in column.items():
-            if not pd.isna(value) and value.startswith(FORMULA_STARTS):
-                problems.append(
-                    Problem(
-                        "formula-unguarded",
-                        f"{name}: {value[:20]!r} begins with {value[0]!r}, which spreadsheets run "
-                        f"as a formula; expected a ' in front ({RULE})",
-                        **table.locate(int(row), name),
-                    )
+        column = table.frame[name].astype("string")
+        formula = column.str.startswith(FORMULA_STARTS).fillna(False).to_numpy(dtype=bool)
+        for row in np.flatnonzero(formula).tolist():
+            value = column.iloc[row]
+            problems.append(
+                Problem(
+                    "formula-unguarded",
+                    f"{name}: {value[:20]!r} begins with {value[0]!r}, which spreadsheets run "
+                    f"as a formula; expected a ' in front ({RULE})",
+                    **table.locate(row, name),
                 )
-        table.frame[name] = column.map(unguard_cell, na_action="ignore").astype("string")
+            )
+        guarded = column.str.startswith(GUARD).fillna(False).astype(bool)
+        table.frame[name] = column.where(~guarded, column.str.slice(1))
     return problems
