@@ -53,6 +53,8 @@ STAGES = (
     ("  semantic: ISO codes, calendar dates (nested test)", "pipeline/checks.py", "test"),
     ("  semantic: language_is_iso_639_1", "pipeline/checks.py", "language_is_iso_639_1"),
     ("    number parsing: find_numbers", "pipeline/numbers.py", "find_numbers"),
+    ("    numbers of all quotes at once", "pipeline/stated_numbers.py", "stated_numbers"),
+    ("    direction words of all quotes", "pipeline/stated_numbers.py", "stated_directions"),
     ("    number words: text2num alpha2digit (Rust)", "~", "alpha2digit"),
     ("    direction words", "pipeline/numbers.py", "direction"),
     ("provenance (hash inputs, git)", "pipeline/provenance.py", "provenance_record"),

@@ -9,13 +9,19 @@ as pandera Checks.
 from __future__ import annotations
 
 import unicodedata
+import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline import numbers
+from pipeline.columns import arrow_text, is_in
+from pipeline.stated_numbers import stated_directions, stated_numbers
 
 
 @dataclass
@@ -24,6 +30,15 @@ class Context:
 
     frames: dict[str, pd.DataFrame]
     snapshots: dict[str, str] | None = None  # source_id -> text; None when not available
+    # what several checks of one frame share, by name: (the frame, what was worked out);
+    # the frame is held weakly, as pandera's frames must not outlive their validation
+    shared: dict[str, tuple] = field(default_factory=dict, repr=False, compare=False)
+
+    def share(self, name: str, frame: pd.DataFrame, work: Callable[[], object]):
+        """work(), done once for the frame that several checks are given."""
+        if name not in self.shared or self.shared[name][0]() is not frame:
+            self.shared[name] = (weakref.ref(frame), work())
+        return self.shared[name][1]
 
 
 @dataclass(frozen=True)
@@ -52,7 +67,12 @@ def _is_calendar_date(value) -> bool:
 
 
 def _figures_by_id(context: Context) -> pd.DataFrame:
-    return context.frames["figures"].drop_duplicates("figure_id").set_index("figure_id")
+    figures = context.frames["figures"]
+    return context.share(
+        "figures_by_id",
+        figures,
+        lambda: figures.drop_duplicates("figure_id").set_index("figure_id"),
+    )
 
 
 def _quote_figures(frame: pd.DataFrame, context: Context) -> pd.DataFrame:
@@ -69,7 +89,9 @@ def _quote_figures(frame: pd.DataFrame, context: Context) -> pd.DataFrame:
 
 def is_calendar_date(column: str):
     def test(frame: pd.DataFrame, context: Context) -> pd.Series:
-        return frame[column].map(_is_calendar_date).astype(bool)
+        values = frame[column]
+        wrong = [v for v in values.dropna().unique().tolist() if not _is_calendar_date(v)]
+        return ~values.isin(wrong).astype(bool)
 
     def explain(row: dict, context: Context) -> str:
         return f"{row[column]!r} is not a real calendar date; expected YYYY, YYYY-MM or YYYY-MM-DD"
@@ -82,8 +104,12 @@ def is_iso_3166_2(column: str):
         import pycountry
 
         codes = frame[column]
-        known = {c: pycountry.subdivisions.get(code=c) is not None for c in codes.dropna().unique()}
-        return codes.map(lambda c: True if pd.isna(c) else known[c]).astype(bool)
+        unknown = [
+            c
+            for c in codes.dropna().unique().tolist()
+            if pycountry.subdivisions.get(code=c) is None
+        ]
+        return ~codes.isin(unknown).astype(bool)
 
     def explain(row: dict, context: Context) -> str:
         return (
@@ -97,11 +123,11 @@ def is_iso_3166_2(column: str):
 def language_is_iso_639_1(frame: pd.DataFrame, context: Context) -> pd.Series:
     import pycountry
 
-    return (
-        frame["language"]
-        .map(lambda c: pd.isna(c) or pycountry.languages.get(alpha_2=c) is not None)
-        .astype(bool)
-    )
+    codes = frame["language"]
+    unknown = [
+        c for c in codes.dropna().unique().tolist() if pycountry.languages.get(alpha_2=c) is None
+    ]
+    return ~codes.isin(unknown).astype(bool)
 
 
 def explain_language(row: dict, context: Context) -> str:
@@ -156,8 +182,8 @@ def explain_share(row: dict, context: Context) -> str:
 
 
 def figure_has_quote(frame: pd.DataFrame, context: Context) -> pd.Series:
-    quoted = set(context.frames["quotes"]["figure_id"].dropna())
-    return frame["figure_id"].isin(quoted).astype(bool)
+    quoted = is_in(frame["figure_id"], context.frames["quotes"]["figure_id"])
+    return pd.Series(quoted, index=frame.index, dtype=bool)
 
 
 def explain_figure_quote(row: dict, context: Context) -> str:
@@ -166,18 +192,18 @@ def explain_figure_quote(row: dict, context: Context) -> str:
 
 def figure_qualifier_is_quoted(frame: pd.DataFrame, context: Context) -> pd.Series:
     quotes = context.frames["quotes"]
-    stated = {
-        (fid, None if pd.isna(q) else q)
-        for fid, q in zip(quotes["figure_id"], quotes["qualifier"], strict=True)
-        if not pd.isna(fid)
-    }
-    quoted = {fid for fid, _ in stated}  # an unquoted figure is figure_has_quote's to report
-    pairs = zip(frame["figure_id"], frame["qualifier"], strict=True)
-    return pd.Series(
-        [fid not in quoted or (fid, None if pd.isna(q) else q) in stated for fid, q in pairs],
-        index=frame.index,
-        dtype=bool,
-    )
+    quotes = quotes[quotes["figure_id"].notna()]
+    # an unquoted figure is figure_has_quote's to report
+    quoted = is_in(frame["figure_id"], quotes["figure_id"])
+    stated = _pairs(quotes["figure_id"], quotes["qualifier"])
+    ok = ~quoted | _pairs(frame["figure_id"], frame["qualifier"]).isin(stated)
+    return pd.Series(ok, index=frame.index, dtype=bool)
+
+
+def _pairs(ids: pd.Series, qualifiers: pd.Series) -> pd.MultiIndex:
+    """(id, qualifier) pairs, a missing qualifier told apart from every text."""
+    missing = qualifiers.isna()
+    return pd.MultiIndex.from_arrays([ids, missing, qualifiers.fillna("")])
 
 
 def explain_figure_qualifier(row: dict, context: Context) -> str:
@@ -189,8 +215,8 @@ def explain_figure_qualifier(row: dict, context: Context) -> str:
 
 
 def statement_has_quote(frame: pd.DataFrame, context: Context) -> pd.Series:
-    quoted = set(context.frames["quotes"]["statement_id"].dropna())
-    return frame["statement_id"].isin(quoted).astype(bool)
+    quoted = is_in(frame["statement_id"], context.frames["quotes"]["statement_id"])
+    return pd.Series(quoted, index=frame.index, dtype=bool)
 
 
 def explain_statement_quote(row: dict, context: Context) -> str:
@@ -222,18 +248,37 @@ def explain_offsets_order(row: dict, context: Context) -> str:
     return f"end {row['end']} is not after start {row['start']}; expected start < end"
 
 
-def quote_matches_snapshot(frame: pd.DataFrame, context: Context) -> pd.Series:
+def _with_snapshots(frame: pd.DataFrame, context: Context, columns: list[str]):
+    """The rows of frame whose source has a snapshot and whose columns are all set (the
+    others pass: a missing snapshot or cell is reported by its own check), as their
+    positions, their snapshots and their cells (a list per column)."""
     snapshots = context.snapshots or {}
+    source_ids = arrow_text(frame["source_id"])
+    ids = pa.array(list(snapshots), type=source_ids.type)
+    known = pc.index_in(source_ids, value_set=ids)
+    known = known.to_numpy(zero_copy_only=False)  # NaN where the source has no snapshot
+    present = ~np.isnan(known) & frame[columns].notna().all(axis=1).to_numpy(dtype=bool)
+    rows = np.flatnonzero(present)
+    texts = list(snapshots.values())
+    cells = [frame[c].iloc[rows].tolist() for c in columns]
+    return rows, [texts[k] for k in known[rows].astype(np.int64).tolist()], cells
 
-    def at_offsets(source_id, start, end, text) -> bool:
-        snapshot = snapshots.get(source_id)
-        if snapshot is None or pd.isna(start) or pd.isna(end) or pd.isna(text):
-            return True  # a missing snapshot or cell is reported by its own check
-        inside = 0 <= int(start) <= int(end) <= len(snapshot)
-        return inside and snapshot[int(start) : int(end)] == text
 
-    cells = zip(frame["source_id"], frame["start"], frame["end"], frame["text"], strict=True)
-    return pd.Series([at_offsets(*cell) for cell in cells], index=frame.index, dtype=bool)
+def _passes(frame: pd.DataFrame, rows: np.ndarray, passed: list[bool]) -> pd.Series:
+    ok = np.ones(len(frame), dtype=bool)
+    ok[rows] = np.array(passed, dtype=bool)
+    return pd.Series(ok, index=frame.index, dtype=bool)
+
+
+def quote_matches_snapshot(frame: pd.DataFrame, context: Context) -> pd.Series:
+    rows, snapshots, (starts, ends, texts) = _with_snapshots(
+        frame, context, ["start", "end", "text"]
+    )
+    passed = [
+        0 <= start <= end <= len(snapshot) and snapshot[start:end] == text
+        for snapshot, start, end, text in zip(snapshots, starts, ends, texts, strict=True)
+    ]
+    return _passes(frame, rows, passed)
 
 
 def explain_quote_offsets(row: dict, context: Context) -> str:
@@ -273,21 +318,26 @@ def _where_text_is(snapshot: str, text: str, start: int) -> str:
 def quote_keeps_characters_whole(frame: pd.DataFrame, context: Context) -> pd.Series:
     """A quote neither starts on nor ends before a combining mark, which would cut
     a letter from its accent."""
-    snapshots = context.snapshots or {}
-
-    def whole(source_id, start, end) -> bool:
-        snapshot = snapshots.get(source_id)
-        if snapshot is None or pd.isna(start) or pd.isna(end):
-            return True
-        return not any(_combines(snapshot, int(offset)) for offset in (start, end))
-
-    cells = zip(frame["source_id"], frame["start"], frame["end"], strict=True)
-    return pd.Series([whole(*cell) for cell in cells], index=frame.index, dtype=bool)
+    rows, snapshots, (starts, ends) = _with_snapshots(frame, context, ["start", "end"])
+    passed = np.ones(len(rows), dtype=bool)
+    for offsets in (starts, ends):
+        chars = [
+            snapshot[offset] if 0 < offset < len(snapshot) else ""
+            for snapshot, offset in zip(snapshots, offsets, strict=True)
+        ]
+        late = pc.greater_equal(pa.array(chars, type=pa.string()), "\u0300")  # no mark before
+        for i in np.flatnonzero(late.to_numpy(zero_copy_only=False)).tolist():
+            if unicodedata.category(chars[i]).startswith("M"):
+                passed[i] = False
+    return _passes(frame, rows, passed)
 
 
 def _combines(snapshot: str, offset: int) -> bool:
     """True when the character at offset attaches to the one before it."""
-    return 0 < offset < len(snapshot) and unicodedata.category(snapshot[offset]).startswith("M")
+    if not 0 < offset < len(snapshot):
+        return False
+    char = snapshot[offset]  # no combining mark comes before U+0300
+    return char >= "\u0300" and unicodedata.category(char).startswith("M")
 
 
 def explain_split_character(row: dict, context: Context) -> str:
@@ -300,17 +350,41 @@ def explain_split_character(row: dict, context: Context) -> str:
     )
 
 
-def figure_value_in_quote(frame: pd.DataFrame, context: Context) -> pd.Series:
+def _stated_values(frame: pd.DataFrame, context: Context) -> pd.DataFrame:
+    """For each quote of a figure with a value and a text: whether the text states the
+    value (numbers.matching_number finds it) and the qualifier stated with it."""
     joined = _quote_figures(frame, context)
-    ok = []
-    for text, value, unit, figure_id in zip(
-        joined["text"], joined["value"], joined["unit"], joined["figure_id"], strict=True
-    ):
-        if pd.isna(figure_id) or pd.isna(value) or pd.isna(text):
-            ok.append(True)
-        else:
-            ok.append(numbers.matching_number(text, value, unit == "percent") is not None)
-    return pd.Series(ok, index=frame.index, dtype=bool)
+    checked = joined["figure_id"].notna() & joined["value"].notna() & joined["text"].notna()
+    checked = checked.to_numpy(dtype=bool)
+    quotes = joined[checked]
+    codes, texts = pd.factorize(quotes["text"])
+    stated = stated_numbers(pd.Series(texts, dtype="string"))
+    wanted = pd.DataFrame(
+        {
+            "text": codes,
+            "value": quotes["value"].abs().to_numpy(dtype=np.float64),
+            "percent": (quotes["unit"] == "percent").fillna(False).to_numpy(dtype=bool),
+        }
+    )
+    # the first number of each text with each value and percent sign is the one found
+    candidates = stated.found[["text", "value", "percent"]].drop_duplicates()
+    candidates = candidates.assign(number=candidates.index.to_numpy())
+    found = wanted.merge(candidates, on=["text", "value", "percent"], how="left")
+    number = found["number"].to_numpy(dtype=np.float64, na_value=np.nan)
+    matched = ~np.isnan(number)
+    qualifiers = np.full(len(found), None, dtype=object)
+    qualifiers[matched] = stated.qualifiers(number[matched].astype(np.int64))
+    result = pd.DataFrame(
+        {"checked": checked, "matched": True, "qualifier": None}, index=frame.index
+    )
+    result.loc[checked, "matched"] = matched
+    result.loc[checked, "qualifier"] = qualifiers
+    return result
+
+
+def figure_value_in_quote(frame: pd.DataFrame, context: Context) -> pd.Series:
+    stated = context.share("stated_values", frame, lambda: _stated_values(frame, context))
+    return ~stated["checked"] | stated["matched"]
 
 
 def explain_value(row: dict, context: Context) -> str:
@@ -324,25 +398,11 @@ def explain_value(row: dict, context: Context) -> str:
 
 
 def qualifier_matches_quote(frame: pd.DataFrame, context: Context) -> pd.Series:
-    joined = _quote_figures(frame, context)
-    ok = []
-    for text, value, unit, qualifier, figure_id in zip(
-        joined["text"],
-        joined["value"],
-        joined["unit"],
-        joined["qualifier"],
-        joined["figure_id"],
-        strict=True,
-    ):
-        qualifier = None if pd.isna(qualifier) else qualifier
-        if pd.isna(figure_id):
-            ok.append(qualifier is None)
-            continue
-        if pd.isna(value) or pd.isna(text):
-            ok.append(True)
-            continue
-        number = numbers.matching_number(text, value, unit == "percent")
-        ok.append(number is None or number.qualifier == qualifier)
+    stated = context.share("stated_values", frame, lambda: _stated_values(frame, context))
+    recorded = frame["qualifier"].to_numpy(dtype=object, na_value=None)
+    same = recorded == stated["qualifier"].to_numpy(dtype=object)
+    figure_quote = frame["figure_id"].notna().to_numpy(dtype=bool)
+    ok = np.where(figure_quote, ~stated["checked"] | ~stated["matched"] | same, pd.isna(recorded))
     return pd.Series(ok, index=frame.index, dtype=bool)
 
 
@@ -358,14 +418,14 @@ def explain_qualifier(row: dict, context: Context) -> str:
 
 def change_direction_matches_quote(frame: pd.DataFrame, context: Context) -> pd.Series:
     joined = _quote_figures(frame, context)
-    ok = []
-    for text, value, measure in zip(
-        joined["text"], joined["value"], joined["measure"], strict=True
-    ):
-        if measure != "change" or pd.isna(value) or pd.isna(text) or value == 0:
-            ok.append(True)
-        else:
-            ok.append((1 if value > 0 else -1) in numbers.direction(text))
+    value = joined["value"]
+    checked = (joined["measure"] == "change") & value.notna() & joined["text"].notna()
+    checked = (checked & (value != 0)).fillna(False).to_numpy(dtype=bool)
+    codes, texts = pd.factorize(joined["text"][checked])
+    declines, rises = stated_directions(texts.tolist())
+    rising = (value[checked] > 0).to_numpy(dtype=bool)
+    ok = np.ones(len(frame), dtype=bool)
+    ok[checked] = np.where(rising, rises[codes], declines[codes])
     return pd.Series(ok, index=frame.index, dtype=bool)
 
 

@@ -9,7 +9,11 @@ the XML Schema patterns that Table Schema specifies.
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import re2
+
+from pipeline.columns import arrow_text
 
 
 def compile_pattern(pattern: str):
@@ -23,7 +27,15 @@ def compile_pattern(pattern: str):
 
 
 def matches_pattern(series: pd.Series, pattern: str) -> pd.Series:
-    """True where a cell matches the whole pattern (and where it is missing)."""
-    compiled = compile_pattern(pattern)
-    found = series.map(lambda cell: compiled.fullmatch(cell) is not None, na_action="ignore")
-    return found.fillna(True).astype(bool)
+    """True where a cell matches the whole pattern (and where it is missing).
+
+    The column goes to pyarrow's RE2 in one call; a pattern that it will not compile
+    is matched cell by cell by the re2 module, the same engine.
+    """
+    try:
+        found = pc.match_substring_regex(arrow_text(series), f"^(?:{pattern})$").fill_null(True)
+        return pd.Series(found.to_numpy(zero_copy_only=False), index=series.index, dtype=bool)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        compiled = compile_pattern(pattern)
+        found = series.map(lambda cell: compiled.fullmatch(cell) is not None, na_action="ignore")
+        return found.fillna(True).astype(bool)

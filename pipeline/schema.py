@@ -15,6 +15,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from pipeline.checks import Context, checks_for
+from pipeline.columns import is_in
 from pipeline.contract import Field, ForeignKey, Resource
 from pipeline.patterns import matches_pattern
 
@@ -134,11 +135,23 @@ def unique_key_check(key: tuple[str, ...]) -> pa.Check:
 
 def foreign_key_check(resource: str, fk: ForeignKey, context: Context) -> pa.Check:
     def resolves(frame: pd.DataFrame) -> pd.Series:
-        target = context.frames[fk.resource][list(fk.reference_fields)]
-        known = set(target.dropna().itertuples(index=False, name=None))
+        target = context.frames[fk.resource][list(fk.reference_fields)].dropna()
         values = frame[list(fk.fields)]
         has_null = values.isna().any(axis=1)
-        found = [tuple(row) in known for row in values.itertuples(index=False, name=None)]
-        return has_null | pd.Series(found, index=frame.index, dtype=bool)
+        return has_null | known_rows(values, target)
 
     return pa.Check(resolves, name=foreign_key_name(fk))
+
+
+def known_rows(values: pd.DataFrame, known: pd.DataFrame) -> pd.Series:
+    """True where a row of values is a row of known (compared as Python tuples are)."""
+    columns = [*values.dtypes, *known.dtypes]
+    if all(isinstance(dtype, pd.StringDtype) for dtype in columns):  # text equals only text
+        if len(values.columns) == 1:
+            found = is_in(values.iloc[:, 0], known.iloc[:, 0])
+        else:
+            found = pd.MultiIndex.from_frame(values).isin(pd.MultiIndex.from_frame(known))
+        return pd.Series(found, index=values.index, dtype=bool)
+    rows = set(known.itertuples(index=False, name=None))
+    found = [row in rows for row in values.itertuples(index=False, name=None)]
+    return pd.Series(found, index=values.index, dtype=bool)

@@ -10,6 +10,7 @@ import math
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -69,12 +70,16 @@ def cast_table(resource: Resource, table: Table) -> tuple[pd.DataFrame, list[Pro
     frame = table.frame.copy()
     lax = []
     for field in resource.fields:
-        for index, cell in frame[field.name].items():
-            message = number_problem(field.type, cell)
-            if message:
-                where = table.locate(int(index), field.name)
-                lax.append(Problem("type-error", f"{field.name}: {cell!r} {message}", **where))
-                frame.loc[index, field.name] = pd.NA
+        if field.type not in NUMBER_FORMS:
+            continue
+        cells = frame[field.name]
+        failing = number_problems(field.type, cells)
+        for row, message in failing:
+            where = table.locate(row, field.name)
+            cell = cells.iloc[row]
+            lax.append(Problem("type-error", f"{field.name}: {cell!r} {message}", **where))
+        if failing:
+            frame.loc[frame.index[[row for row, _ in failing]], field.name] = pd.NA
     try:
         return schema.validate(frame, lazy=True), lax
     except pa.errors.SchemaErrors as errors:
@@ -111,6 +116,24 @@ def number_problem(kind: str, cell) -> str | None:
     elif not math.isfinite(float(cell)):
         return f"is too large; expected a number below about 1.8e308 ({kind})"
     return None
+
+
+def number_problems(kind: str, cells: pd.Series) -> list[tuple[int, str]]:
+    """(row position, number_problem) of each cell of an integer or number column that
+    has one, in row order: the form is matched over the whole column at once; only the
+    cells that might be out of range are looked at one by one."""
+    form, _ = NUMBER_FORMS[kind]
+    present = cells.notna().to_numpy(dtype=bool)
+    formed = cells.str.fullmatch(f"(?:{form.pattern})").fillna(False).to_numpy(dtype=bool)
+    if kind == "integer":  # below 19 digits every whole number fits in 64 bits
+        suspect = cells.str.len().fillna(0).to_numpy(dtype=np.int64) >= 19
+    else:  # a number overflows only with an exponent or more than 308 digits
+        suspect = cells.str.contains("[eE]", regex=True).fillna(False).to_numpy(dtype=bool)
+        suspect |= cells.str.len().fillna(0).to_numpy(dtype=np.int64) > 308
+    rows = np.flatnonzero(present & (~formed | suspect)).tolist()
+    values = cells.iloc[rows].tolist()
+    found = [(row, number_problem(kind, value)) for row, value in zip(rows, values, strict=True)]
+    return [(row, message) for row, message in found if message]
 
 
 def translate(cases: pd.DataFrame, resource: Resource, table: Table, context: Context):

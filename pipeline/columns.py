@@ -1,0 +1,31 @@
+"""Operations on whole text columns, done by pyarrow in one call each.
+
+pandas hands a string column to pyarrow for most work already; membership is the
+exception (it turns every value it looks for into a Python object first), so the
+checks that look one column up in another use `is_in` here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+
+def arrow_text(series: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """A text column as pyarrow holds it (missing cells as nulls)."""
+    array = series.array
+    if isinstance(series.dtype, pd.StringDtype) and hasattr(array, "__arrow_array__"):
+        return array.__arrow_array__()
+    return pa.array(series.to_numpy(dtype=object, na_value=None), type=pa.large_string())
+
+
+def is_in(series: pd.Series, values: pd.Series) -> np.ndarray:
+    """True where a cell of a text column is one of the values (never where it is missing)."""
+    cells = arrow_text(series)
+    wanted = pc.unique(arrow_text(values).drop_null())
+    if isinstance(wanted, pa.ChunkedArray):
+        wanted = wanted.combine_chunks()
+    found = pc.is_in(cells, value_set=wanted.cast(cells.type), skip_nulls=True)
+    return found.to_numpy(zero_copy_only=False).astype(bool)

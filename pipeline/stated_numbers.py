@@ -1,0 +1,174 @@
+"""The numbers stated in a whole column of texts at once: what numbers.find_numbers
+finds in each text, found in one pass over all of them.
+
+Most quotes state their numbers in digits, so text2num runs only on the texts
+that hold a number word; the digits of every text are found in one pass of a
+regular expression over all texts joined by NUL; a number's qualifier is read
+backwards from where the number starts, and only for the numbers a check asks
+about. numbers.find_numbers stays the reference (and explains a failing row);
+tests/test_stated_numbers.py holds the two to the same answers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipeline import numbers
+
+# Texts are joined by a character that none of them holds and that is neither a word
+# character, a space, a digit nor punctuation a number reads, so no match reaches across it.
+SEPARATORS = [chr(c) for c in (*range(0x00, 0x09), *range(0x0E, 0x1C))]
+# Every word text2num reads as a number starts with one of these, in any case and with
+# any ending ("tenth", "Nineties", "twenty-one"); a text holding none of them is left
+# as it is, so only texts that hold one go to text2num. Kelvin sign and dotted capital I
+# lower-case to ASCII letters, so a text with either goes to text2num too, and so does
+# one with "o" as a word ("o o" is 00).
+NUMBER_WORD_STEMS = (
+    "zero", "nought", "one", "first", "two", "second", "three", "thir", "four", "fiv",
+    "fif", "six", "seven", "eight", "nin", "ten", "eleven", "twel", "twen", "fort",
+    "hundred", "thousand", "million", "billion",
+)  # fmt: skip
+HAS_NUMBER_WORD = (
+    "(?i)(?:" + "|".join(NUMBER_WORD_STEMS) + ")|[\u0130\u212a]|(?:^|[^a-z])os*(?:[^a-z]|$)"
+)
+
+# numbers._NUMBER without its qualifier, and with the lookbehind moved past the first
+# digit so that the regex engine can skip quickly to digits (same matches).
+_DIGITS = re.compile(
+    r"(?P<number>\d(?<![\w.,]\d)(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?))(?![\w,]?\d)"
+    r"(?P<percent>\s*%|\s*per\s*cent\b|\s*percent\b)?",
+    re.IGNORECASE,
+)
+# The qualifier words spelled backwards, longest first, read from a number's start
+# towards the beginning of its text: the longest phrase wins, as it does in numbers._NUMBER.
+_QUALIFIER_BACKWARDS = re.compile(
+    r"\s+(?P<qualifier>"
+    + "|".join(
+        re.escape(word[::-1]).replace(r"\ ", r"\s+")
+        for word in sorted(numbers._WORD_TO_QUALIFIER, key=len, reverse=True)
+    )
+    + r")\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class StatedNumbers:
+    """Every number stated in some texts: one row per number in `found`, in text order
+    and then reading order, with columns text (position in the texts given), value,
+    percent and start (where the number starts in `joined`)."""
+
+    found: pd.DataFrame
+    joined: str
+    backwards: str
+
+    def qualifiers(self, rows: np.ndarray) -> list[str | None]:
+        """The qualifier stated before each of the numbers found at rows."""
+        if "qualifier" in self.found:
+            return self.found["qualifier"].to_numpy()[rows].tolist()
+        qualifiers = []
+        end = len(self.joined)
+        starts = self.found["start"].to_numpy()[rows].tolist()
+        may_qualify = self.found["may_qualify"].to_numpy()[rows].tolist()
+        for start, may in zip(starts, may_qualify, strict=True):
+            match = may and _QUALIFIER_BACKWARDS.match(self.backwards, end - start)
+            qualifiers.append(_qualifier(match.group("qualifier")[::-1]) if match else None)
+        return qualifiers
+
+
+@cache
+def _qualifier(words: str) -> str:
+    return numbers._WORD_TO_QUALIFIER[" ".join(words.lower().split())]
+
+
+def with_digits(texts: pd.Series) -> list[str]:
+    """Each text with its number words turned into digits, as find_numbers reads it."""
+    from text_to_num import alpha2digit
+
+    has_words = texts.str.contains(HAS_NUMBER_WORD, regex=True).to_numpy(dtype=bool)
+    plain = texts.tolist()
+    for position in np.flatnonzero(has_words).tolist():
+        plain[position] = alpha2digit(plain[position], "en")
+    return plain
+
+
+def stated_numbers(texts: pd.Series) -> StatedNumbers:
+    """The numbers stated in each of texts (a string Series without missing values)."""
+    separator = next((s for s in SEPARATORS if not texts.str.contains(s, regex=False).any()), None)
+    if separator is None:
+        return _by_reference(texts)
+    digits = with_digits(texts)
+    joined = separator.join(digits)
+    lengths = np.fromiter((len(text) + 1 for text in digits), dtype=np.int64, count=len(digits))
+    text_starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    matches = list(_DIGITS.finditer(joined))
+    starts = np.array([m.start() for m in matches], dtype=np.int64)
+    text = np.searchsorted(text_starts, starts, side="right") - 1
+    may_qualify = _may_qualify(digits)
+    found = pd.DataFrame(
+        {
+            "text": text,
+            "value": _floats([m.group("number") for m in matches]),
+            "percent": np.array([m.group("percent") is not None for m in matches], dtype=bool),
+            "start": starts,
+            "may_qualify": may_qualify[text],
+        }
+    )
+    return StatedNumbers(found, joined, joined[::-1])
+
+
+def _may_qualify(texts: list[str]) -> np.ndarray:
+    """False for texts that hold none of the qualifier phrases (in any case, with
+    anything between their words): their numbers have no qualifier."""
+    phrases = (".+".join(map(re.escape, words.split())) for words in numbers._WORD_TO_QUALIFIER)
+    pattern = "(?is)" + "|".join(phrases)
+    found = pc.match_substring_regex(pa.array(texts, type=pa.large_string()), pattern)
+    return found.to_numpy(zero_copy_only=False).astype(bool)
+
+
+def _floats(written: list[str]) -> np.ndarray:
+    """float() of each number as written, its thousands separators left out."""
+    array = pc.replace_substring(pa.array(written, type=pa.large_string()), ",", "")
+    if pc.all(pc.string_is_ascii(array)).as_py() is not False:
+        try:  # Arrow parses decimals correctly rounded, as float() does
+            return array.cast(pa.float64()).to_numpy(zero_copy_only=False)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass  # out of range: float() makes it inf or 0.0
+    return np.array([float(text) for text in array.to_pylist()], dtype=np.float64)
+
+
+def _by_reference(texts: pd.Series) -> StatedNumbers:
+    """The numbers found one text at a time by find_numbers, for texts that hold
+    every separator (the qualifiers are found at once)."""
+    rows = [
+        (position, number.value, number.percent, order, number.qualifier)
+        for position, text in enumerate(texts.tolist())
+        for order, number in enumerate(numbers.find_numbers(text))
+    ]
+    columns = ["text", "value", "percent", "start", "qualifier"]
+    return StatedNumbers(pd.DataFrame(rows, columns=columns), "", "")
+
+
+def stated_directions(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """numbers.direction of each text, as two arrays: states a decline, states a rise.
+
+    RE2 (in pyarrow) reads the ASCII texts, where its ASCII \\b and \\w are what
+    Python's are; Python's re reads the others.
+    """
+    array = pa.array(texts, type=pa.large_string())
+    ascii_only = pc.string_is_ascii(array).to_numpy(zero_copy_only=False)
+    found = []
+    for words in (numbers.DECLINE_WORDS, numbers.INCREASE_WORDS):
+        matched = pc.match_substring_regex(array, words.pattern, ignore_case=True)
+        matched = matched.to_numpy(zero_copy_only=False).astype(bool)
+        for position in np.flatnonzero(~ascii_only).tolist():
+            matched[position] = words.search(texts[position]) is not None
+        found.append(matched)
+    return found[0], found[1]
