@@ -14,6 +14,7 @@ import os
 import re
 import stat
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline.errors import InvalidInput, Problem
@@ -65,11 +66,10 @@ def outside_problem(display: str, root: Path) -> Problem:
     )
 
 
-def read_bytes(
-    path: Path, display: str, inside: Path | None = None, limit: int = MAX_FILE_BYTES
-) -> bytes:
-    """The bytes of a regular file, refusing one outside `inside`, a pipe or device,
-    and one larger than limit (checked before reading)."""
+@contextmanager
+def _regular_file(path: Path, display: str, inside: Path | None):
+    """An open regular file and its stat, refusing one outside `inside` and a folder,
+    pipe or device (without waiting on a pipe)."""
     if inside is not None and escapes(path, inside):
         raise InvalidInput([outside_problem(display, inside)])
     try:
@@ -79,16 +79,21 @@ def read_bytes(
         raise InvalidInput([Problem("missing-file", "file not found", file=display)]) from None
     except OSError as error:
         raise InvalidInput([_unreadable(error, display)]) from None
+    mode = os.fstat(descriptor)
+    if not stat.S_ISREG(mode.st_mode):  # refused before fdopen, which fails on a folder
+        os.close(descriptor)
+        found = "a folder" if stat.S_ISDIR(mode.st_mode) else "a pipe or device"
+        raise InvalidInput([Problem("not-a-file", f"expected a file, found {found}", file=display)])
     with os.fdopen(descriptor, "rb") as file:
-        mode = os.fstat(descriptor)
-        if stat.S_ISDIR(mode.st_mode):
-            raise InvalidInput(
-                [Problem("not-a-file", "expected a file, found a folder", file=display)]
-            )
-        if not stat.S_ISREG(mode.st_mode):
-            raise InvalidInput(
-                [Problem("not-a-file", "expected a file, found a pipe or device", file=display)]
-            )
+        yield file, mode
+
+
+def read_bytes(
+    path: Path, display: str, inside: Path | None = None, limit: int = MAX_FILE_BYTES
+) -> bytes:
+    """The bytes of a regular file, refusing one outside `inside`, a pipe or device,
+    and one larger than limit (checked before reading)."""
+    with _regular_file(path, display, inside) as (file, mode):
         if mode.st_size > limit:
             raise InvalidInput([_too_large(mode.st_size, limit, display)])
         try:
@@ -101,6 +106,20 @@ def read_bytes(
             [Problem("unreadable-file", "file changed while it was read", file=display)]
         )
     return data
+
+
+def size_and_hash(path: Path, display: str, inside: Path | None = None) -> tuple[int, str]:
+    """Bytes and SHA-256 of a regular file of any size, read a block at a time (a
+    built package's outputs may be larger than any one input we read whole)."""
+    with _regular_file(path, display, inside) as (file, _):
+        digest, size = hashlib.sha256(), 0
+        try:
+            while block := file.read(1 << 20):
+                digest.update(block)
+                size += len(block)
+        except OSError as error:
+            raise InvalidInput([_unreadable(error, display)]) from None
+    return size, digest.hexdigest()
 
 
 def _unreadable(error: OSError, display: str) -> Problem:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pipeline.contract import Contract, is_safe_relative_path, parse_contract
 from pipeline.errors import InvalidInput, Problem
-from pipeline.files import hash_bytes, locate_key, read_bytes, read_json_object
+from pipeline.files import hash_bytes, locate_key, read_bytes, read_json_object, size_and_hash
 from pipeline.package import DESCRIPTOR_NAME, OUTPUTS_KEY, safe_resource_path
 from pipeline.paths import display_path
 from pipeline.raw import SOURCES_RESOURCE
@@ -184,17 +184,22 @@ def profile_problems(descriptor: dict, display: str) -> list[Problem]:
 
 
 def file_integrity_problems(data: bytes, display: str, built: dict) -> list[Problem]:
+    return integrity_problems(len(data), hash_bytes(data), display, built)
+
+
+def integrity_problems(size: int, sha256: str, display: str, built: dict) -> list[Problem]:
+    """A file's size and SHA-256 against what the descriptor records for it."""
     problems = []
-    if len(data) != built["bytes"]:
+    if size != built["bytes"]:
         problems.append(
             Problem(
                 "bytes-mismatch",
-                f"file is {len(data)} bytes; the descriptor records {built['bytes']}",
+                f"file is {size} bytes; the descriptor records {built['bytes']}",
                 file=display,
                 resource=built["name"],
             )
         )
-    digest = f"sha256:{hash_bytes(data)}"
+    digest = f"sha256:{sha256}"
     if digest != built["hash"]:
         problems.append(
             Problem(
@@ -230,9 +235,9 @@ def output_problems(folder: Path, descriptor: dict, text: str, display: str) -> 
             continue
         where = f"{display_path(folder)}/{entry['path']}"
         try:
-            data = read_bytes(folder / entry["path"], where, inside=folder)
+            size, digest = size_and_hash(folder / entry["path"], where, inside=folder)
         except InvalidInput as error:
             problems += error.problems
             continue
-        problems += file_integrity_problems(data, where, {**entry, "name": None})
+        problems += integrity_problems(size, digest, where, {**entry, "name": None})
     return problems

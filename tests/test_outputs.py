@@ -165,3 +165,26 @@ def test_a_build_in_another_process_with_another_hash_seed_is_byte_identical(
     assert set(first) == set(second)
     different = [name for name in first if first[name] != second[name]]
     assert different == []
+
+
+def test_outputs_are_hashed_a_block_at_a_time_whatever_their_size(tmp_path):
+    """A large package's outputs (a PROV graph of hundreds of MB) may pass the limit on
+    any one input read whole; they are measured and hashed in blocks instead."""
+    import hashlib
+
+    from pipeline.errors import InvalidInput
+    from pipeline.files import read_bytes, size_and_hash
+
+    big = tmp_path / "prov.json"
+    big.write_bytes(bytes(range(256)) * 12_289)  # 3 MiB and a bit: several blocks
+
+    assert size_and_hash(big, "prov.json", inside=tmp_path) == (
+        big.stat().st_size,
+        hashlib.sha256(big.read_bytes()).hexdigest(),
+    )
+    with pytest.raises(InvalidInput):
+        read_bytes(big, "prov.json", limit=2**20)
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(InvalidInput) as refused:
+        size_and_hash(tmp_path / "folder", "folder")
+    assert [p.code for p in refused.value.problems] == ["not-a-file"]

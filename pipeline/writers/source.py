@@ -14,7 +14,7 @@ import pandas as pd
 
 from pipeline.contract import Contract, Resource
 from pipeline.errors import InvalidInput
-from pipeline.files import hash_file
+from pipeline.files import size_and_hash
 from pipeline.tables import read_csv_table
 from pipeline.verify import cast_table
 
@@ -53,8 +53,8 @@ class PackageFile:
 
 def described(folder: Path, file: PackageFile) -> PackageFile:
     """The file with the size and SHA-256 of what was written at its path."""
-    target = folder / file.path
-    return replace(file, bytes=target.stat().st_size, sha256=hash_file(target))
+    size, sha256 = size_and_hash(folder / file.path, file.path, inside=folder)
+    return replace(file, bytes=size, sha256=sha256)
 
 
 @dataclass
