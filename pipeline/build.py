@@ -116,7 +116,7 @@ def _build(
                     staging, contract, descriptor, tree.snapshots, formats, frames, progress
                 )
                 progress.stage("checking the package", 1)
-                fail_if_any(check_descriptor(staging))
+                fail_if_any(check_descriptor(staging, descriptor))
                 if check_version:
                     fail_if_any(version_problems(project.root, staging, project.contract))
                 swap_in(staging, out)

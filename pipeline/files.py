@@ -265,6 +265,8 @@ def _check_nesting_and_strings(value: object, text: str, display: str) -> None:
     """Depth limit; no NUL character (no CSV reader takes it back); and no lone surrogate
     (an escape like \\ud800 that is not half of a pair): it is not a character, and no
     UTF-8 file could hold it."""
+    if "\\u" not in text and text.count("{") + text.count("[") <= MAX_JSON_DEPTH:
+        return  # neither can be: strict decoding lets a NUL or a surrogate in only as \u
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
