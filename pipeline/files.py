@@ -24,7 +24,10 @@ BOM = "\ufeff"
 
 # Limits: far above any hand-made input, far below what would exhaust the machine.
 MAX_FILE_BYTES = 256 * 1024 * 1024  # any one file read (CSV, snapshot)
-MAX_JSON_BYTES = 16 * 1024 * 1024  # a descriptor or source.json
+MAX_JSON_BYTES = 16 * 1024 * 1024  # a contract or source.json
+# A built package's descriptor lists every input file with its hash (87 MB at a million
+# figures): it is allowed as much as any one file.
+MAX_DESCRIPTOR_BYTES = MAX_FILE_BYTES
 MAX_JSON_DEPTH = 32  # nesting of arrays and objects in a JSON file
 MAX_JSON_INTEGER_DIGITS = 30  # longer integers are refused, not rounded
 
@@ -305,9 +308,11 @@ def _check_nesting_and_strings(value: object, text: str, display: str) -> None:
             )
 
 
-def read_json_object(path: Path, display: str, inside: Path | None = None) -> tuple[dict, str]:
+def read_json_object(
+    path: Path, display: str, inside: Path | None = None, limit: int = MAX_JSON_BYTES
+) -> tuple[dict, str]:
     """The JSON object in a file, and the file's text (to locate keys in errors)."""
-    text = read_text(path, display, inside=inside, limit=MAX_JSON_BYTES)
+    text = read_text(path, display, inside=inside, limit=limit)
     return parse_json_object(text, display), text
 
 

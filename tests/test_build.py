@@ -142,3 +142,25 @@ def test_version_option_prints_the_version(run, tmp_path):
     result = run(tmp_path, "--version")
     assert result.exit_code == 0
     assert result.output == f"pipeline, version {pipeline.__version__}\n"
+
+
+def test_validate_takes_a_descriptor_larger_than_a_contract_may_be(built, run):
+    """A built descriptor lists every input file with its hash: 87 MB at a million
+    figures, past the 16 MB allowed a hand-written contract or source.json."""
+    import json
+
+    from pipeline.files import MAX_JSON_BYTES
+
+    path = built / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    listed = descriptor["provenance"]["inputs"]["files"]
+    count = MAX_JSON_BYTES // 100 + 1
+    listed += [
+        {"path": f"raw/sources/s{i:07d}/quotes.csv", "sha256": "0" * 64} for i in range(count)
+    ]
+    path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    assert path.stat().st_size > MAX_JSON_BYTES
+
+    result = run(built.parent, "validate")
+
+    assert result.exit_code == 0, result.output
