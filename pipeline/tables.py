@@ -27,7 +27,7 @@ from pipeline.csv_records import (
 from pipeline.errors import InvalidInput, Problem
 from pipeline.files import (
     LINE_BREAK,
-    MAX_FILE_BYTES,
+    MAX_BUILT_FILE_BYTES,
     MAX_JSON_BYTES,
     decode_utf8,
     locate_key,
@@ -73,7 +73,7 @@ class Origin:
     def text(self) -> str | None:
         if self.source is None or isinstance(self.source, str):
             return self.source
-        limit = MAX_JSON_BYTES if self.kind == "json" else MAX_FILE_BYTES
+        limit = MAX_JSON_BYTES if self.kind == "json" else MAX_BUILT_FILE_BYTES
         try:
             path = self.source.path(self.display)
             data = read_bytes(path, self.display, inside=self.source.inside, limit=limit)

@@ -15,6 +15,7 @@ from pathlib import Path
 from pipeline.contract import Contract, is_safe_relative_path, parse_contract
 from pipeline.errors import InvalidInput, Problem
 from pipeline.files import (
+    MAX_BUILT_FILE_BYTES,
     MAX_DESCRIPTOR_BYTES,
     hash_bytes,
     locate_key,
@@ -67,7 +68,7 @@ def validate_package(folder: Path, snapshots: Path | None) -> Report:
         display = f"{root}/{resource.path}"
         try:
             path = folder / safe_resource_path(resource, descriptor_display)
-            data = read_bytes(path, display, inside=folder)
+            data = read_bytes(path, display, inside=folder, limit=MAX_BUILT_FILE_BYTES)
             problems += file_integrity_problems(data, display, built)
             table = parse_csv_table(data, display, resource, FileAt(path, inside=folder))
             problems += unguard_table(table, resource)
