@@ -6,13 +6,14 @@ that only a snapshot can show are found by `pipeline validate` alone."""
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 from pathlib import Path
 
 import frictionless
 import pytest
+
+from tests.package_helpers import rehash
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -23,17 +24,6 @@ def edit_rows(path: Path, edit) -> None:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
     path.write_text(buffer.getvalue(), encoding="utf-8")
-
-
-def rehash(build: Path) -> None:
-    """Record each file's new size and hash, as a careful forger would."""
-    path = build / "datapackage.json"
-    descriptor = json.loads(path.read_text(encoding="utf-8"))
-    for resource in descriptor["resources"]:
-        data = (build / resource["path"]).read_bytes()
-        resource["bytes"] = len(data)
-        resource["hash"] = f"sha256:{hashlib.sha256(data).hexdigest()}"
-    path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
 
 
 @pytest.fixture

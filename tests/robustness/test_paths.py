@@ -5,7 +5,6 @@ no network connection (watched with a Python audit hook)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.package_helpers import rehash
 from tests.robustness.conftest import SOURCE, copy_project, invoke
 
 RESOURCE_PATHS = [
@@ -39,16 +39,6 @@ def set_resource_path(descriptor_path: Path, name: str, value: str) -> None:
     [resource] = [r for r in descriptor["resources"] if r["name"] == name]
     resource["path"] = value
     descriptor_path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
-
-
-def rehash(package: Path) -> None:
-    path = package / "datapackage.json"
-    descriptor = json.loads(path.read_text(encoding="utf-8"))
-    for resource in descriptor["resources"]:
-        data = (package / resource["path"]).read_bytes()
-        resource["bytes"] = len(data)
-        resource["hash"] = f"sha256:{hashlib.sha256(data).hexdigest()}"
-    path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
 @pytest.fixture
