@@ -26,16 +26,31 @@ BOM = "\ufeff"
 MAX_FILE_BYTES = 256 * 1024 * 1024  # any one file read (CSV, snapshot)
 MAX_JSON_BYTES = 16 * 1024 * 1024  # a contract or source.json
 # A built package's files are as large as the corpus makes them: at a million figures
-# the quotes are 332 MB and the descriptor (which lists every input file with its
-# hash) 87 MB. `validate` reads them with this limit.
+# the quotes are 332 MB. `validate` reads them with this limit.
 MAX_BUILT_FILE_BYTES = 4 * 1024 * 1024 * 1024
-MAX_DESCRIPTOR_BYTES = MAX_BUILT_FILE_BYTES
 MAX_JSON_DEPTH = 32  # nesting of arrays and objects in a JSON file
 MAX_JSON_INTEGER_DIGITS = 30  # longer integers are refused, not rounded
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def descriptor_limit(folder: Path) -> int:
+    """The largest built descriptor to read from a package folder: MAX_JSON_BYTES, or as
+    many bytes as the package's other files hold if that is more. A descriptor lists
+    every input file (87 MB beside 571 MB of data at a million figures), but one far
+    larger than its data is not a package's, and is refused before it is parsed."""
+    data = 0
+    for root, _, names in os.walk(folder):  # symlinks to folders are not followed
+        for name in names:
+            path = os.path.join(root, name)
+            if path != os.path.join(folder, "datapackage.json"):
+                try:
+                    data += os.lstat(path).st_size
+                except OSError:
+                    continue
+    return min(max(MAX_JSON_BYTES, data), MAX_BUILT_FILE_BYTES)
 
 
 def hash_bytes(data: bytes) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import InvalidInput, Problem, UsageProblem
-from pipeline.files import MAX_DESCRIPTOR_BYTES, decode_utf8, parse_json, read_json_object
+from pipeline.files import decode_utf8, descriptor_limit, parse_json, read_json_object
 from pipeline.package import DESCRIPTOR_NAME
 from pipeline.paths import display_path
 
@@ -38,7 +38,7 @@ class BuiltPackage:
 def read_package_folder(folder: Path, label: str | None = None) -> BuiltPackage:
     root = display_path(folder)
     descriptor, _ = read_json_object(
-        folder / DESCRIPTOR_NAME, f"{root}/{DESCRIPTOR_NAME}", limit=MAX_DESCRIPTOR_BYTES
+        folder / DESCRIPTOR_NAME, f"{root}/{DESCRIPTOR_NAME}", limit=descriptor_limit(folder)
     )
     files = {}
     for path in resource_paths(descriptor, f"{root}/{DESCRIPTOR_NAME}"):

@@ -16,7 +16,7 @@ from pipeline.contract import Contract, is_safe_relative_path, parse_contract
 from pipeline.errors import InvalidInput, Problem
 from pipeline.files import (
     MAX_BUILT_FILE_BYTES,
-    MAX_DESCRIPTOR_BYTES,
+    descriptor_limit,
     hash_bytes,
     locate_key,
     read_bytes,
@@ -57,7 +57,10 @@ def validate_package(folder: Path, snapshots: Path | None) -> Report:
     root = display_path(folder)
     descriptor_display = f"{root}/{DESCRIPTOR_NAME}"
     descriptor, text = read_json_object(
-        folder / DESCRIPTOR_NAME, descriptor_display, inside=folder, limit=MAX_DESCRIPTOR_BYTES
+        folder / DESCRIPTOR_NAME,
+        descriptor_display,
+        inside=folder,
+        limit=descriptor_limit(folder),
     )
     problems = descriptor_problems(descriptor, text, descriptor_display)
     if problems:
@@ -101,7 +104,7 @@ def check_descriptor(folder: Path, descriptor: dict) -> list[Problem]:
     and hashes were taken from the bytes as they were written, and the descriptor is
     the one written there (its text is read only to locate what a problem is about)."""
     display = f"{display_path(folder)}/{DESCRIPTOR_NAME}"
-    text = read_text(folder / DESCRIPTOR_NAME, display, limit=MAX_DESCRIPTOR_BYTES)
+    text = read_text(folder / DESCRIPTOR_NAME, display, limit=MAX_BUILT_FILE_BYTES)
     return descriptor_problems(descriptor, text, display)
 
 

@@ -146,7 +146,8 @@ def test_version_option_prints_the_version(run, tmp_path):
 
 def test_validate_takes_a_descriptor_larger_than_a_contract_may_be(built, run):
     """A built descriptor lists every input file with its hash: 87 MB at a million
-    figures, past the 16 MB allowed a hand-written contract or source.json."""
+    figures (beside 571 MB of data), past the 16 MB allowed a hand-written contract or
+    source.json. It may be as large as the package's other files; larger is refused."""
     import json
 
     from pipeline.files import MAX_JSON_BYTES
@@ -161,9 +162,14 @@ def test_validate_takes_a_descriptor_larger_than_a_contract_may_be(built, run):
     path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
     assert path.stat().st_size > MAX_JSON_BYTES
 
-    result = run(built.parent, "validate")
+    refused = run(built.parent, "validate", "--json")
+    with (built / "data" / "bulk.bin").open("wb") as bulk:  # the data of a large package
+        bulk.truncate(path.stat().st_size)
+    accepted = run(built.parent, "validate")
 
-    assert result.exit_code == 0, result.output
+    assert refused.exit_code == 1
+    assert [e["code"] for e in json.loads(refused.stdout)["errors"]] == ["file-too-large"]
+    assert accepted.exit_code == 0, accepted.output
 
 
 def test_validate_reads_built_resources_with_the_limit_for_built_files(built, run, monkeypatch):
