@@ -59,7 +59,7 @@ STAGES = (
     ("    direction words", "pipeline/numbers.py", "direction"),
     ("provenance (hash inputs, git)", "pipeline/provenance.py", "provenance_record"),
     ("write package (CSV + descriptor)", "pipeline/package.py", "write_package"),
-    ("  write one CSV", "pipeline/tables.py", "write_csv"),
+    ("  write one CSV", "pipeline/csv_output.py", "write_csv"),
     ("validate_package (build: of the staged package)", "pipeline/validate.py", "validate_package"),
     ("  frictionless descriptor check", "pipeline/validate.py", "descriptor_problems"),
     ("  file sizes and hashes", "pipeline/validate.py", "file_integrity_problems"),

@@ -9,7 +9,6 @@ snapshot's own code point offsets and characters, which is what a quote row hold
 from __future__ import annotations
 
 import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from pipeline import numbers
 from pipeline.contract import Contract
+from pipeline.csv_output import csv_line as record_line
 from pipeline.errors import InvalidInput, Problem, UsageProblem
 from pipeline.files import line_and_column
 from pipeline.snapshots import SNAPSHOT_NAME, source_folders
@@ -213,10 +213,8 @@ def quote_row(contract: Contract, source_id: str | None, hit: Hit, quote_id: str
 
 
 def csv_line(row: dict) -> str:
-    buffer = io.StringIO()
-    # The line terminator must be a line break for the writer to quote cells holding one.
-    csv.writer(buffer, lineterminator="\n").writerow("" if v is None else v for v in row.values())
-    return buffer.getvalue()[:-1]
+    """The row as one CSV record, quoted as the build writes it (no line break)."""
+    return record_line(["" if value is None else value for value in row.values()])[:-1]
 
 
 def next_quote_id(quotes_csv: Path, source_id: str) -> str | None:

@@ -290,25 +290,3 @@ def parse_csv_table(data: bytes, display: str, resource: Resource, source=None) 
     builder = TableBuilder(resource)
     builder.add_csv(data, display, source)
     return builder.table()
-
-
-def write_csv(frame: pd.DataFrame, columns: list[str], path: Path) -> None:
-    """Write cells verbatim (missing as empty) with LF line endings and RFC 4180 quoting;
-    callers guard text cells first (pipeline.spreadsheet)."""
-    values = frame[columns].astype(object).where(frame[columns].notna(), "")
-    lines = [csv_line(columns)]
-    lines += [csv_line(row) for row in values.itertuples(index=False, name=None)]
-    path.write_bytes("".join(lines).encode("utf-8"))
-
-
-def csv_line(cells) -> str:
-    """One CSV record. csv.writer is not used: with LF line endings it leaves a cell
-    holding a lone CR unquoted, which readers take for a line break."""
-    line = ",".join(_csv_cell(str(cell)) for cell in cells)
-    return (line or '""') + "\n"  # a record of one empty cell is not a blank line
-
-
-def _csv_cell(text: str) -> str:
-    if any(char in text for char in ',"\r\n'):
-        return '"' + text.replace('"', '""') + '"'
-    return text

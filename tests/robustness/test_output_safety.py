@@ -20,11 +20,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.contract import load_contract
+from pipeline.csv_output import write_csv
 from pipeline.errors import InvalidInput, Problem
 from pipeline.files import LONE_SURROGATE, decode_utf8, parse_json
 from pipeline.package import write_json
 from pipeline.spreadsheet import FORMULA_STARTS, GUARD, guard_cell, guard_frame, unguard_table
-from pipeline.tables import parse_csv_table, write_csv
+from pipeline.tables import parse_csv_table
 from tests.robustness.conftest import REPO, SOURCE, copy_project, examples, invoke, scratch
 
 BIN = Path(sys.executable).parent
