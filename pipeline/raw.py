@@ -31,7 +31,6 @@ from pipeline.snapshots import (
     SNAPSHOT_NAME,
     add_source_record,
     read_snapshots,
-    source_folders,
     source_records,
 )
 from pipeline.tables import FilesUnder, Table, TableBuilder
@@ -60,13 +59,6 @@ class RawTree:
 
 def _parts(name: str) -> list[str]:
     return name.split("/")
-
-
-def resource_files(raw: Path, name: str) -> list[Path]:
-    shared = raw / f"{name}.csv"
-    files = [shared] if shared.is_file() else []
-    files += [d / f"{name}.csv" for d in source_folders(raw / "sources")]
-    return [f for f in files if f.is_file()]
 
 
 class Inputs:

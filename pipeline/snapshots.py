@@ -15,7 +15,6 @@ import pandas as pd
 from pipeline.contract import Resource
 from pipeline.errors import InvalidInput, Problem
 from pipeline.files import (
-    MAX_JSON_BYTES,
     decode_utf8,
     hash_bytes,
     locate_key,
@@ -23,7 +22,7 @@ from pipeline.files import (
     read_bytes,
 )
 from pipeline.paths import display_path
-from pipeline.tables import FilesUnder, Table, TableBuilder
+from pipeline.tables import Table, TableBuilder
 
 SNAPSHOT_NAME = "snapshot.txt"
 RECORD_NAME = "source.json"
@@ -40,25 +39,6 @@ def source_folders(folder: Path) -> list[Path]:
         raise InvalidInput(
             [Problem("unreadable-folder", f"cannot list: {error.strerror}", display_path(folder))]
         ) from None
-
-
-def read_source_records(
-    folder: Path, display_root: str, resource: Resource, inside: Path | None = None
-) -> Table:
-    """One row per `source.json` under folder, checked against the contract's fields."""
-    records, problems = source_records(resource), []
-    for source_dir in source_folders(folder):
-        display = f"{display_root}/{source_dir.name}/{RECORD_NAME}"
-        try:
-            data = read_bytes(
-                source_dir / RECORD_NAME, display, inside=inside, limit=MAX_JSON_BYTES
-            )
-            add_source_record(records, data, display, FilesUnder(display_root, folder, inside))
-        except InvalidInput as error:
-            problems.extend(error.problems)
-    if problems:
-        raise InvalidInput(problems)
-    return records.table()
 
 
 def source_records(resource: Resource) -> TableBuilder:

@@ -29,10 +29,6 @@ def guard_cell(text: str) -> str:
     return GUARD + text if text.startswith((*FORMULA_STARTS, GUARD)) else text
 
 
-def unguard_cell(text: str) -> str:
-    return text[1:] if text.startswith(GUARD) else text
-
-
 def text_fields(resource: Resource) -> list[str]:
     return [f.name for f in resource.fields if f.type == "string"]
 

@@ -261,21 +261,6 @@ def empty_table(resource: Resource) -> Table:
     return Table(resource.name, frame, [], array("i"), array("i"))
 
 
-def concat_tables(resource: Resource, parts: list[Table]) -> Table:
-    if not parts:
-        return empty_table(resource)
-    origins: list[Origin] = []
-    row_origin = array("i")
-    row_line = array("i")
-    for part in parts:
-        offset = len(origins)
-        origins.extend(part.origins)
-        row_origin.extend(i + offset for i in part.row_origin)
-        row_line.extend(part.row_line)
-    frame = pd.concat([p.frame for p in parts], ignore_index=True)
-    return Table(resource.name, frame, origins, row_origin, row_line)
-
-
 def read_csv_table(
     path: Path, display: str, resource: Resource, inside: Path | None = None
 ) -> Table:
