@@ -56,6 +56,8 @@ def _cells(column: pd.Series) -> pa.Array:
     """A column as CSV cells: text, quoted where needed; missing as empty."""
     text = pc.fill_null(pa.array(column.astype("string"), type=pa.large_string()), "")
     needs = pc.match_substring_regex(text, NEEDS_QUOTES)
+    if not pc.any(needs).as_py():
+        return text
     mark = _text('"')
     doubled = pc.replace_substring(text, '"', '""')
     quoted = pc.binary_join_element_wise(mark, doubled, mark, _text(""))

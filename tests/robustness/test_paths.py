@@ -289,3 +289,32 @@ def test_frictionless_gets_no_network_even_for_a_profile_url(built_package, audi
 
     assert [kind for kind, _ in seen if kind == "socket"] == []
     assert any("validate works offline" in p.message for p in found), found
+
+
+def test_escapes_walks_symlinks_below_the_root_only(tmp_path):
+    """files.escapes: a plain path under root is inside without resolving it; a
+    symlink below root is followed wherever it leads; .. and loops are judged in full."""
+    from pipeline.files import escapes
+
+    root, outside = tmp_path / "root", tmp_path / "outside"
+    (root / "a").mkdir(parents=True)
+    outside.mkdir()
+    (root / "a" / "file.txt").write_text("x")
+    (outside / "secret.txt").write_text("s")
+    (root / "in-link").symlink_to(root / "a")
+    (root / "out-link").symlink_to(outside)
+    (root / "a" / "file-out").symlink_to(outside / "secret.txt")
+    (root / "loop").symlink_to(root / "loop")
+    assert not escapes(root / "a" / "file.txt", root)
+    assert not escapes(root / "a" / "not-there" / "deeper.txt", root)
+    assert not escapes(root / "in-link" / "file.txt", root)
+    assert escapes(root / "out-link" / "secret.txt", root)
+    assert escapes(root / "a" / "file-out", root)
+    assert escapes(root / ".." / "outside" / "secret.txt", root)
+    assert not escapes(root / "a" / ".." / "a" / "file.txt", root)
+    assert escapes(root / "loop" / "x", root)
+    assert escapes(outside / "secret.txt", root)
+    # the root itself may be reached through a symlink: what is under it is still inside
+    (tmp_path / "root-link").symlink_to(root)
+    assert not escapes(tmp_path / "root-link" / "a" / "file.txt", tmp_path / "root-link")
+    assert escapes(tmp_path / "root-link" / "out-link" / "secret.txt", tmp_path / "root-link")
