@@ -271,13 +271,9 @@ def parse_json(text: str, display: str) -> object:
     """Parse JSON, refusing NaN and infinities, duplicate keys, huge integers, NUL and
     lone surrogates, and nesting deeper than MAX_JSON_DEPTH, each at its line and column."""
     try:
-        value = json.loads(
-            text,
-            object_pairs_hook=_unique_keys,
-            parse_constant=_refuse_constant,
-            parse_float=_finite_float,
-            parse_int=_bounded_int,
-        )
+        value = _loads(text, None if "\\u" not in text else _unique_keys)
+        if "\\u" not in text and _dropped_a_key(text, value):
+            _loads(text, _unique_keys)  # raises at the repeated key
     except json.JSONDecodeError as error:
         line, column = line_and_column(text, error.pos)
         raise InvalidInput(
@@ -290,6 +286,25 @@ def parse_json(text: str, display: str) -> object:
         raise InvalidInput([_too_deep(display)]) from None
     _check_nesting_and_strings(value, text, display)
     return value
+
+
+def _loads(text: str, object_pairs_hook) -> object:
+    return json.loads(
+        text,
+        object_pairs_hook=object_pairs_hook,
+        parse_constant=_refuse_constant,
+        parse_float=_finite_float,
+        parse_int=_bounded_int,
+    )
+
+
+def _dropped_a_key(text: str, value: object) -> bool:
+    """Whether parsing text (which has no \\u escape) kept only the last of a repeated
+    key, without a Python call per object: the text's colons are one per member plus
+    those inside strings, and written back compactly the value has the same, less one
+    member (and its strings) for each key dropped; no other escape makes a colon."""
+    written = json.dumps(value, ensure_ascii=False, separators=(",", ":"), check_circular=False)
+    return text.count(":") != written.count(":")
 
 
 def _locate(text: str, needle: str, occurrence: int = 1) -> tuple[int | None, int | None]:
@@ -313,8 +328,10 @@ def _check_nesting_and_strings(value: object, text: str, display: str) -> None:
     """Depth limit; no NUL character (no CSV reader takes it back); and no lone surrogate
     (an escape like \\ud800 that is not half of a pair): it is not a character, and no
     UTF-8 file could hold it."""
-    if "\\u" not in text and text.count("{") + text.count("[") <= MAX_JSON_DEPTH:
-        return  # neither can be: strict decoding lets a NUL or a surrogate in only as \u
+    if "\\u" not in text:  # strict decoding lets a NUL or a surrogate in only as \u
+        if text.count("{") + text.count("[") > MAX_JSON_DEPTH and _too_deep_value(value):
+            raise InvalidInput([_too_deep(display)])
+        return
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
@@ -351,6 +368,21 @@ def _check_nesting_and_strings(value: object, text: str, display: str) -> None:
                     )
                 ]
             )
+
+
+def _too_deep_value(value: object) -> bool:
+    """Arrays and objects nested more than MAX_JSON_DEPTH deep (one level at a time,
+    looking only at arrays and objects)."""
+    level, depth = [value], 1
+    while level:
+        if depth > MAX_JSON_DEPTH:
+            return True
+        below = []
+        for item in level:
+            children = item.values() if isinstance(item, dict) else item
+            below += [child for child in children if isinstance(child, dict | list)]
+        level, depth = below, depth + 1
+    return False
 
 
 def read_json_object(
