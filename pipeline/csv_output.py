@@ -21,12 +21,18 @@ NEEDS_QUOTES = r'[,"\r\n]'
 
 def csv_bytes(frame: pd.DataFrame, columns: list[str]) -> bytes:
     """The table's CSV file: a header row of columns, then one record per row."""
-    header = csv_line(columns).encode("utf-8")
-    if not len(frame):
+    return columns_csv_bytes(columns, [frame[name] for name in columns])
+
+
+def columns_csv_bytes(names: list[str], columns: list) -> bytes:
+    """The CSV file of a header row of names over columns (pandas Series or Arrow
+    string arrays, all of one length)."""
+    header = csv_line(names).encode("utf-8")
+    if not len(columns[0]):
         return header
     comma, empty = _text(","), _text("")
-    records = pc.binary_join_element_wise(*(_cells(frame[name]) for name in columns), comma)
-    if len(columns) == 1:  # a record of one empty cell is not a blank line
+    records = pc.binary_join_element_wise(*(_cells(column) for column in columns), comma)
+    if len(names) == 1:  # a record of one empty cell is not a blank line
         records = pc.if_else(pc.equal(records, empty), _text('""'), records)
     lines = pc.binary_join_element_wise(records, empty, _text("\n"))  # each record and its LF
     return header + _values_bytes(lines)
@@ -52,9 +58,12 @@ def _quoted(text: str) -> str:
     return text
 
 
-def _cells(column: pd.Series) -> pa.Array:
+def _cells(column: pd.Series | pa.Array) -> pa.Array:
     """A column as CSV cells: text, quoted where needed; missing as empty."""
-    text = pc.fill_null(pa.array(column.astype("string"), type=pa.large_string()), "")
+    if isinstance(column, pa.Array):
+        text = pc.fill_null(column.cast(pa.large_string()), "")
+    else:
+        text = pc.fill_null(pa.array(column.astype("string"), type=pa.large_string()), "")
     needs = pc.match_substring_regex(text, NEEDS_QUOTES)
     if not pc.any(needs).as_py():
         return text

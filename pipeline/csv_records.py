@@ -11,7 +11,13 @@ from array import array
 from collections.abc import Iterator
 from itertools import islice
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+
 from pipeline.contract import Resource
+from pipeline.csv_output import columns_csv_bytes
 from pipeline.errors import InvalidInput, Problem
 from pipeline.files import line_and_column
 
@@ -21,6 +27,82 @@ CSV_DIALECT = {"delimiter": ",", "quotechar": '"', "doublequote": True, "strict"
 MAX_FIELD_CHARS = 131_072
 # Records read at a time (and rows gathered as Python strings before they are packed).
 CHUNK_ROWS = 65_536
+# Files this large are first read whole by Arrow's CSV reader (read_as_written).
+ARROW_READ_BYTES = 1 << 16
+
+
+def read_as_written(
+    data: bytes, resource: Resource, checked: dict
+) -> tuple[list[str], list[pa.Array], array] | None:
+    """(header, columns, first line of each record) of a CSV file exactly as the
+    build writes one (pipeline.csv_output), read by Arrow's CSV reader; None for a
+    file in any other form, which the caller reads record by record (read_chunks),
+    finding and placing every problem.
+
+    Arrow's reader is lenient where the csv module is strict (a stray quote, an
+    unclosed one at the end), so its reading is taken only when writing its cells
+    back gives the file's bytes exactly: the csv module reads such a file into the
+    same cells (tests/test_csv_output.py holds the writer to that rule). The file's
+    header must be one the contract accepts, and no cell longer than the csv
+    module's limit."""
+    header = _plain_header(data)
+    if len(data) < ARROW_READ_BYTES or header is None:
+        return None
+    try:
+        table = pa_csv.read_csv(
+            pa.py_buffer(data),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=True),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(header, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                null_values=[],
+            ),
+        )
+    except (pa.ArrowException, ValueError):
+        return None
+    if table.column_names != header:
+        return None
+    if tuple(header) not in checked:
+        try:
+            check_header(header, "", resource)
+        except InvalidInput:
+            return None
+    columns = [column.combine_chunks().cast(pa.large_string()) for column in table.columns]
+    del table
+    if any((pc.max(pc.utf8_length(column)).as_py() or 0) > MAX_FIELD_CHARS for column in columns):
+        return None
+    if columns_csv_bytes(header, columns) != data:
+        return None
+    return header, columns, _record_starts(data, columns)
+
+
+def _plain_header(data: bytes) -> list[str] | None:
+    """The names in the first line of a file as written (an LF-ended line of names
+    the writer leaves unquoted); None when the first line is any other."""
+    end = data.find(b"\n")
+    first = data[:end] if end >= 0 else b""
+    if not first or any(char in first for char in b'"\r'):
+        return None
+    names = first.decode("utf-8", "replace").split(",")
+    return names if len(set(names)) == len(names) else None
+
+
+def _record_starts(data: bytes, columns: list[pa.Array]) -> array:
+    """First line of each record of a file as written (a header line, no blank
+    lines): a record takes one line more than the line breaks in its cells."""
+    rows = len(columns[0])
+    if b"\r" not in data and data.count(b"\n") == rows + 1:
+        return array("i", np.arange(2, rows + 2, dtype=np.int32).tobytes())
+    breaks = np.zeros(rows, dtype=np.int64)
+    for column in columns:
+        for pattern, sign in (("\n", 1), ("\r", 1), ("\r\n", -1)):
+            breaks += sign * pc.count_substring(column, pattern).to_numpy(zero_copy_only=False)
+    starts = np.empty(rows, dtype=np.int64)
+    starts[0:1] = 2
+    np.cumsum(breaks[:-1] + 1, out=starts[1:])
+    starts[1:] += 2
+    return array("i", starts.astype(np.int32).tobytes())
 
 
 def read_chunks(

@@ -21,6 +21,7 @@ from pipeline.csv_records import (
     CHUNK_ROWS,
     MAX_FIELD_CHARS,
     field_column,
+    read_as_written,
     read_chunks,
     refuse_nul,
 )
@@ -165,6 +166,17 @@ class TableBuilder:
         mark = len(self.row_line)
         origin = Origin(display, "csv", (), text if source is None else source)
         self.origins.append(origin)
+        as_written = read_as_written(data, self.resource, self._headers)
+        if as_written is not None:
+            header, columns, starts = as_written
+            if not starts:
+                return  # a header alone: no rows, as the record reader adds none
+            origin.header, positions = self._layout(header)
+            self._pack()  # rows already gathered stay before this file's
+            for chunks, position in zip(self._chunks, positions, strict=True):
+                chunks.append(self._missing_to_null(columns[position]))
+            self._add_rows(len(starts), starts)
+            return
         problems: list[Problem] = []
         previous = csv.field_size_limit(MAX_FIELD_CHARS)
         try:
@@ -226,17 +238,20 @@ class TableBuilder:
             chunks[:] = kept
 
     def _pack(self) -> None:
-        missing = pa.array(self.missing, STRINGS) if self.missing else None
         for pending, chunks in zip(self._pending, self._chunks, strict=True):
             if not pending:
                 continue
-            packed = pa.array(pending, STRINGS)
-            if missing is not None:
-                is_missing = pc.is_in(packed, value_set=missing)
-                if pc.any(is_missing).as_py():
-                    packed = pc.if_else(is_missing, pa.scalar(None, STRINGS), packed)
-            chunks.append(packed)
+            chunks.append(self._missing_to_null(pa.array(pending, STRINGS)))
             pending.clear()
+
+    def _missing_to_null(self, cells: pa.Array) -> pa.Array:
+        """Cells with the resource's missing values (such as "") made null."""
+        if not self.missing:
+            return cells
+        is_missing = pc.is_in(cells, value_set=pa.array(self.missing, STRINGS))
+        if pc.any(is_missing).as_py():
+            return pc.if_else(is_missing, pa.scalar(None, STRINGS), cells)
+        return cells
 
     def table(self) -> Table:
         self._pack()

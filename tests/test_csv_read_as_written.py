@@ -1,0 +1,119 @@
+"""Arrow's CSV reader is taken for a file only where it reads what the csv module
+reads: large files exactly as the build writes them (pipeline.csv_output). Any file,
+as written or broken by a few edits, gives the same table (cells, null cells, the
+line each row starts on) or the same located problems with Arrow's reading allowed
+as with the csv module alone."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import pipeline.csv_records
+from pipeline.contract import load_contract
+from pipeline.csv_output import csv_bytes
+from pipeline.errors import InvalidInput
+from pipeline.tables import parse_csv_table
+from tests.conftest import REPO
+
+CONTRACT = load_contract(REPO / "datapackage.json", "datapackage.json")
+INDICATORS = CONTRACT.resource("indicators")  # indicator_id,title,definition,definition_note
+NAMES = list(INDICATORS.field_names)
+CELLS = st.one_of(st.none(), st.text(alphabet=st.sampled_from('ab ,"\r\n=é'), max_size=5))
+EDITS = st.lists(
+    st.tuples(
+        st.integers(0, 10_000),
+        st.sampled_from(["insert", "delete", "replace"]),
+        st.sampled_from('",\r\na '),
+    ),
+    max_size=3,
+)
+
+
+def outcome(data: bytes, arrow: bool) -> tuple:
+    """The table read from data (or its problems), with or without Arrow's reading."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline.csv_records, "ARROW_READ_BYTES", 0 if arrow else 1 << 62)
+        try:
+            table = parse_csv_table(data, "x.csv", INDICATORS)
+        except InvalidInput as error:
+            return ("problems", [(p.code, p.message, p.line, p.column) for p in error.problems])
+    return _table(table)
+
+
+def _table(table) -> tuple:
+    frame = table.frame.astype(object).where(table.frame.notna(), None)
+    return ("table", frame.values.tolist(), list(table.row_line), table.origins[0].header)
+
+
+def written(rows: list[list[str | None]], order: list[str]) -> bytes:
+    frame = pd.DataFrame(
+        {name: pd.array([row[i] for row in rows], dtype="string") for i, name in enumerate(NAMES)}
+    )
+    return csv_bytes(frame, order)
+
+
+def edited(data: bytes, edits) -> bytes:
+    for position, kind, char in edits:
+        at = position % (len(data) + 1)
+        byte = char.encode()
+        if kind == "insert":
+            data = data[:at] + byte + data[at:]
+        elif kind == "delete":
+            data = data[:at] + data[at + 1 :]
+        else:
+            data = data[:at] + byte + data[at + 1 :]
+    return data
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(
+    rows=st.lists(st.lists(CELLS, min_size=4, max_size=4), max_size=12),
+    order=st.permutations(NAMES),
+    edits=EDITS,
+)
+def test_arrow_reading_gives_what_the_csv_module_gives(rows, order, edits):
+    data = edited(written(rows, order), edits)
+
+    with_arrow = outcome(data, True)
+
+    assert with_arrow == outcome(data, False)
+
+
+def test_a_file_as_written_is_read_by_arrow_with_its_lines(monkeypatch):
+    rows = [["i1", "One", "a\r\nb", None], ["i2", 'say "x"', "", "n"], ["i3", "c\rd", "e\nf", ""]]
+    data = written(rows, NAMES)
+    calls = []
+    real = pipeline.csv_records.pa_csv.read_csv
+    monkeypatch.setattr(
+        pipeline.csv_records.pa_csv, "read_csv", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
+
+    kind, cells, lines, _ = outcome(data, True)
+
+    assert calls and kind == "table"
+    assert cells == [
+        ["i1", "One", "a\r\nb", None],
+        ["i2", 'say "x"', None, "n"],
+        ["i3", "c\rd", "e\nf", None],
+    ]
+    assert lines == [2, 4, 5]  # a record over two lines pushes the next one down
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'indicator_id,title,definition,definition_note\ni1,"A"x,d,n\n',  # text after a quote
+        b'indicator_id,title,definition,definition_note\ni1,"A,d,n\n',  # unclosed quote
+        b"indicator_id,title,definition,definition_note\n\ni1,A,d,n\n",  # a blank line
+        b"indicator_id,title,definition,definition_note\r\ni1,A,d,n\r\n",  # CRLF
+        b'indicator_id,title,definition,definition_note\n"i1",A,d,n\n',  # needless quotes
+    ],
+)
+def test_a_file_not_as_written_is_read_record_by_record(data, monkeypatch):
+    monkeypatch.setattr(pipeline.csv_records, "ARROW_READ_BYTES", 0)
+
+    assert pipeline.csv_records.read_as_written(data, INDICATORS, {}) is None
+    assert outcome(data, True) == outcome(data, False)
