@@ -180,3 +180,27 @@ def test_pattern_that_re2_cannot_run_is_a_contract_problem(project):
     assert error["code"] == "contract-constraint" and error["line"] is not None
     assert "no backreferences" in error["message"]
     assert result.stderr == ""
+
+
+@pytest.mark.parametrize("change", [-1, +1])
+def test_a_file_that_grows_or_shrinks_while_read_is_refused(tmp_path, monkeypatch, change):
+    """read_bytes reads one byte more than the size it saw: a file longer or shorter
+    than that size changed while it was read."""
+    import pipeline.files
+    from pipeline.errors import InvalidInput
+    from pipeline.files import read_bytes
+
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"a,b\n1,2\n")
+    real_fstat = os.fstat
+
+    class Seen:
+        def __init__(self, result):
+            self.st_mode, self.st_size = result.st_mode, result.st_size + change
+
+    monkeypatch.setattr(pipeline.files.os, "fstat", lambda fd: Seen(real_fstat(fd)))
+    with pytest.raises(InvalidInput) as caught:
+        read_bytes(path, "raw/a.csv")
+    [problem] = caught.value.problems
+    assert (problem.code, problem.file) == ("unreadable-file", "raw/a.csv")
+    assert "changed while it was read" in problem.message
