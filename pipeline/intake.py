@@ -16,6 +16,7 @@ from pathlib import Path
 from pipeline.contract import Contract, Resource
 from pipeline.errors import InvalidInput, Problem, UsageProblem
 from pipeline.files import decode_utf8, hash_bytes, read_bytes
+from pipeline.json_text import indented
 from pipeline.paths import display_path
 from pipeline.raw import SOURCES_RESOURCE
 from pipeline.snapshots import RECORD_NAME, SNAPSHOT_NAME, source_folders
@@ -111,7 +112,7 @@ def add_source(
     refuse_duplicate(raw, source_id, intake.sha256)
     archive_snapshot(folder / SNAPSHOT_NAME, data, intake)
     record = source_record(contract.resource(SOURCES_RESOURCE), intake, values)
-    text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+    text = indented(record) + "\n"
     write_new(folder / RECORD_NAME, text.encode("utf-8"), intake)
     for resource in per_source_resources(raw, contract):
         header = ",".join(resource.field_names) + "\n"

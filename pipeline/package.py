@@ -7,13 +7,13 @@ size and hash, the creation time and the provenance record.
 from __future__ import annotations
 
 import copy
-import json
 from pathlib import Path, PurePosixPath
 
 from pipeline.contract import Contract, Resource, is_safe_relative_path
 from pipeline.csv_output import write_csv
 from pipeline.errors import InvalidInput, Problem
 from pipeline.files import hash_bytes
+from pipeline.json_text import indented
 from pipeline.spreadsheet import guard_frame, text_fields
 from pipeline.tables import Table
 
@@ -40,7 +40,7 @@ def safe_resource_path(resource: Resource, display: str) -> PurePosixPath:
 
 
 def write_json(path: Path, value: dict) -> None:
-    text = json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    text = indented(value, allow_nan=False) + "\n"
     path.write_bytes(text.encode("utf-8"))
 
 

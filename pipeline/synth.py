@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 import random
 import re
@@ -24,6 +23,7 @@ from pipeline import __version__
 from pipeline.contract import Contract, load_contract
 from pipeline.errors import InvalidInput, Problem, UsageProblem
 from pipeline.files import hash_bytes
+from pipeline.json_text import indented
 from pipeline.paths import display_path
 from pipeline.synth_plant import Plant, plan_plants, plant_in_rows, plant_in_text
 from pipeline.synth_text import (
@@ -124,7 +124,7 @@ def synthesize(project: Path, out: Path, figures: int, seed: int, plants: dict[s
         "plants": {kind: plants[kind] for kind in sorted(plants)},
         "planted": sorted(planted, key=lambda p: (p["file"], p["line"], p["code"])),
     }
-    text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+    text = indented(manifest) + "\n"
     (out / MANIFEST_NAME).write_bytes(text.encode("utf-8"))
     return manifest
 
@@ -407,7 +407,7 @@ def write_source(folder: Path, draft: Draft, contract: Contract) -> None:
     folder.mkdir()
     (folder / "snapshot.txt").write_bytes(draft.snapshot.encode("utf-8"))
     record = _in_contract_order(contract, "sources", draft.record)
-    text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+    text = indented(record) + "\n"
     (folder / "source.json").write_bytes(text.encode("utf-8"))
     write_rows(folder / "figures.csv", contract, "figures", draft.figures)
     write_rows(folder / "statements.csv", contract, "statements", draft.statements)

@@ -17,12 +17,12 @@ million figures. The bytes are the ones the library writes for the same records
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
 from prov.serializers.provjson import encode_json_representation
 
+from pipeline.json_text import indented
 from pipeline.package import DESCRIPTOR_NAME
 from pipeline.writers import facts
 from pipeline.writers.source import PackageFile, PackageSource
@@ -43,9 +43,7 @@ LABEL, TYPE, VALUE, LOCATION = "prov:label", "prov:type", "prov:value", "prov:lo
 
 
 def write(source: PackageSource, folder: Path) -> list[PackageFile]:
-    text = json.dumps(
-        provenance_document(source).container, indent=2, sort_keys=True, ensure_ascii=False
-    )
+    text = indented(provenance_document(source).container, sort_keys=True)
     (folder / PATH).write_bytes((text + "\n").encode("utf-8"))
     return [
         PackageFile(

@@ -8,9 +8,9 @@ package folder: no landing-page URL is known.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from pipeline.json_text import indented
 from pipeline.package import DESCRIPTOR_NAME, write_json
 from pipeline.writers import facts
 from pipeline.writers.source import PackageFile, PackageSource
@@ -151,5 +151,5 @@ def distributions(source: PackageSource) -> list[dict]:
 
 def script_json(document: dict) -> str:
     """The document as JSON that is safe inside <script>: <, > and & are escaped."""
-    text = json.dumps(document, indent=2, ensure_ascii=False)
+    text = indented(document)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
