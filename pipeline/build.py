@@ -54,8 +54,9 @@ class Project:
         return self.raw / "sources"
 
 
-def check_raw(project: Project, progress: Progress | None = None):
-    """Load and check raw/ against the contract; raise InvalidInput listing every problem."""
+def check_raw(project: Project, progress: Progress | None = None, jobs: int | None = None):
+    """Load and check raw/ against the contract; raise InvalidInput listing every problem.
+    jobs: processes that read raw/ (pipeline.raw.load_raw)."""
     progress = progress or Progress()
     contract = load_contract(project.contract, display_path(project.contract), project.root)
     progress.stage("reading raw/", 1)
@@ -65,6 +66,7 @@ def check_raw(project: Project, progress: Progress | None = None):
         display_path(project.raw),
         on_file=progress.advance,
         on_total=lambda files: progress.stage("reading raw/", files),
+        jobs=jobs,
     )
     progress.stage("checking", 1)
     checked = check_tables(contract, tree.tables, tree.snapshots)
@@ -79,6 +81,7 @@ def build_package(
     check_version: bool = True,
     formats: tuple[str, ...] = FORMATS,
     progress: Progress | None = None,
+    jobs: int | None = None,
 ) -> dict:
     """Build into out, replacing it only if every check passed. Returns the descriptor.
 
@@ -86,18 +89,24 @@ def build_package(
     HEAD without the version bump that calls for (pipeline/version_check.py).
     formats: the outputs to write beside the CSVs (pipeline.writers.FORMATS).
     progress: told of each stage and step (pipeline.progress); by default nothing is shown.
+    jobs: processes that read raw/ (pipeline.raw.load_raw).
     """
     progress = progress or Progress()
     try:
-        return _build(project, check_out(project, out), check_version, formats, progress)
+        return _build(project, check_out(project, out), check_version, formats, progress, jobs)
     finally:
         progress.close()
 
 
 def _build(
-    project: Project, out: Path, check_version: bool, formats: tuple[str, ...], progress: Progress
+    project: Project,
+    out: Path,
+    check_version: bool,
+    formats: tuple[str, ...],
+    progress: Progress,
+    jobs: int | None,
 ) -> dict:
-    contract, tree, checked = check_raw(project, progress)
+    contract, tree, checked = check_raw(project, progress, jobs)
     info = provenance_record(
         project.root, [project.contract], _received(tree), tree.input_hashes(project.root)
     )
@@ -206,11 +215,13 @@ def _files(folder: Path) -> set[str]:
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
 
 
-def check_build(project: Project, out: Path, formats: tuple[str, ...] = FORMATS) -> list[str]:
+def check_build(
+    project: Project, out: Path, formats: tuple[str, ...] = FORMATS, jobs: int | None = None
+) -> list[str]:
     """Build afresh in a temporary folder and list how out differs from it."""
     with tempfile.TemporaryDirectory(prefix="pipeline-check-") as temporary:
         fresh = Path(temporary) / "build"
-        build_package(project, fresh, formats=formats)
+        build_package(project, fresh, formats=formats, jobs=jobs)
         if not (out / DESCRIPTOR_NAME).is_file():
             return [f"{display_path(out)}: no built package here (run pipeline build)"]
         return compare_builds(out, fresh)

@@ -23,6 +23,17 @@ def _set_meta(ctx: click.Context, param: click.Parameter, value: bool) -> None:
         ctx.meta[param.name] = True
 
 
+def jobs_option(command):
+    """--jobs: processes that read a large raw/ tree."""
+    return click.option(
+        "--jobs",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Processes that read raw/ (the source folders of a tree of 20,000 files or "
+        "more are read in parallel; the result is the same)  [default: one per CPU]",
+    )(command)
+
+
 def common_options(command):
     """--json and --debug, shared by every command."""
     command = click.option(
@@ -111,9 +122,12 @@ def cli():
     help="Outputs to write, comma-separated: csv, parquet, sqlite, prov, schemaorg, dcat, "
     "ckan, html (the CSVs and datapackage.json are always written).",
 )
+@jobs_option
 @common_options
 @click.pass_context
-def build(ctx: click.Context, project: Path, out: Path | None, check: bool, formats: str):
+def build(
+    ctx: click.Context, project: Path, out: Path | None, check: bool, formats: str, jobs: int | None
+):
     """Check raw/ and build the package (default build/).
 
     The package is written to a staging folder and swapped in only when every
@@ -129,7 +143,7 @@ def build(ctx: click.Context, project: Path, out: Path | None, check: bool, form
     chosen = parse_formats(formats)
     out = out if out is not None else project / "build"
     if check:
-        differences = check_build(Project(project), out, chosen)
+        differences = check_build(Project(project), out, chosen, jobs)
         problems = [Problem("stale-build", d, file=display_path(out)) for d in differences]
         emit_report(ctx, valid=not problems, problems=problems)
         if problems:
@@ -138,7 +152,7 @@ def build(ctx: click.Context, project: Path, out: Path | None, check: bool, form
             click.echo(f"{display_path(out)} is up to date with a fresh build")
         return
     progress = for_terminal(sys.stderr, quiet=ctx.meta.get("json_output"))
-    descriptor = build_package(Project(project), out, formats=chosen, progress=progress)
+    descriptor = build_package(Project(project), out, formats=chosen, progress=progress, jobs=jobs)
     if ctx.meta.get("json_output"):
         emit_report(ctx, valid=True, problems=[], out=display_path(out))
         return
@@ -152,13 +166,14 @@ def build(ctx: click.Context, project: Path, out: Path | None, check: bool, form
 
 @cli.command()
 @project_option
+@jobs_option
 @common_options
 @click.pass_context
-def check(ctx: click.Context, project: Path):
+def check(ctx: click.Context, project: Path, jobs: int | None):
     """Check raw/ against the contract without building (fast feedback)."""
     from pipeline.build import Project, check_raw
 
-    _, _, checked = check_raw(Project(project))
+    _, _, checked = check_raw(Project(project), jobs=jobs)
     rows = {name: len(frame) for name, frame in checked.frames.items()}
     if ctx.meta.get("json_output"):
         emit_report(ctx, valid=True, problems=[], rows=rows)

@@ -7,6 +7,7 @@ for byte as received) and `source.json` (what is known about it).
 from __future__ import annotations
 
 import re
+from collections import namedtuple
 from collections.abc import Callable
 from pathlib import Path
 
@@ -101,15 +102,21 @@ def _cell(value) -> str | None:
     return str(value)
 
 
+SNAPSHOT_FIELDS = ("source_id", "sha256", "bytes")
+_SourceRow = namedtuple("_SourceRow", SNAPSHOT_FIELDS)
+
+
 def read_snapshots(
     folder: Path,
     display_root: str,
     sources: Table,
     read: Callable[[Path, str], bytes] | None = None,
+    rows: range | None = None,
 ) -> tuple[dict, list[Problem]]:
     """Decoded snapshot texts by source_id, and problems where a snapshot is
     missing, outside folder, or its bytes do not match the recorded SHA-256 and size.
-    read(path, display): the bytes of a snapshot (by default read_bytes inside folder)."""
+    read(path, display): the bytes of a snapshot (by default read_bytes inside folder);
+    rows: the sources rows whose snapshots to read (by default all)."""
     if read is None:
 
         def read(path: Path, display: str) -> bytes:
@@ -117,7 +124,10 @@ def read_snapshots(
 
     texts: dict[str, str] = {}
     problems: list[Problem] = []
-    for row, source in enumerate(sources.frame.itertuples(index=False)):
+    frame = sources.frame
+    rows = range(len(frame)) if rows is None else rows
+    columns = [frame[name].iloc[rows.start : rows.stop].tolist() for name in SNAPSHOT_FIELDS]
+    for row, source in zip(rows, map(_SourceRow._make, zip(*columns, strict=True)), strict=True):
         source_id = source.source_id
         if pd.isna(source_id):
             continue

@@ -12,6 +12,7 @@ from array import array
 from operator import itemgetter
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -203,6 +204,22 @@ class TableBuilder:
         for pending, cell in zip(self._pending, cells, strict=True):
             pending.append(cell)
         self._add_rows(1, (1,))
+
+    def rows(self) -> tuple:
+        """The rows gathered, to hand to another process's builder (extend)."""
+        self._pack()
+        return self.origins, self.row_origin, self.row_line, self._chunks
+
+    def extend(self, rows: tuple) -> None:
+        """Add the rows another builder of the same resource gathered (its rows())."""
+        origins, row_origin, row_line, chunks = rows
+        self._pack()  # rows already gathered stay before these
+        shifted = np.frombuffer(row_origin, dtype=np.int32) + np.int32(len(self.origins))
+        self.origins.extend(origins)
+        self.row_origin.frombytes(shifted.astype(np.int32).tobytes())
+        self.row_line.extend(row_line)
+        for mine, theirs in zip(self._chunks, chunks, strict=True):
+            mine.extend(theirs)
 
     def _layout(self, header: list[str]) -> tuple[tuple[str, ...], list[int]]:
         """One shared tuple per distinct header, and where each contract field sits in it."""
