@@ -14,6 +14,7 @@ import filecmp
 import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from pipeline.provenance import provenance_record
 from pipeline.publish import build_lock, clear_leftovers, staging_prefix, swap_into_place
 from pipeline.raw import SOURCES_RESOURCE, RawTree, load_raw
 from pipeline.spreadsheet import guard_frame, text_fields
+from pipeline.tables import Table
 from pipeline.validate import check_descriptor
 from pipeline.verify import check_tables
 from pipeline.version_check import version_problems
@@ -58,6 +60,14 @@ def check_raw(project: Project, progress: Progress | None = None, jobs: int | No
     """Load and check raw/ against the contract; raise InvalidInput listing every problem.
     jobs: processes that read raw/ (pipeline.raw.load_raw)."""
     progress = progress or Progress()
+    contract, tree = read_raw(project, progress, jobs)
+    checked = check_read(contract, tree, progress)
+    fail_if_any(tree.problems + checked.problems)
+    return contract, tree, checked
+
+
+def read_raw(project: Project, progress: Progress, jobs: int | None):
+    """The contract and raw/ as read (InvalidInput when a file cannot be read as a table)."""
     contract = load_contract(project.contract, display_path(project.contract), project.root)
     progress.stage("reading raw/", 1)
     tree = load_raw(
@@ -68,11 +78,14 @@ def check_raw(project: Project, progress: Progress | None = None, jobs: int | No
         on_total=lambda files: progress.stage("reading raw/", files),
         jobs=jobs,
     )
+    return contract, tree
+
+
+def check_read(contract, tree: RawTree, progress: Progress):
     progress.stage("checking", 1)
     checked = check_tables(contract, tree.tables, tree.snapshots)
     progress.advance()
-    fail_if_any(tree.problems + checked.problems)
-    return contract, tree, checked
+    return checked
 
 
 def build_package(
@@ -106,10 +119,7 @@ def _build(
     progress: Progress,
     jobs: int | None,
 ) -> dict:
-    contract, tree, checked = check_raw(project, progress, jobs)
-    info = provenance_record(
-        project.root, [project.contract], _received(tree), tree.input_hashes(project.root)
-    )
+    contract, tree = read_raw(project, progress, jobs)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         with build_lock(out):
@@ -117,10 +127,17 @@ def _build(
             staging = Path(tempfile.mkdtemp(prefix=staging_prefix(out), dir=out.parent))
             try:
                 staging.chmod(0o755)  # mkdtemp makes it private; the build is for publishing
+                # The package's CSVs and descriptor are written (mostly in Arrow, which lets
+                # go of the GIL) while the tables are checked; only a clean check uses them.
+                with ThreadPoolExecutor(1) as pool:
+                    writing = pool.submit(_write_package, project, staging, contract, tree)
+                    checked = check_read(contract, tree, progress)
+                fail_if_any(tree.problems + checked.problems)
                 progress.stage("writing", len(formats))
-                descriptor = write_package(staging, contract, tree.tables, info)
+                descriptor = writing.result()
                 progress.advance()
-                frames = as_written(contract, checked.frames)
+                # the writers beyond the CSVs take the typed tables; with none, none are needed
+                frames = as_written(contract, checked.frames) if len(formats) > 1 else {}
                 descriptor = write_outputs(
                     staging, contract, descriptor, tree.snapshots, formats, frames, progress
                 )
@@ -143,6 +160,19 @@ def _build(
             ]
         ) from None
     return descriptor
+
+
+def _write_package(project: Project, staging: Path, contract, tree: RawTree) -> dict:
+    info = provenance_record(
+        project.root, [project.contract], _received(tree), tree.input_hashes(project.root)
+    )
+    tables = {name: _own_frame(table) for name, table in tree.tables.items()}
+    return write_package(staging, contract, tables, info)
+
+
+def _own_frame(table: Table) -> Table:
+    """The table with a frame object of its own (its columns shared), for another thread."""
+    return Table(table.resource, table.frame.copy(deep=False), table.origins, (), ())
 
 
 def as_written(contract, frames: dict) -> dict:

@@ -123,7 +123,7 @@ def load_raw(
     if loader.problems:
         raise InvalidInput(loader.problems)
     sources = tables[SOURCES_RESOURCE]
-    snapshots, snapshot_problems = read_snapshots(
+    snapshots, snapshot_problems = loader.own_snapshots or read_snapshots(
         raw / "sources",
         f"{display_root}/sources",
         sources,
@@ -175,6 +175,7 @@ class _Loader:
         self.trusted_snapshots: set[str] = set()  # folders whose snapshot is inside raw/
         self.own_sources = 0  # sources rows read here, when other processes read the rest
         self.read_elsewhere: list[tuple[int, Slice]] = []  # (first sources row, slice)
+        self.own_snapshots: tuple[dict, list[Problem]] | None = None  # read while they work
 
     def load(self) -> None:
         raw = self.inputs.raw
@@ -215,6 +216,13 @@ class _Loader:
             for name, files in parts[0]:
                 self.load_folder(name, files)
             self.own_sources = len(self.builders[SOURCES_RESOURCE].row_line)
+            if not self.problems:  # else load_raw stops at the problems
+                self.own_snapshots = read_snapshots(
+                    raw / "sources",
+                    f"{shown}/sources",
+                    self.builders[SOURCES_RESOURCE].table(keep=True),
+                    _snapshot_reader(self.inputs, self.trusted_snapshots),
+                )
             for part, worker in zip(parts[1:], workers, strict=True):
                 loaded = load_worker.result(worker)
                 self.read_elsewhere.append((len(self.builders[SOURCES_RESOURCE].row_line), loaded))

@@ -89,6 +89,7 @@ def test_a_clean_tree_reads_the_same_in_three_processes_as_in_one(copy):
 def test_snapshot_problems_in_later_slices_keep_their_rows_in_the_whole_table(copy):
     sources = folders(copy / "raw")
     (sources[-1] / "snapshot.txt").write_bytes(b"changed since it was recorded\n")
+    (sources[0] / "snapshot.txt").write_bytes(b"changed too, in the slice read first\n")
     (sources[len(sources) // 2] / "snapshot.txt").unlink()
     (sources[-2] / "notes.txt").write_text("kept for provenance\n")
 
@@ -97,6 +98,7 @@ def test_snapshot_problems_in_later_slices_keep_their_rows_in_the_whole_table(co
     assert one[0] == "tree"
     codes = [(p["code"], p["row"]) for p in one[4]]
     assert ("snapshot-hash", len(sources)) in codes  # the last row of sources
+    assert ("snapshot-hash", 1) in codes
     assert [code for code, _ in codes].count("missing-file") == 1
     assert loaded(copy / "raw", 3) == one
 
