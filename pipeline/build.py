@@ -56,17 +56,16 @@ class Project:
         return self.raw / "sources"
 
 
-def check_raw(project: Project, progress: Progress | None = None, jobs: int | None = None):
-    """Load and check raw/ against the contract; raise InvalidInput listing every problem.
-    jobs: processes that read raw/ (pipeline.raw.load_raw)."""
+def check_raw(project: Project, progress: Progress | None = None):
+    """Load and check raw/ against the contract; raise InvalidInput listing every problem."""
     progress = progress or Progress()
-    contract, tree = read_raw(project, progress, jobs)
+    contract, tree = read_raw(project, progress)
     checked = check_read(contract, tree, progress)
     fail_if_any(tree.problems + checked.problems)
     return contract, tree, checked
 
 
-def read_raw(project: Project, progress: Progress, jobs: int | None):
+def read_raw(project: Project, progress: Progress):
     """The contract and raw/ as read (InvalidInput when a file cannot be read as a table)."""
     contract = load_contract(project.contract, display_path(project.contract), project.root)
     progress.stage("reading raw/", 1)
@@ -76,7 +75,6 @@ def read_raw(project: Project, progress: Progress, jobs: int | None):
         display_path(project.raw),
         on_file=progress.advance,
         on_total=lambda files: progress.stage("reading raw/", files),
-        jobs=jobs,
     )
     return contract, tree
 
@@ -94,7 +92,6 @@ def build_package(
     check_version: bool = True,
     formats: tuple[str, ...] = FORMATS,
     progress: Progress | None = None,
-    jobs: int | None = None,
 ) -> dict:
     """Build into out, replacing it only if every check passed. Returns the descriptor.
 
@@ -102,11 +99,10 @@ def build_package(
     HEAD without the version bump that calls for (pipeline/version_check.py).
     formats: the outputs to write beside the CSVs (pipeline.writers.FORMATS).
     progress: told of each stage and step (pipeline.progress); by default nothing is shown.
-    jobs: processes that read raw/ (pipeline.raw.load_raw).
     """
     progress = progress or Progress()
     try:
-        return _build(project, check_out(project, out), check_version, formats, progress, jobs)
+        return _build(project, check_out(project, out), check_version, formats, progress)
     finally:
         progress.close()
 
@@ -117,9 +113,8 @@ def _build(
     check_version: bool,
     formats: tuple[str, ...],
     progress: Progress,
-    jobs: int | None,
 ) -> dict:
-    contract, tree = read_raw(project, progress, jobs)
+    contract, tree = read_raw(project, progress)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         with build_lock(out):
@@ -245,13 +240,11 @@ def _files(folder: Path) -> set[str]:
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
 
 
-def check_build(
-    project: Project, out: Path, formats: tuple[str, ...] = FORMATS, jobs: int | None = None
-) -> list[str]:
+def check_build(project: Project, out: Path, formats: tuple[str, ...] = FORMATS) -> list[str]:
     """Build afresh in a temporary folder and list how out differs from it."""
     with tempfile.TemporaryDirectory(prefix="pipeline-check-") as temporary:
         fresh = Path(temporary) / "build"
-        build_package(project, fresh, formats=formats, jobs=jobs)
+        build_package(project, fresh, formats=formats)
         if not (out / DESCRIPTOR_NAME).is_file():
             return [f"{display_path(out)}: no built package here (run pipeline build)"]
         return compare_builds(out, fresh)

@@ -24,14 +24,23 @@ def _set_meta(ctx: click.Context, param: click.Parameter, value: bool) -> None:
 
 
 def jobs_option(command):
-    """--jobs: processes that read a large raw/ tree."""
+    """--jobs: how many processes a large job may use (pipeline.load_worker)."""
     return click.option(
         "--jobs",
         type=click.IntRange(min=1),
         default=None,
-        help="Processes that read raw/ (the source folders of a tree of 20,000 files or "
-        "more are read in parallel; the result is the same)  [default: one per CPU]",
+        expose_value=False,
+        callback=lambda ctx, param, value: _set_jobs(value),
+        help="Processes to use: a large raw/ tree (20,000 files or more), a package's "
+        "snapshots and the numbers of its quotes are read in parallel, with the same "
+        "result  [default: one per CPU]",
     )(command)
+
+
+def _set_jobs(value: int | None) -> None:
+    from pipeline import load_worker
+
+    load_worker.set_jobs(value)
 
 
 def common_options(command):
@@ -125,9 +134,7 @@ def cli():
 @jobs_option
 @common_options
 @click.pass_context
-def build(
-    ctx: click.Context, project: Path, out: Path | None, check: bool, formats: str, jobs: int | None
-):
+def build(ctx: click.Context, project: Path, out: Path | None, check: bool, formats: str):
     """Check raw/ and build the package (default build/).
 
     The package is written to a staging folder and swapped in only when every
@@ -143,7 +150,7 @@ def build(
     chosen = parse_formats(formats)
     out = out if out is not None else project / "build"
     if check:
-        differences = check_build(Project(project), out, chosen, jobs)
+        differences = check_build(Project(project), out, chosen)
         problems = [Problem("stale-build", d, file=display_path(out)) for d in differences]
         emit_report(ctx, valid=not problems, problems=problems)
         if problems:
@@ -152,7 +159,7 @@ def build(
             click.echo(f"{display_path(out)} is up to date with a fresh build")
         return
     progress = for_terminal(sys.stderr, quiet=ctx.meta.get("json_output"))
-    descriptor = build_package(Project(project), out, formats=chosen, progress=progress, jobs=jobs)
+    descriptor = build_package(Project(project), out, formats=chosen, progress=progress)
     if ctx.meta.get("json_output"):
         emit_report(ctx, valid=True, problems=[], out=display_path(out))
         return
@@ -169,11 +176,11 @@ def build(
 @jobs_option
 @common_options
 @click.pass_context
-def check(ctx: click.Context, project: Path, jobs: int | None):
+def check(ctx: click.Context, project: Path):
     """Check raw/ against the contract without building (fast feedback)."""
     from pipeline.build import Project, check_raw
 
-    _, _, checked = check_raw(Project(project), jobs=jobs)
+    _, _, checked = check_raw(Project(project))
     rows = {name: len(frame) for name, frame in checked.frames.items()}
     if ctx.meta.get("json_output"):
         emit_report(ctx, valid=True, problems=[], rows=rows)
@@ -193,6 +200,7 @@ def check(ctx: click.Context, project: Path, jobs: int | None):
     help="Folder of source snapshots (<source_id>/snapshot.txt) to check quotes against; "
     "skipped with a note when it does not exist.",
 )
+@jobs_option
 @common_options
 @click.pass_context
 def validate(ctx: click.Context, folder: Path, snapshots: Path):

@@ -29,3 +29,12 @@ def is_in(series: pd.Series, values: pd.Series) -> np.ndarray:
         wanted = wanted.combine_chunks()
     found = pc.is_in(cells, value_set=wanted.cast(cells.type), skip_nulls=True)
     return found.to_numpy(zero_copy_only=False).astype(bool)
+
+
+def all_distinct(series: pd.Series) -> bool:
+    """True when no two cells of a column are equal (two missing cells count as equal,
+    as pandas' duplicated counts them): one hash pass in Arrow, where pandas would
+    first factorize the column."""
+    if not isinstance(series.dtype, pd.StringDtype):
+        return not series.duplicated().any()
+    return len(pc.unique(arrow_text(series))) == len(series)

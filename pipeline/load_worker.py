@@ -1,62 +1,96 @@
-"""A process that reads some source folders for pipeline.raw.load_raw: started with
-this interpreter, given (raw, display root, contract, folders) pickled on its
-standard input, and answering with what it read (pipeline.raw.Slice) pickled on its
-standard output. A process of our own rather than multiprocessing's: spawning one
-re-imports the caller's main module, which a script without a main guard cannot
-survive, and forking a process that runs Arrow's threads may hang it."""
+"""A process that reads files for us while we go on: source folders for
+pipeline.raw.load_raw, snapshots for `pipeline validate`. Started with this
+interpreter, it is given a function ("module:name") and its arguments pickled on its
+standard input, and answers with the function's result pickled on its standard
+output. A process of our own rather than multiprocessing's: spawning one re-imports
+the caller's main module, which a script without a main guard cannot survive, and
+forking a process that runs Arrow's threads may hang it."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import pickle
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 PACKAGE_PARENT = str(Path(__file__).resolve().parents[1])  # where this pipeline is imported from
 
 
-def start(arguments: tuple) -> subprocess.Popen:
-    """A worker, already given its folders (it reads them while the caller goes on)."""
+_jobs: int | None = None  # set_jobs: how many processes a job may use
+
+
+def set_jobs(count: int | None) -> None:
+    """How many processes a job may use from now on (None: one per CPU); `--jobs`."""
+    global _jobs
+    _jobs = count
+
+
+def jobs() -> int:
+    """How many processes a job may use: as set, or one per CPU this process may run on."""
+    if _jobs is not None:
+        return _jobs
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def start(function: str, arguments: tuple) -> Worker:
+    """A worker running function ("module:name") on arguments while the caller goes on."""
     code = f"import sys; sys.path.insert(0, {PACKAGE_PARENT!r}); import {__name__} as w; w.main()"
-    worker = subprocess.Popen(
+    descriptor, answer = tempfile.mkstemp(prefix="pipeline-worker-", suffix=".pickle")
+    os.close(descriptor)
+    process = subprocess.Popen(
         [sys.executable, "-c", code],
         stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         env={**os.environ, "PYTHONSAFEPATH": "1"},  # no folder of the caller's on sys.path
     )
     try:
-        pickle.dump(arguments, worker.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-        worker.stdin.close()
+        given = (function, arguments, answer)
+        pickle.dump(given, process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        process.stdin.close()
     except BrokenPipeError:  # it ended at once: result() says why
         pass
-    return worker
+    return Worker(process, Path(answer))
 
 
-def result(worker: subprocess.Popen):
-    """What the worker read; RuntimeError (with its error output) if it failed."""
-    answer = worker.stdout.read()
-    errors = worker.stderr.read()
-    if worker.wait() != 0 or not answer:
+class Worker:
+    """A started worker: its process, and the file its answer is written to (a file, not
+    a pipe: hundreds of megabytes cross it faster, and the worker need not wait for us
+    to read)."""
+
+    def __init__(self, process: subprocess.Popen, answer: Path):
+        self.process, self.answer = process, answer
+
+
+def result(worker: Worker):
+    """What the worker found; RuntimeError (with its error output) if it failed."""
+    errors = worker.process.stderr.read()
+    if worker.process.wait() != 0:
         raise RuntimeError(
-            "a process reading source folders failed:\n" + errors.decode("utf-8", "replace")
+            "a process reading files for us failed:\n" + errors.decode("utf-8", "replace")
         )
-    return pickle.loads(answer)
+    with open(worker.answer, "rb") as file:
+        return pickle.load(file)
 
 
-def stop(worker: subprocess.Popen) -> None:
-    if worker.poll() is None:
-        worker.kill()
-        worker.wait()
-    for stream in (worker.stdout, worker.stderr):
-        stream.close()
+def stop(worker: Worker) -> None:
+    if worker.process.poll() is None:
+        worker.process.kill()
+        worker.process.wait()
+    worker.process.stderr.close()
+    worker.answer.unlink(missing_ok=True)
 
 
 def main() -> None:
     given = sys.stdin.buffer.read()  # first: the caller waits until it is read
-    from pipeline.raw import load_slice
-
-    loaded = load_slice(*pickle.loads(given))
-    pickle.dump(loaded, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    sys.stdout.buffer.flush()
+    function, arguments, answer = pickle.loads(given)
+    module, name = function.split(":")
+    found = getattr(importlib.import_module(module), name)(*arguments)
+    with open(answer, "wb") as file:
+        pickle.dump(found, file, protocol=pickle.HIGHEST_PROTOCOL)

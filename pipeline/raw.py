@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline import load_worker
 from pipeline.contract import Contract
 from pipeline.errors import InvalidInput, Problem
 from pipeline.files import (
@@ -117,7 +118,7 @@ def load_raw(
             [Problem("missing-folder", "folder not found; expected the raw/ tree", display_root)]
         )
     loader = _Loader(Inputs(raw, display_root, on_file), contract, on_total or (lambda _: None))
-    loader.jobs = available_cpus() if jobs is None else max(1, jobs)
+    loader.jobs = load_worker.jobs() if jobs is None else max(1, jobs)
     loader.load()
     tables = {name: builder.table() for name, builder in loader.builders.items()}
     if loader.problems:
@@ -137,11 +138,14 @@ def load_raw(
     return RawTree(tables, snapshots, loader.late + snapshot_problems, raw, loader.inputs.hashes)
 
 
-def _snapshot_reader(inputs: Inputs, trusted_snapshots: set[str]) -> Callable[[Path, str], bytes]:
-    def read_snapshot(path: Path, display: str) -> bytes:
+def _snapshot_reader(inputs: Inputs, trusted_snapshots: set[str]) -> Callable:
+    """read_snapshots' reader: through inputs (each file read once, hashed once)."""
+
+    def read_snapshot(path: Path, display: str) -> tuple[bytes, str]:
         source_id = path.parent.name
-        trusted = source_id in trusted_snapshots
-        return inputs.read(f"sources/{source_id}/{SNAPSHOT_NAME}", trusted, inputs.raw / "sources")
+        relative = f"sources/{source_id}/{SNAPSHOT_NAME}"
+        data = inputs.read(relative, source_id in trusted_snapshots, inputs.raw / "sources")
+        return data, inputs.hashes[relative]
 
     return read_snapshot
 
@@ -208,10 +212,11 @@ class _Loader:
         """The first slice of folders here, each other one in a Python process of its
         own (pipeline.load_worker), then each slice's rows, hashes and problems after
         the last, in folder order."""
-        from pipeline import load_worker
-
         raw, shown = self.inputs.raw, self.inputs.display_root
-        workers = [load_worker.start((raw, shown, self.contract, part)) for part in parts[1:]]
+        workers = [
+            load_worker.start("pipeline.raw:load_slice", (raw, shown, self.contract, part))
+            for part in parts[1:]
+        ]
         try:
             for name, files in parts[0]:
                 self.load_folder(name, files)
@@ -345,13 +350,6 @@ def _slices(listed: list, jobs: int) -> list[list]:
         parts[-1].append(folder)
         count += len(folder[1])
     return parts
-
-
-def available_cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def _check_folder_names(sources: Table, problems: list[Problem]) -> None:

@@ -15,7 +15,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from pipeline.checks import Context, checks_for
-from pipeline.columns import is_in
+from pipeline.columns import all_distinct, is_in
 from pipeline.contract import Field, ForeignKey, Resource
 from pipeline.patterns import matches_pattern
 
@@ -128,6 +128,8 @@ def foreign_key_name(fk: ForeignKey) -> str:
 
 def unique_key_check(key: tuple[str, ...]) -> pa.Check:
     def no_duplicates(frame: pd.DataFrame) -> pd.Series:
+        if len(key) == 1 and all_distinct(frame[key[0]]):
+            return pd.Series(True, index=frame.index)
         return ~frame.duplicated(subset=list(key), keep=False)
 
     return pa.Check(no_duplicates, name=unique_key_name(key))

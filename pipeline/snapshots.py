@@ -10,6 +10,7 @@ import re
 from collections import namedtuple
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -106,21 +107,55 @@ SNAPSHOT_FIELDS = ("source_id", "sha256", "bytes")
 _SourceRow = namedtuple("_SourceRow", SNAPSHOT_FIELDS)
 
 
+class Snapshot(NamedTuple):
+    """One snapshot file as read: its SHA-256, its size in bytes, and its text (None
+    when it is not UTF-8 without a byte order mark, which `problems` then says)."""
+
+    digest: str
+    size: int
+    text: str | None
+    problems: list[Problem]
+
+
+def snapshot_of(data: bytes, digest: str, display: str) -> Snapshot:
+    try:
+        return Snapshot(digest, len(data), decode_utf8(data, display, allow_bom=False), [])
+    except InvalidInput as error:
+        return Snapshot(digest, len(data), None, error.problems)
+
+
+def read_snapshot_files(folder: Path, display_root: str, source_ids: list[str]) -> dict:
+    """Snapshot (or the problems reading it) of each source_id, each a plain folder name
+    (read ahead in another process, pipeline.load_worker, by `pipeline validate`)."""
+    found: dict[str, Snapshot | list[Problem]] = {}
+    for source_id in source_ids:
+        display = f"{display_root}/{source_id}/{SNAPSHOT_NAME}"
+        try:
+            data = read_bytes(folder / source_id / SNAPSHOT_NAME, display, inside=folder)
+            found[source_id] = snapshot_of(data, hash_bytes(data), display)
+        except InvalidInput as error:
+            found[source_id] = error.problems
+    return found
+
+
 def read_snapshots(
     folder: Path,
     display_root: str,
     sources: Table,
-    read: Callable[[Path, str], bytes] | None = None,
+    read: Callable[[Path, str], tuple[bytes, str]] | None = None,
     rows: range | None = None,
+    found: dict | None = None,
 ) -> tuple[dict, list[Problem]]:
     """Decoded snapshot texts by source_id, and problems where a snapshot is
     missing, outside folder, or its bytes do not match the recorded SHA-256 and size.
-    read(path, display): the bytes of a snapshot (by default read_bytes inside folder);
-    rows: the sources rows whose snapshots to read (by default all)."""
+    read(path, display): the bytes of a snapshot and their SHA-256 (by default read with
+    read_bytes inside folder); rows: the sources rows whose snapshots to read (by default
+    all); found: snapshots already read (read_snapshot_files), by source_id."""
     if read is None:
 
-        def read(path: Path, display: str) -> bytes:
-            return read_bytes(path, display, inside=folder)
+        def read(path: Path, display: str) -> tuple[bytes, str]:
+            data = read_bytes(path, display, inside=folder)
+            return data, hash_bytes(data)
 
     texts: dict[str, str] = {}
     problems: list[Problem] = []
@@ -142,31 +177,38 @@ def read_snapshots(
             )
             continue
         display = f"{display_root}/{source_id}/{SNAPSHOT_NAME}"
-        try:
-            data = read(folder / source_id / SNAPSHOT_NAME, display)
-            digest = hash_bytes(data)
-            if pd.isna(source.sha256):
-                continue  # the missing sha256 is reported by its required check
-            if digest != source.sha256:
-                problems.append(
-                    Problem(
-                        "snapshot-hash",
-                        f"snapshot has SHA-256 {digest}, but its record says {source.sha256}; "
-                        "the snapshot must stay byte for byte as received (restore it, or record "
-                        "a new source if the text really changed)",
-                        **sources.locate(row, "sha256"),
-                    )
+        snapshot = None if found is None else found.get(source_id)
+        if snapshot is None:
+            try:
+                snapshot = snapshot_of(*read(folder / source_id / SNAPSHOT_NAME, display), display)
+            except InvalidInput as error:
+                snapshot = error.problems
+        if isinstance(snapshot, list):  # it could not be read
+            problems.extend(snapshot)
+            continue
+        if pd.isna(source.sha256):
+            continue  # the missing sha256 is reported by its required check
+        if snapshot.digest != source.sha256:
+            problems.append(
+                Problem(
+                    "snapshot-hash",
+                    f"snapshot has SHA-256 {snapshot.digest}, but its record says "
+                    f"{source.sha256}; the snapshot must stay byte for byte as received "
+                    "(restore it, or record a new source if the text really changed)",
+                    **sources.locate(row, "sha256"),
                 )
-                continue
-            if str(len(data)) != str(source.bytes):
-                problems.append(
-                    Problem(
-                        "snapshot-bytes",
-                        f"snapshot is {len(data)} bytes, but its record says {source.bytes}",
-                        **sources.locate(row, "bytes"),
-                    )
+            )
+            continue
+        if str(snapshot.size) != str(source.bytes):
+            problems.append(
+                Problem(
+                    "snapshot-bytes",
+                    f"snapshot is {snapshot.size} bytes, but its record says {source.bytes}",
+                    **sources.locate(row, "bytes"),
                 )
-            texts[source_id] = decode_utf8(data, display, allow_bom=False)
-        except InvalidInput as error:
-            problems.extend(error.problems)
+            )
+        if snapshot.text is None:
+            problems.extend(snapshot.problems)
+        else:
+            texts[source_id] = snapshot.text
     return texts, problems

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline import load_worker
 from pipeline.contract import Contract, is_safe_relative_path, parse_contract
 from pipeline.errors import InvalidInput, Problem
 from pipeline.files import (
@@ -27,11 +28,14 @@ from pipeline.files import (
 from pipeline.package import DESCRIPTOR_NAME, OUTPUTS_KEY, safe_resource_path
 from pipeline.paths import display_path
 from pipeline.raw import SOURCES_RESOURCE
-from pipeline.snapshots import read_snapshots
+from pipeline.snapshots import FOLDER_NAME, read_snapshots
 from pipeline.spreadsheet import unguard_table
-from pipeline.tables import FileAt, parse_csv_table
+from pipeline.tables import FileAt, Table, parse_csv_table
 from pipeline.verify import check_tables
 
+# From this many sources, their snapshots are read in a process of their own while the
+# package's tables are read (starting one costs about half a second).
+READ_AHEAD_SNAPSHOTS = 5_000
 # Data Package v1 profiles that frictionless knows without fetching anything.
 STANDARD_PROFILES = (
     "data-package",
@@ -66,28 +70,36 @@ def validate_package(folder: Path, snapshots: Path | None) -> Report:
     if problems:
         return Report(problems)
     contract = parse_contract(descriptor, text, descriptor_display)
-    problems, tables = [], {}
-    for resource, built in zip(contract.resources, descriptor["resources"], strict=True):
-        display = f"{root}/{resource.path}"
-        try:
-            path = folder / safe_resource_path(resource, descriptor_display)
-            data = read_bytes(path, display, inside=folder, limit=MAX_BUILT_FILE_BYTES)
-            problems += file_integrity_problems(data, display, built)
-            table = parse_csv_table(data, display, resource, FileAt(path, inside=folder))
-            problems += unguard_table(table, resource)
-            tables[resource.name] = table
-        except InvalidInput as error:
-            problems += error.problems
-    problems += output_problems(folder, descriptor, text, descriptor_display)
-    if problems:
-        return Report(problems)
-    texts, skipped = None, []
-    if snapshots is not None and snapshots.is_dir():
-        texts, snapshot_problems = read_snapshots(
-            snapshots, display_path(snapshots), tables[SOURCES_RESOURCE]
-        )
-        problems += snapshot_problems
-    else:
+    problems, tables, reading = [], {}, None
+    with_snapshots = snapshots is not None and snapshots.is_dir()
+    try:
+        for resource, built in zip(contract.resources, descriptor["resources"], strict=True):
+            display = f"{root}/{resource.path}"
+            try:
+                path = folder / safe_resource_path(resource, descriptor_display)
+                data = read_bytes(path, display, inside=folder, limit=MAX_BUILT_FILE_BYTES)
+                problems += file_integrity_problems(data, display, built)
+                table = parse_csv_table(data, display, resource, FileAt(path, inside=folder))
+                problems += unguard_table(table, resource)
+                tables[resource.name] = table
+            except InvalidInput as error:
+                problems += error.problems
+            if resource.name == SOURCES_RESOURCE and with_snapshots and not problems:
+                reading = _read_ahead(snapshots, table)
+        problems += output_problems(folder, descriptor, text, descriptor_display)
+        if problems:
+            return Report(problems)
+        texts, skipped = None, []
+        if with_snapshots:
+            found = load_worker.result(reading) if reading is not None else None
+            texts, snapshot_problems = read_snapshots(
+                snapshots, display_path(snapshots), tables[SOURCES_RESOURCE], found=found
+            )
+            problems += snapshot_problems
+    finally:
+        if reading is not None:
+            load_worker.stop(reading)
+    if not with_snapshots:
         skipped.append(
             "quotes were not checked against their snapshots: no snapshot folder "
             f"({display_path(snapshots) if snapshots else 'none given'})"
@@ -95,6 +107,16 @@ def validate_package(folder: Path, snapshots: Path | None) -> Report:
     checked = check_tables(contract, tables, texts)
     rows = {name: len(frame) for name, frame in checked.frames.items()}
     return Report(problems + checked.problems, skipped, rows)
+
+
+def _read_ahead(snapshots: Path, sources: Table):
+    """A process reading the snapshots of the sources (read_snapshot_files) while the
+    other tables are read, when there are enough of them to be worth one; else None."""
+    ids = [i for i in sources.frame["source_id"].dropna().tolist() if FOLDER_NAME.fullmatch(i)]
+    if len(ids) < READ_AHEAD_SNAPSHOTS or load_worker.jobs() < 2:
+        return None
+    shown = display_path(snapshots)
+    return load_worker.start("pipeline.snapshots:read_snapshot_files", (snapshots, shown, ids))
 
 
 def check_descriptor(folder: Path, descriptor: dict) -> list[Problem]:

@@ -20,6 +20,7 @@ STEPS = (
     "pipeline validate",
     "frictionless validate",
     "build, all formats",
+    "build, one process",
 )
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline import checks, numbers
 from pipeline.checks import Context
@@ -237,3 +239,13 @@ def test_quote_checks_are_their_one_row_definitions(broken_corpus, resource, che
     assert found.index.equals(frame.index)
     assert found.tolist() == expected
     assert 0 < expected.count(False) < len(expected)  # the changes made some rows fail
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(cells=st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "", "é", "a "])), max_size=8))
+def test_all_distinct_is_what_pandas_duplicated_says(cells):
+    from pipeline.columns import all_distinct
+
+    for dtype in ("string", object):
+        series = pd.Series(cells, dtype=dtype)
+        assert all_distinct(series) == (not series.duplicated(keep=False).any())

@@ -5,10 +5,13 @@ The size from which processes are used is lowered here to a small corpus."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 import pipeline.raw
@@ -16,6 +19,7 @@ from pipeline.contract import load_contract
 from pipeline.errors import InvalidInput
 from pipeline.raw import load_raw
 from tests.conftest import REPO
+from tests.package_helpers import rehash
 
 CONTRACT = load_contract(REPO / "datapackage.json", "datapackage.json")
 
@@ -42,8 +46,11 @@ def copy(corpus, tmp_path) -> Path:
 
 @pytest.fixture(autouse=True)
 def small_trees_in_processes(monkeypatch):
+    import pipeline.load_worker
+
     monkeypatch.setattr(pipeline.raw, "PARALLEL_FILES", 0)
     monkeypatch.setattr(pipeline.raw, "START_FILES", 0)
+    monkeypatch.setattr(pipeline.load_worker, "_jobs", 2)  # on a machine of one CPU too
 
 
 def loaded(raw: Path, jobs: int):
@@ -138,5 +145,73 @@ def test_a_failing_worker_is_an_error_not_a_silent_gap(copy, tmp_path, monkeypat
     broken.chmod(0o755)
     monkeypatch.setattr(sys, "executable", str(broken))
 
-    with pytest.raises(RuntimeError, match="(?s)reading source folders failed.*no module"):
+    with pytest.raises(RuntimeError, match="(?s)reading files for us failed.*no module"):
         load_raw(copy / "raw", CONTRACT, "raw", jobs=2)
+
+
+def validated(package: Path, snapshots: Path, ahead: bool, monkeypatch) -> tuple:
+    import pipeline.validate
+
+    monkeypatch.setattr(pipeline.validate, "READ_AHEAD_SNAPSHOTS", 0 if ahead else 1 << 40)
+    report = pipeline.validate.validate_package(package, snapshots)
+    return [vars(p) for p in report.problems], report.skipped, report.rows
+
+
+def test_validate_reading_snapshots_ahead_finds_the_same(run, copy, tmp_path, monkeypatch):
+    package = tmp_path / "package"
+    result = run(copy, "build", "--formats", "csv", "--out", str(package))
+    assert result.exit_code == 0, result.output
+    snapshots = copy / "raw" / "sources"
+    clean = validated(package, snapshots, True, monkeypatch)
+    assert clean[0] == [] and clean[2]["quotes"] > 0
+    assert clean == validated(package, snapshots, False, monkeypatch)
+
+    sources = folders(copy / "raw")
+    (sources[0] / "snapshot.txt").write_bytes(b"\xef\xbb\xbfa byte order mark\n")
+    (sources[1] / "snapshot.txt").unlink()
+    (sources[2] / "snapshot.txt").write_bytes(b"changed\n")
+    recorded = {}  # a snapshot that is not UTF-8, recorded with its true hash and size
+    for folder, data in ((sources[0], None), (sources[-1], b"\xff not UTF-8\n")):
+        if data is not None:
+            (folder / "snapshot.txt").write_bytes(data)
+        data = (folder / "snapshot.txt").read_bytes()
+        recorded[folder.name] = (hashlib.sha256(data).hexdigest(), str(len(data)))
+    table = pd.read_csv(package / "data" / "sources.csv", dtype=str, keep_default_na=False)
+    for name, (digest, size) in recorded.items():
+        table.loc[table["source_id"] == name, ["sha256", "bytes"]] = [digest, size]
+    table.to_csv(package / "data" / "sources.csv", index=False, lineterminator="\n")
+    rehash(package)
+
+    damaged = validated(package, snapshots, True, monkeypatch)
+
+    codes = [p["code"] for p in damaged[0]]
+    assert {"snapshot-hash", "missing-file", "byte-order-mark", "encoding-error"} <= set(codes)
+    assert damaged == validated(package, snapshots, False, monkeypatch)
+
+
+def test_numbers_of_many_texts_read_in_two_processes_are_those_read_in_one(monkeypatch):
+    import pipeline.stated_numbers as stated
+
+    texts = pd.Series(
+        [
+            "Crime fell 78 per cent, almost 96% were solved",
+            "",
+            "up by ten percent on 2021, about 1,200 cases",
+            "nearly two hundred and five accidents, 3.5 %",
+            "no number here",
+            "more than 40 per cent and less than 7",
+        ]
+        * 7,
+        dtype="string",
+    )
+    monkeypatch.setattr(stated, "PARALLEL_TEXTS", 1 << 40)
+    one = stated.stated_numbers(texts)
+    monkeypatch.setattr(stated, "PARALLEL_TEXTS", 0)
+
+    two = stated.stated_numbers(texts)
+
+    pd.testing.assert_frame_equal(two.found, one.found)
+    assert two.joined == one.joined and two.backwards == one.backwards
+    rows = np.arange(len(one.found))
+    assert two.qualifiers(rows) == one.qualifiers(rows)
+    assert {"almost", "approximately"} <= set(one.qualifiers(rows))  # "about" reads so
