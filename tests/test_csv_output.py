@@ -8,6 +8,7 @@ import csv
 import io
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -45,3 +46,18 @@ def test_a_lone_carriage_return_is_quoted():
     frame = pd.DataFrame({"a": pd.array(["x\ry", None], dtype="string"), "b": ["1", "2"]})
 
     assert csv_bytes(frame, ["a", "b"]) == b'a,b\n"x\ry",1\n,2\n'
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(rows=st.lists(st.lists(CELLS, min_size=3, max_size=3), min_size=1, max_size=20))
+def test_columns_made_ready_in_slices_are_written_the_same(rows):
+    import pipeline.csv_output
+
+    columns = ["a", "b", "c"]
+    frame = pd.DataFrame(
+        {name: pd.array([row[i] for row in rows], dtype="string") for i, name in enumerate(columns)}
+    )
+    whole = csv_bytes(frame, columns)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline.csv_output, "SLICE_ROWS", 3)
+        assert csv_bytes(frame, columns) == whole == record_by_record(frame, columns)
