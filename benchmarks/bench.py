@@ -196,19 +196,20 @@ class Bench:
         project = ["--project", str(REPO)]
         synth = [self.pipeline, "synth", corpus, "--figures", str(figures), "--seed", seed]
         steps["pipeline synth"] = self.step(f"synth {figures}", synth + project, 1)
+        os.sync()  # the corpus on disk: no build pays for writing it back
         if ok(steps["pipeline synth"]):
             command = [self.pipeline, "build", "--project", corpus, "--out", build]
             command += ["--formats", "csv"]
             steps["pipeline build"] = self.step(f"build {figures}", command, repeat)
+        if ok(steps.get("pipeline build")):  # next, while raw/ is as warm in the file cache
+            command = [self.pipeline, "build", "--project", corpus, "--out", f"{corpus}/build-1"]
+            command += ["--formats", "csv", "--jobs", "1"]
+            steps[ONE_PROCESS] = self.step(f"build one process {figures}", command, repeat)
         if ok(steps.get("pipeline build")):
             command = [self.pipeline, "validate", build, "--snapshots", f"{corpus}/raw/sources"]
             steps["pipeline validate"] = self.step(f"validate {figures}", command, repeat)
             command = [self.frictionless, "validate", f"{build}/datapackage.json"]
             steps["frictionless validate"] = self.step(f"frictionless {figures}", command, repeat)
-        if ok(steps.get("pipeline build")):
-            command = [self.pipeline, "build", "--project", corpus, "--out", f"{corpus}/build-1"]
-            command += ["--formats", "csv", "--jobs", "1"]
-            steps[ONE_PROCESS] = self.step(f"build one process {figures}", command, repeat)
         if ok(steps.get("pipeline build")) and figures <= self.args.all_formats_up_to:
             command = [self.pipeline, "build", "--project", corpus, "--out", f"{corpus}/build-all"]
             steps[ALL_FORMATS] = self.step(f"build all formats {figures}", command, repeat)

@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline import load_worker
 from pipeline.contract import load_contract
 from pipeline.errors import InvalidInput, Problem, UsageProblem, fail_if_any
 from pipeline.package import DESCRIPTOR_NAME, write_package
@@ -122,14 +123,21 @@ def _build(
             staging = Path(tempfile.mkdtemp(prefix=staging_prefix(out), dir=out.parent))
             try:
                 staging.chmod(0o755)  # mkdtemp makes it private; the build is for publishing
-                # The package's CSVs and descriptor are written (mostly in Arrow, which lets
-                # go of the GIL) while the tables are checked; only a clean check uses them.
+                # With more than one job, the package's CSVs and descriptor are written
+                # (mostly in Arrow, which lets go of the GIL) while the tables are checked,
+                # and only a clean check uses them; with one, one thing at a time (the
+                # least memory at once).
                 with ThreadPoolExecutor(1) as pool:
-                    writing = pool.submit(_write_package, project, staging, contract, tree)
+                    writing = None
+                    if load_worker.jobs() > 1:
+                        writing = pool.submit(_write_package, project, staging, contract, tree)
                     checked = check_read(contract, tree, progress)
                 fail_if_any(tree.problems + checked.problems)
                 progress.stage("writing", len(formats))
-                descriptor = writing.result()
+                if writing is None:
+                    descriptor = _write_package(project, staging, contract, tree)
+                else:
+                    descriptor = writing.result()
                 progress.advance()
                 # the writers beyond the CSVs take the typed tables; with none, none are needed
                 frames = as_written(contract, checked.frames) if len(formats) > 1 else {}

@@ -215,3 +215,21 @@ def test_numbers_of_many_texts_read_in_two_processes_are_those_read_in_one(monke
     rows = np.arange(len(one.found))
     assert two.qualifiers(rows) == one.qualifiers(rows)
     assert {"almost", "approximately"} <= set(one.qualifiers(rows))  # "about" reads so
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_build_whose_check_fails_while_it_writes_replaces_nothing(run, copy, tmp_path, jobs):
+    """With more than one job the CSVs are written while the tables are checked: a
+    failed check still leaves the previous build as it was, and no staging folder."""
+    out = tmp_path / "build"
+    assert run(copy, "build", "--formats", "csv", "--out", str(out)).exit_code == 0
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    figures = folders(copy / "raw")[-1] / "figures.csv"
+    lines = figures.read_text().splitlines()
+    figures.write_text("\n".join([lines[0], lines[1].replace(",", ",x", 1), *lines[2:]]) + "\n")
+
+    result = run(copy, "build", "--formats", "csv", "--out", str(out), "--jobs", jobs)
+
+    assert result.exit_code == 1, result.output
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "corpus"]
