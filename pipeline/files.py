@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline.errors import InvalidInput, Problem
+from pipeline.json_text import levels
 from pipeline.paths import display_path
 
 BOM = "\ufeff"
@@ -351,7 +352,8 @@ def _check_nesting_and_strings(value: object, text: str, display: str) -> None:
     (an escape like \\ud800 that is not half of a pair): it is not a character, and no
     UTF-8 file could hold it."""
     if "\\u" not in text:  # strict decoding lets a NUL or a surrogate in only as \u
-        if text.count("{") + text.count("[") > MAX_JSON_DEPTH and _too_deep_value(value):
+        deep = text.count("{") + text.count("[") > MAX_JSON_DEPTH
+        if deep and any(depth > MAX_JSON_DEPTH for depth, _ in enumerate(levels(value), 1)):
             raise InvalidInput([_too_deep(display)])
         return
     stack = [(value, 1)]
@@ -390,21 +392,6 @@ def _check_nesting_and_strings(value: object, text: str, display: str) -> None:
                     )
                 ]
             )
-
-
-def _too_deep_value(value: object) -> bool:
-    """Arrays and objects nested more than MAX_JSON_DEPTH deep (one level at a time,
-    looking only at arrays and objects)."""
-    level, depth = [value], 1
-    while level:
-        if depth > MAX_JSON_DEPTH:
-            return True
-        below = []
-        for item in level:
-            children = item.values() if isinstance(item, dict) else item
-            below += [child for child in children if isinstance(child, dict | list)]
-        level, depth = below, depth + 1
-    return False
 
 
 def read_json_object(

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
 
 import orjson
 
+CONTAINERS = (dict, list, tuple)
 SMALLEST_SAME_FLOAT = 1e-4  # from here up (and 0), orjson writes a float as repr() does
 
 
@@ -31,22 +33,29 @@ def indented(value: object, sort_keys: bool = False, allow_nan: bool = True) -> 
 
 
 def _floats_written_alike(value: object) -> bool:
-    """True when every float in value (looked for a level at a time) is one orjson
-    writes as the json module does."""
+    """True when every float in value is one orjson writes as the json module does."""
     if isinstance(value, float):
         return _alike(value)
-    level = [value] if isinstance(value, dict | list | tuple) else []
-    while level:
-        below = []
+    for level in levels(value):
         for item in level:
             children = item.values() if isinstance(item, dict) else item
-            for child in children:
-                if isinstance(child, dict | list | tuple):
-                    below.append(child)
-                elif isinstance(child, float) and not _alike(child):
-                    return False
-        level = below
+            if not all(_alike(child) for child in children if isinstance(child, float)):
+                return False
     return True
+
+
+def levels(value: object) -> Iterator[list]:
+    """The arrays and objects of a JSON value a level at a time, the value itself first
+    (looking only at arrays and objects: no Python call per string or number)."""
+    level = [value] if isinstance(value, CONTAINERS) else []
+    while level:
+        yield level
+        level = [
+            child
+            for item in level
+            for child in (item.values() if isinstance(item, dict) else item)
+            if isinstance(child, CONTAINERS)
+        ]
 
 
 def _alike(number: float) -> bool:
