@@ -45,8 +45,8 @@ def read_as_written(
     same cells (tests/test_csv_output.py holds the writer to that rule). The file's
     header must be one the contract accepts, and no cell longer than the csv
     module's limit."""
-    header = _plain_header(data)
-    if len(data) < ARROW_READ_BYTES or header is None:
+    header = _plain_header(data) if len(data) >= ARROW_READ_BYTES else None
+    if header is None:
         return None
     try:
         table = pa_csv.read_csv(
