@@ -1,9 +1,11 @@
-"""A process that reads files for us while we go on: source folders for
-pipeline.raw.load_raw, snapshots for `pipeline validate`. Started with this
-interpreter, it is given a function ("module:name") and its arguments pickled on its
-standard input, and answers with the function's result pickled on its standard
-output. A process of our own rather than multiprocessing's: spawning one re-imports
-the caller's main module, which a script without a main guard cannot survive, and
+"""A process that works for us while we go on: source folders for
+pipeline.raw.load_raw, snapshots for `pipeline validate`, half the quote numbers for
+pipeline.stated_numbers. Started with this interpreter, it is given a function
+("module:name"), its arguments and a temporary file pickled on its standard input,
+and writes the function's result pickled into that file (removed by stop()).
+
+A process of our own rather than multiprocessing's: spawning one re-imports the
+caller's main module, which a script without a main guard cannot survive, and
 forking a process that runs Arrow's threads may hang it."""
 
 from __future__ import annotations

@@ -3,7 +3,8 @@ through the same check stage as a build, with quotes checked against their
 snapshots when a snapshot folder is given.
 
 A package may come from anyone, so validation reads nothing outside the package
-folder and the snapshot folder (symlinks are followed and checked) and opens no
+folder and the snapshot folder (symlinks are followed and checked), but for the
+temporary file a worker process answers in (pipeline.load_worker), and opens no
 network connection (frictionless gets a session that refuses every request).
 """
 
