@@ -21,6 +21,16 @@ def arrow_text(series: pd.Series) -> pa.Array | pa.ChunkedArray:
     return pa.array(series.to_numpy(dtype=object, na_value=None), type=pa.large_string())
 
 
+def string_values(strings: pa.Array) -> memoryview:
+    """The values of a large string array without nulls, end to end, as the array
+    holds them (not copied)."""
+    _, offsets, data = strings.buffers()
+    if data is None:
+        return memoryview(b"")
+    ends = np.frombuffer(offsets, dtype=np.int64)
+    return memoryview(data)[ends[strings.offset] : ends[strings.offset + len(strings)]]
+
+
 def is_in(series: pd.Series, values: pd.Series) -> np.ndarray:
     """True where a cell of a text column is one of the values (never where it is missing)."""
     cells = arrow_text(series)

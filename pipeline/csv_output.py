@@ -9,16 +9,21 @@ done a column at a time, so a table of millions of rows is written in seconds.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import hashlib
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipeline.columns import string_values
+
 NEEDS_QUOTES = r'[,"\r\n]'
-SLICE_ROWS = 262_144  # rows of a column made ready at a time, in threads
+SLICE_ROWS = 131_072  # rows made ready at a time (in threads) and written
+THREADS = 4
 
 
 def csv_bytes(frame: pd.DataFrame, columns: list[str]) -> bytes:
@@ -29,24 +34,52 @@ def csv_bytes(frame: pd.DataFrame, columns: list[str]) -> bytes:
 def columns_csv_bytes(names: list[str], columns: list) -> bytes:
     """The CSV file of a header row of names over columns (pandas Series or Arrow
     string arrays, all of one length)."""
-    header = csv_line(names).encode("utf-8")
-    if not len(columns[0]):
-        return header
+    return b"".join(csv_pieces(names, columns))
+
+
+def write_csv(frame: pd.DataFrame, columns: list[str], path: Path) -> tuple[int, str]:
+    """Write the table's CSV file at path (callers guard text cells first:
+    pipeline.spreadsheet), a slice of rows at a time; returns its size in bytes and
+    its SHA-256 (hex)."""
+    digest, size = hashlib.sha256(), 0
+    with path.open("wb") as out:
+        for piece in csv_pieces(columns, [frame[name] for name in columns]):
+            out.write(piece)
+            digest.update(piece)
+            size += len(piece)
+    return size, digest.hexdigest()
+
+
+def csv_pieces(names: list[str], columns: list) -> Iterator[bytes | memoryview]:
+    """The CSV file of a header row of names over columns, in pieces end to end: the
+    header, then the records of SLICE_ROWS rows at a time. The slices are made ready in
+    threads (Arrow lets go of the GIL in its kernels), a few ahead of the one given."""
+    yield csv_line(names).encode("utf-8")
+    texts = [_text_array(column) for column in columns]
+    rows = len(texts[0])
+    if rows <= SLICE_ROWS:
+        if rows:
+            yield _records(texts, 0, rows)
+        return
+    with ThreadPoolExecutor(THREADS) as pool:
+        ahead: deque[Future] = deque()
+        for start in range(0, rows, SLICE_ROWS):
+            ahead.append(pool.submit(_records, texts, start, SLICE_ROWS))
+            if len(ahead) == THREADS:
+                yield ahead.popleft().result()
+        while ahead:
+            yield ahead.popleft().result()
+
+
+def _records(texts: list[pa.Array], start: int, rows: int) -> memoryview:
+    """The CSV records of rows rows from start, each with its LF, end to end."""
+    cells = [_cells(text.slice(start, rows)) for text in texts]
     comma, empty = _text(","), _text("")
-    cells = _all_cells(columns)
     records = pc.binary_join_element_wise(*cells, comma)
-    if len(names) == 1:  # a record of one empty cell is not a blank line
+    if len(cells) == 1:  # a record of one empty cell is not a blank line
         records = pc.if_else(pc.equal(records, empty), _text('""'), records)
     lines = pc.binary_join_element_wise(records, empty, _text("\n"))  # each record and its LF
-    return header + _values_bytes(lines)
-
-
-def write_csv(frame: pd.DataFrame, columns: list[str], path: Path) -> bytes:
-    """Write the table's CSV file at path (callers guard text cells first:
-    pipeline.spreadsheet); returns the bytes written."""
-    data = csv_bytes(frame, columns)
-    path.write_bytes(data)
-    return data
+    return string_values(lines)
 
 
 def csv_line(cells) -> str:
@@ -59,20 +92,6 @@ def _quoted(text: str) -> str:
     if any(char in text for char in ',"\r\n'):
         return '"' + text.replace('"', '""') + '"'
     return text
-
-
-def _all_cells(columns: list) -> list[pa.Array]:
-    """Each column as CSV cells (_cells), made ready a slice of rows at a time in
-    threads: Arrow lets go of the GIL in its kernels."""
-    texts = [_text_array(column) for column in columns]
-    rows = len(texts[0])
-    slices = [(i, start) for i in range(len(texts)) for start in range(0, rows, SLICE_ROWS)]
-    with ThreadPoolExecutor(4) as pool:
-        done = list(pool.map(lambda job: _cells(texts[job[0]].slice(job[1], SLICE_ROWS)), slices))
-    parts: list[list[pa.Array]] = [[] for _ in texts]
-    for (i, _), cells in zip(slices, done, strict=True):
-        parts[i].append(cells)
-    return [pa.chunked_array(part, pa.large_string()).combine_chunks() for part in parts]
 
 
 def _text_array(column: pd.Series | pa.Array) -> pa.Array:
@@ -95,13 +114,3 @@ def _cells(text: pa.Array) -> pa.Array:
 
 def _text(value: str) -> pa.Scalar:
     return pa.scalar(value, type=pa.large_string())
-
-
-def _values_bytes(strings: pa.Array) -> bytes:
-    """The values of a string array without nulls, end to end."""
-    strings = strings.combine_chunks() if isinstance(strings, pa.ChunkedArray) else strings
-    _, offsets, data = strings.buffers()
-    bounds = np.frombuffer(offsets, dtype=np.int64)[
-        strings.offset : strings.offset + len(strings) + 1
-    ]
-    return data.to_pybytes()[bounds[0] : bounds[-1]]

@@ -12,7 +12,6 @@ from pathlib import Path, PurePosixPath
 from pipeline.contract import Contract, Resource, is_safe_relative_path
 from pipeline.csv_output import write_csv
 from pipeline.errors import InvalidInput, Problem
-from pipeline.files import hash_bytes
 from pipeline.json_text import indented
 from pipeline.spreadsheet import guard_frame, text_fields
 from pipeline.tables import Table
@@ -52,8 +51,8 @@ def write_package(folder: Path, contract: Contract, tables: dict[str, Table], bu
         target = folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         frame = guard_frame(tables[resource.name].frame, text_fields(resource))
-        data = write_csv(frame, resource.field_names, target)
-        stats[resource.name] = {"bytes": len(data), "hash": f"sha256:{hash_bytes(data)}"}
+        size, sha256 = write_csv(frame, resource.field_names, target)
+        stats[resource.name] = {"bytes": size, "hash": f"sha256:{sha256}"}
     descriptor = built_descriptor(contract.descriptor, stats, build_info)
     write_json(folder / DESCRIPTOR_NAME, descriptor)
     return descriptor

@@ -13,6 +13,7 @@ tests/test_stated_numbers.py holds the two to the same answers.
 from __future__ import annotations
 
 import re
+from array import array
 from dataclasses import dataclass
 from functools import cache
 
@@ -22,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline import load_worker, numbers
+from pipeline.columns import arrow_text, string_values
 
 # From this many texts, half of them are read in another process (starting one costs
 # about a second; reading a text about three microseconds).
@@ -67,22 +69,31 @@ _QUALIFIER_BACKWARDS = re.compile(
 class StatedNumbers:
     """Every number stated in some texts: one row per number in `found`, in text order
     and then reading order, with columns text (position in the texts given), value,
-    percent and start (where the number starts in `joined`)."""
+    percent and start (where the number starts in the texts joined: each text, number
+    words as digits, followed by `separator`, which none of them holds). `parts` is that
+    joined text in one piece or more, end to end (each read in a process of its own)."""
 
     found: pd.DataFrame
-    joined: str
-    backwards: str
+    parts: list[str]
+    separator: str
 
     def qualifiers(self, rows: np.ndarray) -> list[str | None]:
-        """The qualifier stated before each of the numbers found at rows."""
+        """The qualifier stated before each of the numbers found at rows: read backwards
+        from where the number starts to where its text starts."""
         if "qualifier" in self.found:
             return self.found["qualifier"].to_numpy()[rows].tolist()
-        qualifiers = []
-        end = len(self.joined)
-        starts = self.found["start"].to_numpy()[rows].tolist()
+        part_starts = np.cumsum([0] + [len(part) for part in self.parts])
+        starts = self.found["start"].to_numpy()[rows]
+        in_part = np.searchsorted(part_starts, starts, side="right") - 1
+        local = (starts - part_starts[in_part]).tolist()
         may_qualify = self.found["may_qualify"].to_numpy()[rows].tolist()
-        for start, may in zip(starts, may_qualify, strict=True):
-            match = may and _QUALIFIER_BACKWARDS.match(self.backwards, end - start)
+        qualifiers = []
+        for part, start, may in zip(in_part.tolist(), local, may_qualify, strict=True):
+            match = None
+            if may:
+                text = self.parts[part]
+                before = text[text.rfind(self.separator, 0, start) + 1 : start]
+                match = _QUALIFIER_BACKWARDS.match(before[::-1])
             qualifiers.append(_qualifier(match.group("qualifier")[::-1]) if match else None)
         return qualifiers
 
@@ -92,15 +103,21 @@ def _qualifier(words: str) -> str:
     return numbers._WORD_TO_QUALIFIER[" ".join(words.lower().split())]
 
 
-def with_digits(texts: pd.Series) -> list[str]:
-    """Each text with its number words turned into digits, as find_numbers reads it."""
+def with_digits(texts: pd.Series) -> pa.Array:
+    """Each text (an Arrow string array) with its number words turned into digits, as
+    find_numbers reads it."""
     from text_to_num import alpha2digit
 
+    array = arrow_text(texts)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    array = array.cast(pa.large_string())
     has_words = texts.str.contains(HAS_NUMBER_WORD, regex=True).to_numpy(dtype=bool)
-    plain = texts.tolist()
-    for position in np.flatnonzero(has_words).tolist():
-        plain[position] = alpha2digit(plain[position], "en")
-    return plain
+    if not has_words.any():
+        return array
+    worded = array.filter(pa.array(has_words)).to_pylist()
+    digits = pa.array([alpha2digit(text, "en") for text in worded], type=pa.large_string())
+    return pc.replace_with_mask(array, pa.array(has_words), digits)
 
 
 def stated_numbers(texts: pd.Series) -> StatedNumbers:
@@ -112,7 +129,7 @@ def stated_numbers(texts: pd.Series) -> StatedNumbers:
     half = len(texts) // 2 if len(texts) >= PARALLEL_TEXTS and load_worker.jobs() > 1 else None
     if half is None:
         found, joined = numbers_in(texts, separator)
-        return StatedNumbers(pd.DataFrame(found), joined, joined[::-1])
+        return StatedNumbers(pd.DataFrame(found), [joined], separator)
     second = texts.iloc[half:].reset_index(drop=True)
     worker = load_worker.start("pipeline.stated_numbers:numbers_in", (second, separator))
     try:
@@ -120,40 +137,49 @@ def stated_numbers(texts: pd.Series) -> StatedNumbers:
         theirs, their_joined = load_worker.result(worker)
     finally:
         load_worker.stop(worker)
-    theirs["text"] += half  # positions in the whole of texts and of the joined text
-    theirs["start"] += len(joined) + 1
+    theirs["text"] += half  # positions in the whole of texts and of the texts joined
+    theirs["start"] += len(joined)
     found = {name: np.concatenate([found[name], theirs[name]]) for name in found}
-    joined = joined + separator + their_joined
-    return StatedNumbers(pd.DataFrame(found), joined, joined[::-1])
+    return StatedNumbers(pd.DataFrame(found), [joined, their_joined], separator)
 
 
 def numbers_in(texts: pd.Series, separator: str) -> tuple[dict, str]:
     """The columns of StatedNumbers.found for texts, and the texts (number words as
-    digits) joined by separator, which none of them holds."""
+    digits) each followed by separator, which none of them holds, end to end. The
+    texts are joined in Arrow: no Python string per text is made."""
     digits = with_digits(texts)
-    joined = separator.join(digits)
-    lengths = np.fromiter((len(text) + 1 for text in digits), dtype=np.int64, count=len(digits))
+    lengths = pc.utf8_length(digits).to_numpy(zero_copy_only=False).astype(np.int64) + 1
     text_starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    matches = list(_DIGITS.finditer(joined))
-    starts = np.array([m.start() for m in matches], dtype=np.int64)
-    text = np.searchsorted(text_starts, starts, side="right") - 1
-    may_qualify = _may_qualify(digits)
+    ended = pc.binary_join_element_wise(digits, _large(""), _large(separator))
+    joined = str(string_values(ended), "utf-8")
+    starts, written, percent = array("q"), [], bytearray()
+    for match in _DIGITS.finditer(joined):  # one match at a time: a match object is large
+        number, stated_percent = match.groups()
+        starts.append(match.start())
+        written.append(number)
+        percent.append(stated_percent is not None)
+    start = np.frombuffer(starts, dtype=np.int64)
+    text = np.searchsorted(text_starts, start, side="right") - 1
     found = {
         "text": text,
-        "value": _floats([m.group("number") for m in matches]),
-        "percent": np.array([m.group("percent") is not None for m in matches], dtype=bool),
-        "start": starts,
-        "may_qualify": may_qualify[text],
+        "value": _floats(written),
+        "percent": np.frombuffer(percent, dtype=bool),
+        "start": start,
+        "may_qualify": _may_qualify(digits)[text],
     }
     return found, joined
 
 
-def _may_qualify(texts: list[str]) -> np.ndarray:
+def _large(text: str) -> pa.Scalar:
+    return pa.scalar(text, type=pa.large_string())
+
+
+def _may_qualify(texts: pa.Array) -> np.ndarray:
     """False for texts that hold none of the qualifier phrases (in any case, with
     anything between their words): their numbers have no qualifier."""
     phrases = (".+".join(map(re.escape, words.split())) for words in numbers._WORD_TO_QUALIFIER)
     pattern = "(?is)" + "|".join(phrases)
-    found = pc.match_substring_regex(pa.array(texts, type=pa.large_string()), pattern)
+    found = pc.match_substring_regex(texts, pattern)
     return found.to_numpy(zero_copy_only=False).astype(bool)
 
 
@@ -177,7 +203,7 @@ def _by_reference(texts: pd.Series) -> StatedNumbers:
         for order, number in enumerate(numbers.find_numbers(text))
     ]
     columns = ["text", "value", "percent", "start", "qualifier"]
-    return StatedNumbers(pd.DataFrame(rows, columns=columns), "", "")
+    return StatedNumbers(pd.DataFrame(rows, columns=columns), [], "")
 
 
 def stated_directions(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:

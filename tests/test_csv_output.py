@@ -61,3 +61,31 @@ def test_columns_made_ready_in_slices_are_written_the_same(rows):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pipeline.csv_output, "SLICE_ROWS", 3)
         assert csv_bytes(frame, columns) == whole == record_by_record(frame, columns)
+
+
+@settings(max_examples=50, deadline=None, derandomize=True)
+@given(
+    rows=st.lists(st.lists(CELLS, min_size=3, max_size=3), max_size=40),
+    width=st.sampled_from([1, 3]),
+)
+def test_a_file_written_in_slices_is_the_table_and_its_size_and_hash_are_the_files(
+    rows, width, tmp_path_factory
+):
+    """write_csv writes a few slices at a time (here of 3 rows, so many are made ready
+    ahead of the one written) and hashes as it writes: the file is csv_bytes exactly."""
+    import hashlib
+
+    import pipeline.csv_output
+    from pipeline.csv_output import write_csv
+
+    columns = ["a", "b", "c"][:width]
+    frame = pd.DataFrame(
+        {name: pd.array([row[i] for row in rows], dtype="string") for i, name in enumerate(columns)}
+    )
+    path = tmp_path_factory.mktemp("written") / "table.csv"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline.csv_output, "SLICE_ROWS", 3)
+        size, sha256 = write_csv(frame, columns, path)
+    data = path.read_bytes()
+    assert data == csv_bytes(frame, columns) == record_by_record(frame, columns)
+    assert (size, sha256) == (len(data), hashlib.sha256(data).hexdigest())
