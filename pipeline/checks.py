@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -29,7 +29,7 @@ class Context:
     """What checks may look at beyond their own frame."""
 
     frames: dict[str, pd.DataFrame]
-    snapshots: dict[str, str] | None = None  # source_id -> text; None when not available
+    snapshots: Mapping[str, str] | None = None  # source_id -> text; None when not available
     # what several checks of one frame share, by name: (the frame, what was worked out);
     # the frame is held weakly, as pandera's frames must not outlive their validation
     shared: dict[str, tuple] = field(default_factory=dict, repr=False, compare=False)
@@ -251,7 +251,8 @@ def explain_offsets_order(row: dict, context: Context) -> str:
 def _with_snapshots(frame: pd.DataFrame, context: Context, columns: list[str]):
     """The rows of frame whose source has a snapshot and whose columns are all set (the
     others pass: a missing snapshot or cell is reported by its own check), as their
-    positions, their snapshots and their cells (a list per column)."""
+    positions (a source's rows together), their snapshots' texts (an iterator: one text
+    per row, each snapshot asked for once) and their cells (a list per column)."""
     snapshots = context.snapshots or {}
     source_ids = arrow_text(frame["source_id"])
     ids = pa.array(list(snapshots), type=source_ids.type)
@@ -259,9 +260,19 @@ def _with_snapshots(frame: pd.DataFrame, context: Context, columns: list[str]):
     known = known.to_numpy(zero_copy_only=False)  # NaN where the source has no snapshot
     present = ~np.isnan(known) & frame[columns].notna().all(axis=1).to_numpy(dtype=bool)
     rows = np.flatnonzero(present)
-    texts = list(snapshots.values())
+    rows = rows[np.argsort(known[rows], kind="stable")]  # each source's rows together
     cells = [frame[c].iloc[rows].tolist() for c in columns]
-    return rows, [texts[k] for k in known[rows].astype(np.int64).tolist()], cells
+    return rows, _texts_of(snapshots, frame["source_id"].iloc[rows].tolist()), cells
+
+
+def _texts_of(snapshots: Mapping[str, str], source_ids: list[str]) -> Iterator[str]:
+    """The snapshot text of each source_id, asked for once for each run of one source
+    (pipeline.snapshots.SnapshotTexts decodes a text each time it is asked for it)."""
+    previous, text = None, ""
+    for source_id in source_ids:
+        if source_id != previous:
+            previous, text = source_id, snapshots[source_id]
+        yield text
 
 
 def _passes(frame: pd.DataFrame, rows: np.ndarray, passed: list[bool]) -> pd.Series:
@@ -320,11 +331,11 @@ def quote_keeps_characters_whole(frame: pd.DataFrame, context: Context) -> pd.Se
     a letter from its accent."""
     rows, snapshots, (starts, ends) = _with_snapshots(frame, context, ["start", "end"])
     passed = np.ones(len(rows), dtype=bool)
-    for offsets in (starts, ends):
-        chars = [
-            snapshot[offset] if 0 < offset < len(snapshot) else ""
-            for snapshot, offset in zip(snapshots, offsets, strict=True)
-        ]
+    at_start, at_end = [], []  # the character at each offset ("" at either end)
+    for snapshot, start, end in zip(snapshots, starts, ends, strict=True):
+        at_start.append(snapshot[start] if 0 < start < len(snapshot) else "")
+        at_end.append(snapshot[end] if 0 < end < len(snapshot) else "")
+    for chars in (at_start, at_end):
         late = pc.greater_equal(pa.array(chars, type=pa.string()), "\u0300")  # no mark before
         for i in np.flatnonzero(late.to_numpy(zero_copy_only=False)).tolist():
             if unicodedata.category(chars[i]).startswith("M"):

@@ -30,6 +30,7 @@ from pipeline.paths import display_path
 from pipeline.snapshots import (
     RECORD_NAME,
     SNAPSHOT_NAME,
+    SnapshotTexts,
     add_source_record,
     read_snapshots,
     source_records,
@@ -42,7 +43,7 @@ SOURCES_RESOURCE = "sources"
 @dataclass
 class RawTree:
     tables: dict[str, Table]
-    snapshots: dict[str, str]
+    snapshots: SnapshotTexts
     problems: list[Problem]
     root: Path = Path("raw")
     hashes: dict[str, str] = field(default_factory=dict)  # SHA-256 by path relative to root
@@ -304,7 +305,7 @@ class Slice:
     problems: list[Problem]
     late: list[Problem]
     trusted_snapshots: set[str]
-    snapshots: dict[str, str]  # read only when the slice had no problem
+    snapshots: SnapshotTexts  # read only when the slice had no problem
     snapshot_problems: list[Problem]
 
 
@@ -316,7 +317,7 @@ def load_slice(
     for name, files in folders:
         loader.load_folder(name, files)
     rows = {name: builder.rows() for name, builder in loader.builders.items()}
-    snapshots, snapshot_problems = {}, []
+    snapshots, snapshot_problems = SnapshotTexts(), []
     if not loader.problems:  # else no snapshot is read (load_raw stops at the problems)
         snapshots, snapshot_problems = read_snapshots(
             raw / "sources",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import namedtuple
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
@@ -108,20 +108,61 @@ _SourceRow = namedtuple("_SourceRow", SNAPSHOT_FIELDS)
 
 
 class Snapshot(NamedTuple):
-    """One snapshot file as read: its SHA-256, its size in bytes, and its text (None
-    when it is not UTF-8 without a byte order mark, which `problems` then says)."""
+    """One snapshot file as read: its SHA-256, its size in bytes, and its bytes once
+    known to be UTF-8 without a byte order mark (else None, and `problems` says why)."""
 
     digest: str
     size: int
-    text: str | None
+    data: bytes | None
     problems: list[Problem]
 
 
 def snapshot_of(data: bytes, digest: str, display: str) -> Snapshot:
     try:
-        return Snapshot(digest, len(data), decode_utf8(data, display, allow_bom=False), [])
+        decode_utf8(data, display, allow_bom=False)
+        return Snapshot(digest, len(data), data, [])
     except InvalidInput as error:
         return Snapshot(digest, len(data), None, error.problems)
+
+
+class SnapshotTexts(Mapping):
+    """Snapshot texts by source_id, held as their UTF-8 bytes and decoded when asked.
+
+    An article's text as a Python string takes two bytes a character as soon as one of
+    its characters is past Latin-1 (a curly quote, a dash), and four past the Basic
+    Multilingual Plane: its UTF-8 takes about half. The last text asked for is kept,
+    for callers that ask for one source's text row after row."""
+
+    def __init__(self, data: dict[str, bytes] | None = None):
+        self._data: dict[str, bytes] = data or {}
+        self._last: tuple[str, str] | None = None  # one assignment: safe across threads
+
+    def __getitem__(self, source_id: str) -> str:
+        last = self._last
+        if last is not None and last[0] == source_id:
+            return last[1]
+        text = self._data[source_id].decode("utf-8")
+        self._last = (source_id, text)
+        return text
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __contains__(self, source_id) -> bool:
+        return source_id in self._data
+
+    def add(self, source_id: str, data: bytes) -> None:
+        """A snapshot's bytes, known to be UTF-8."""
+        self._data[source_id] = data
+
+    def update(self, other: SnapshotTexts) -> None:
+        self._data.update(other._data)
+
+    def __reduce__(self):  # pickled as its bytes (a worker's snapshots), not its last text
+        return SnapshotTexts, (self._data,)
 
 
 def read_snapshot_files(folder: Path, display_root: str, source_ids: list[str]) -> dict:
@@ -145,8 +186,8 @@ def read_snapshots(
     read: Callable[[Path, str], tuple[bytes, str]] | None = None,
     rows: range | None = None,
     found: dict | None = None,
-) -> tuple[dict, list[Problem]]:
-    """Decoded snapshot texts by source_id, and problems where a snapshot is
+) -> tuple[SnapshotTexts, list[Problem]]:
+    """Snapshot texts by source_id, and problems where a snapshot is
     missing, outside folder, or its bytes do not match the recorded SHA-256 and size.
     read(path, display): the bytes of a snapshot and their SHA-256 (by default read with
     read_bytes inside folder); rows: the sources rows whose snapshots to read (by default
@@ -157,7 +198,7 @@ def read_snapshots(
             data = read_bytes(path, display, inside=folder)
             return data, hash_bytes(data)
 
-    texts: dict[str, str] = {}
+    texts = SnapshotTexts()
     problems: list[Problem] = []
     frame = sources.frame
     rows = range(len(frame)) if rows is None else rows
@@ -207,8 +248,8 @@ def read_snapshots(
                     **sources.locate(row, "bytes"),
                 )
             )
-        if snapshot.text is None:
+        if snapshot.data is None:
             problems.extend(snapshot.problems)
         else:
-            texts[source_id] = snapshot.text
+            texts.add(source_id, snapshot.data)
     return texts, problems

@@ -9,6 +9,7 @@ file, with its size and SHA-256, in the descriptor's `outputs` list.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
 
@@ -64,7 +65,7 @@ def write_outputs(
     folder: Path,
     contract: Contract,
     descriptor: dict,
-    snapshots: dict[str, str],
+    snapshots: Mapping[str, str],
     formats: tuple[str, ...] = FORMATS,
     frames: dict[str, pd.DataFrame] | None = None,
     progress: Progress | None = None,

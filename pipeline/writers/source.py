@@ -5,7 +5,7 @@ far (so that metadata can list every download with its size and hash).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -65,7 +65,7 @@ class PackageSource:
     contract: Contract
     descriptor: dict  # the built descriptor: contract, created, provenance, sizes and hashes
     frames: dict[str, pd.DataFrame]  # typed, read back from the built CSVs
-    snapshots: dict[str, str]  # source_id -> snapshot text (empty when not available)
+    snapshots: Mapping[str, str]  # source_id -> snapshot text (empty when not available)
     files: list[PackageFile] = field(default_factory=list)
     _by_id: dict[str, dict[str, dict]] = field(default_factory=dict, repr=False)
     _grouped: dict[tuple[str, str], dict[str, list[dict]]] = field(default_factory=dict, repr=False)
@@ -145,7 +145,7 @@ def load_source(
     folder: Path,
     contract: Contract,
     descriptor: dict,
-    snapshots: dict[str, str],
+    snapshots: Mapping[str, str],
     frames: dict[str, pd.DataFrame] | None = None,
 ) -> PackageSource:
     """The package written into folder as the writers see it. frames: the typed tables
@@ -166,4 +166,4 @@ def load_source(
         )
         for built in descriptor["resources"]
     ]
-    return PackageSource(folder, contract, descriptor, frames, dict(snapshots), files)
+    return PackageSource(folder, contract, descriptor, frames, snapshots, files)
