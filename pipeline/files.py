@@ -115,10 +115,12 @@ def outside_problem(display: str, root: Path) -> Problem:
     )
 
 
-def _open_regular(path: Path, display: str, inside: Path | None) -> tuple[int, os.stat_result]:
+def _open_regular(
+    path: str | Path, display: str, inside: Path | None
+) -> tuple[int, os.stat_result]:
     """An open regular file (its descriptor) and its stat, refusing one outside `inside`
     and a folder, pipe or device (without waiting on a pipe)."""
-    if inside is not None and escapes(path, inside):
+    if inside is not None and escapes(Path(path), inside):
         raise InvalidInput([outside_problem(display, inside)])
     try:
         # O_NONBLOCK: opening a named pipe must not wait for a writer.
@@ -144,12 +146,13 @@ def _regular_file(path: Path, display: str, inside: Path | None):
 
 
 def read_bytes(
-    path: Path, display: str, inside: Path | None = None, limit: int = MAX_FILE_BYTES
+    path: str | Path, display: str, inside: Path | None = None, limit: int = MAX_FILE_BYTES
 ) -> bytes:
     """The bytes of a regular file, refusing one outside `inside`, a pipe or device,
     and one larger than limit (checked before reading). Read with os.read, asking for
     one byte more than its size to see it has not grown: hundreds of thousands of
-    small files are read, and a Python file object costs more than the read itself."""
+    small files are read, and a Python file object costs more than the read itself
+    (and a Path more than a str: raw/ is read by str paths)."""
     descriptor, mode = _open_regular(path, display, inside)
     try:
         if mode.st_size > limit:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import load_worker
+from pipeline import load_worker, memory
 from pipeline.contract import Contract
 from pipeline.errors import InvalidInput, Problem
 from pipeline.files import (
@@ -77,6 +77,7 @@ class Inputs:
 
     def __init__(self, raw: Path, display_root: str, on_file: Callable[[], None] | None):
         self.raw, self.display_root = raw, display_root
+        self.raw_text = os.fspath(raw)  # files are opened by str path (a Path costs more)
         self.on_file = on_file or (lambda: None)
         self.hashes: dict[str, str] = {}
         self.rereader = FilesUnder(display_root, raw, inside=raw)  # to locate cells later
@@ -90,7 +91,7 @@ class Inputs:
         """trusted: the file is known to be inside raw/ (no symlink on the way)."""
         try:
             data = read_bytes(
-                self.raw / relative,
+                os.path.join(self.raw_text, relative),
                 self.display(relative),
                 inside=None if trusted else (inside or self.raw),
                 limit=limit,
@@ -136,14 +137,16 @@ def load_raw(
         snapshots.update(read.snapshots)
         snapshot_problems += [_shift_row(problem, offset) for problem in read.snapshot_problems]
     _check_folder_names(sources, loader.late)
-    return RawTree(tables, snapshots, loader.late + snapshot_problems, raw, loader.inputs.hashes)
+    tree = RawTree(tables, snapshots, loader.late + snapshot_problems, raw, loader.inputs.hashes)
+    del loader  # what reading made and no longer needs is given back before the checks
+    memory.give_back()
+    return tree
 
 
 def _snapshot_reader(inputs: Inputs, trusted_snapshots: set[str]) -> Callable:
     """read_snapshots' reader: through inputs (each file read once, hashed once)."""
 
-    def read_snapshot(path: Path, display: str) -> tuple[bytes, str]:
-        source_id = path.parent.name
+    def read_snapshot(source_id: str, display: str) -> tuple[bytes, str]:
         relative = f"sources/{source_id}/{SNAPSHOT_NAME}"
         data = inputs.read(relative, source_id in trusted_snapshots, inputs.raw / "sources")
         return data, inputs.hashes[relative]

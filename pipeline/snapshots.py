@@ -183,19 +183,20 @@ def read_snapshots(
     folder: Path,
     display_root: str,
     sources: Table,
-    read: Callable[[Path, str], tuple[bytes, str]] | None = None,
+    read: Callable[[str, str], tuple[bytes, str]] | None = None,
     rows: range | None = None,
     found: dict | None = None,
 ) -> tuple[SnapshotTexts, list[Problem]]:
     """Snapshot texts by source_id, and problems where a snapshot is
     missing, outside folder, or its bytes do not match the recorded SHA-256 and size.
-    read(path, display): the bytes of a snapshot and their SHA-256 (by default read with
-    read_bytes inside folder); rows: the sources rows whose snapshots to read (by default
-    all); found: snapshots already read (read_snapshot_files), by source_id."""
+    read(source_id, display): the bytes of a source's snapshot and their SHA-256 (by
+    default read with read_bytes inside folder); rows: the sources rows whose snapshots
+    to read (by default all); found: snapshots already read (read_snapshot_files), by
+    source_id."""
     if read is None:
 
-        def read(path: Path, display: str) -> tuple[bytes, str]:
-            data = read_bytes(path, display, inside=folder)
+        def read(source_id: str, display: str) -> tuple[bytes, str]:
+            data = read_bytes(folder / source_id / SNAPSHOT_NAME, display, inside=folder)
             return data, hash_bytes(data)
 
     texts = SnapshotTexts()
@@ -221,7 +222,7 @@ def read_snapshots(
         snapshot = None if found is None else found.get(source_id)
         if snapshot is None:
             try:
-                snapshot = snapshot_of(*read(folder / source_id / SNAPSHOT_NAME, display), display)
+                snapshot = snapshot_of(*read(source_id, display), display)
             except InvalidInput as error:
                 snapshot = error.problems
         if isinstance(snapshot, list):  # it could not be read
