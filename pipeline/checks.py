@@ -195,15 +195,23 @@ def figure_qualifier_is_quoted(frame: pd.DataFrame, context: Context) -> pd.Seri
     quotes = quotes[quotes["figure_id"].notna()]
     # an unquoted figure is figure_has_quote's to report
     quoted = is_in(frame["figure_id"], quotes["figure_id"])
-    stated = _pairs(quotes["figure_id"], quotes["qualifier"])
-    ok = ~quoted | _pairs(frame["figure_id"], frame["qualifier"]).isin(stated)
+    stated = pc.unique(_pairs(quotes["figure_id"], quotes["qualifier"]))
+    found = pc.is_in(_pairs(frame["figure_id"], frame["qualifier"]), value_set=stated)
+    ok = ~quoted | pc.fill_null(found, False).to_numpy(zero_copy_only=False)
     return pd.Series(ok, index=frame.index, dtype=bool)
 
 
-def _pairs(ids: pd.Series, qualifiers: pd.Series) -> pd.MultiIndex:
-    """(id, qualifier) pairs, a missing qualifier told apart from every text."""
-    missing = qualifiers.isna()
-    return pd.MultiIndex.from_arrays([ids, missing, qualifiers.fillna("")])
+def _pairs(ids: pd.Series, qualifiers: pd.Series) -> pa.Array:
+    """Each (id, qualifier) pair as one text, no two pairs alike: the id's length, ":",
+    the id, then "-" for a missing qualifier or "+" and the qualifier (null where
+    the id is missing)."""
+    ids = arrow_text(ids).cast(pa.large_string())
+    qualifiers = arrow_text(qualifiers).cast(pa.large_string())
+    empty = pa.scalar("", pa.large_string())
+    length = pc.utf8_length(ids).cast(pa.large_string())
+    stated = pc.binary_join_element_wise(pa.scalar("+", pa.large_string()), qualifiers, empty)
+    tag = pc.if_else(pc.is_null(qualifiers), pa.scalar("-", pa.large_string()), stated)
+    return pc.binary_join_element_wise(length, pa.scalar(":", pa.large_string()), ids, tag, empty)
 
 
 def explain_figure_qualifier(row: dict, context: Context) -> str:
@@ -248,11 +256,14 @@ def explain_offsets_order(row: dict, context: Context) -> str:
     return f"end {row['end']} is not after start {row['start']}; expected start < end"
 
 
-def _with_snapshots(frame: pd.DataFrame, context: Context, columns: list[str]):
+def _with_snapshots(
+    frame: pd.DataFrame, context: Context, columns: list[str], optional: tuple[str, ...] = ()
+):
     """The rows of frame whose source has a snapshot and whose columns are all set (the
     others pass: a missing snapshot or cell is reported by its own check), as their
     positions (a source's rows together), their snapshots' texts (an iterator: one text
-    per row, each snapshot asked for once) and their cells (a list per column)."""
+    per row, each snapshot asked for once) and their cells (a list per column, then per
+    optional column, None where it is missing)."""
     snapshots = context.snapshots or {}
     source_ids = arrow_text(frame["source_id"])
     ids = pa.array(list(snapshots), type=source_ids.type)
@@ -262,6 +273,7 @@ def _with_snapshots(frame: pd.DataFrame, context: Context, columns: list[str]):
     rows = np.flatnonzero(present)
     rows = rows[np.argsort(known[rows], kind="stable")]  # each source's rows together
     cells = [frame[c].iloc[rows].tolist() for c in columns]
+    cells += [frame[c].iloc[rows].to_numpy(dtype=object, na_value=None).tolist() for c in optional]
     return rows, _texts_of(snapshots, frame["source_id"].iloc[rows].tolist()), cells
 
 
@@ -275,21 +287,39 @@ def _texts_of(snapshots: Mapping[str, str], source_ids: list[str]) -> Iterator[s
         yield text
 
 
-def _passes(frame: pd.DataFrame, rows: np.ndarray, passed: list[bool]) -> pd.Series:
+def _passes(frame: pd.DataFrame, rows: np.ndarray, passed: np.ndarray) -> pd.Series:
     ok = np.ones(len(frame), dtype=bool)
-    ok[rows] = np.array(passed, dtype=bool)
+    ok[rows] = passed
     return pd.Series(ok, index=frame.index, dtype=bool)
 
 
-def quote_matches_snapshot(frame: pd.DataFrame, context: Context) -> pd.Series:
+def _in_snapshots(frame: pd.DataFrame, context: Context):
+    """One pass over the quotes whose source has a snapshot and whose offsets are set:
+    their positions in frame; whether each text is what the snapshot has at its offsets
+    (true where the text is missing: its own check reports that); whether each quote
+    keeps its characters whole (neither offset is on a combining mark, which would cut
+    a letter from its accent)."""
     rows, snapshots, (starts, ends, texts) = _with_snapshots(
-        frame, context, ["start", "end", "text"]
+        frame, context, ["start", "end"], ("text",)
     )
-    passed = [
-        0 <= start <= end <= len(snapshot) and snapshot[start:end] == text
-        for snapshot, start, end, text in zip(snapshots, starts, ends, texts, strict=True)
-    ]
-    return _passes(frame, rows, passed)
+    matched, at_start, at_end = [], [], []  # at_*: the character at each offset, or ""
+    for snapshot, start, end, text in zip(snapshots, starts, ends, texts, strict=True):
+        size = len(snapshot)
+        matched.append(text is None or (0 <= start <= end <= size and snapshot[start:end] == text))
+        at_start.append(snapshot[start] if 0 < start < size else "")
+        at_end.append(snapshot[end] if 0 < end < size else "")
+    whole = np.ones(len(rows), dtype=bool)
+    for chars in (at_start, at_end):
+        late = pc.greater_equal(pa.array(chars, type=pa.string()), "\u0300")  # no mark before
+        for i in np.flatnonzero(late.to_numpy(zero_copy_only=False)).tolist():
+            if unicodedata.category(chars[i]).startswith("M"):
+                whole[i] = False
+    return rows, np.array(matched, dtype=bool), whole
+
+
+def quote_matches_snapshot(frame: pd.DataFrame, context: Context) -> pd.Series:
+    rows, matched, _ = context.share("in_snapshots", frame, lambda: _in_snapshots(frame, context))
+    return _passes(frame, rows, matched)
 
 
 def explain_quote_offsets(row: dict, context: Context) -> str:
@@ -329,18 +359,8 @@ def _where_text_is(snapshot: str, text: str, start: int) -> str:
 def quote_keeps_characters_whole(frame: pd.DataFrame, context: Context) -> pd.Series:
     """A quote neither starts on nor ends before a combining mark, which would cut
     a letter from its accent."""
-    rows, snapshots, (starts, ends) = _with_snapshots(frame, context, ["start", "end"])
-    passed = np.ones(len(rows), dtype=bool)
-    at_start, at_end = [], []  # the character at each offset ("" at either end)
-    for snapshot, start, end in zip(snapshots, starts, ends, strict=True):
-        at_start.append(snapshot[start] if 0 < start < len(snapshot) else "")
-        at_end.append(snapshot[end] if 0 < end < len(snapshot) else "")
-    for chars in (at_start, at_end):
-        late = pc.greater_equal(pa.array(chars, type=pa.string()), "\u0300")  # no mark before
-        for i in np.flatnonzero(late.to_numpy(zero_copy_only=False)).tolist():
-            if unicodedata.category(chars[i]).startswith("M"):
-                passed[i] = False
-    return _passes(frame, rows, passed)
+    rows, _, whole = context.share("in_snapshots", frame, lambda: _in_snapshots(frame, context))
+    return _passes(frame, rows, whole)
 
 
 def _combines(snapshot: str, offset: int) -> bool:
