@@ -4,9 +4,9 @@ finds in each text, found in one pass over all of them.
 Most quotes state their numbers in digits, so text2num runs only on the texts
 that hold a number word; the digits of every text are found in one pass of a
 regular expression over all texts joined by a separator (of many texts, half of
-them in a second process, joined after); a number's qualifier is read
-backwards from where the number starts, and only for the numbers a check asks
-about. numbers.find_numbers stays the reference (and explains a failing row);
+them in a second process, the two joined texts kept apart); a number's qualifier
+is read backwards from where the number starts to where its text starts, and only
+for the numbers a check asks about. numbers.find_numbers stays the reference (and explains a failing row);
 tests/test_stated_numbers.py holds the two to the same answers.
 """
 
