@@ -6,8 +6,9 @@ that hold a number word; the digits of every text are found in one pass of a
 regular expression over all texts joined by a separator (of many texts, half of
 them in a second process, the two joined texts kept apart); a number's qualifier
 is read backwards from where the number starts to where its text starts, and only
-for the numbers a check asks about. numbers.find_numbers stays the reference (and explains a failing row);
-tests/test_stated_numbers.py holds the two to the same answers.
+for the numbers a check asks about. numbers.find_numbers stays the reference (and
+explains a failing row); tests/test_stated_numbers.py holds the two to the same
+answers.
 """
 
 from __future__ import annotations
