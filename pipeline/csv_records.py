@@ -59,9 +59,10 @@ def read_as_written(
                 null_values=[],
             ),
         )
+        names = table.column_names  # decoded here: bad UTF-8 in them is a ValueError
     except (pa.ArrowException, ValueError):
         return None
-    if table.column_names != header:
+    if names != header:
         return None
     if tuple(header) not in checked:
         try:

@@ -161,13 +161,19 @@ class TableBuilder:
 
     def add_csv(self, data: bytes, display: str, source=None) -> None:
         """Rows of one CSV file; raises InvalidInput (adding nothing) when it is broken.
-        source: how to read the file again to locate a cell (None: keep its text)."""
-        text = decode_utf8(data, display)
-        refuse_nul(text, display)
+        source: how to read the file again to locate a cell (None: keep its text).
+
+        A file read as written (read_as_written: Arrow's reading, proved by writing it
+        back) is valid UTF-8 without a NUL, so it is not decoded unless its text is kept;
+        any other file is decoded first, and a bad byte or a NUL placed."""
+        as_written = None if b"\0" in data else read_as_written(data, self.resource, self._headers)
+        text = None
+        if as_written is None or source is None:
+            text = decode_utf8(data, display)
+            refuse_nul(text, display)
         mark = len(self.row_line)
         origin = Origin(display, "csv", (), text if source is None else source)
         self.origins.append(origin)
-        as_written = read_as_written(data, self.resource, self._headers)
         if as_written is not None:
             header, columns, starts = as_written
             if not starts:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import load_worker
+from pipeline import load_worker, memory
 from pipeline.contract import Contract, is_safe_relative_path, parse_contract
 from pipeline.errors import InvalidInput, Problem
 from pipeline.files import (
@@ -59,6 +59,21 @@ class Report:
 
 
 def validate_package(folder: Path, snapshots: Path | None) -> Report:
+    read = _read_package(folder, snapshots)
+    if isinstance(read, Report):
+        return read
+    contract, tables, texts, problems, skipped = read
+    memory.give_back()  # what reading made and no longer needs (the descriptor, the files)
+    checked = check_tables(contract, tables, texts)
+    rows = {name: len(frame) for name, frame in checked.frames.items()}
+    return Report(problems + checked.problems, skipped, rows)
+
+
+def _read_package(folder: Path, snapshots: Path | None):
+    """The package's contract, tables and snapshot texts (None without a snapshot
+    folder), the problems found reading them and what was skipped; or a Report of the
+    problems that stop validation before the checks. Everything else it read (the
+    descriptor, each file's bytes) is let go when it returns."""
     root = display_path(folder)
     descriptor_display = f"{root}/{DESCRIPTOR_NAME}"
     descriptor, text = read_json_object(
@@ -105,9 +120,7 @@ def validate_package(folder: Path, snapshots: Path | None) -> Report:
             "quotes were not checked against their snapshots: no snapshot folder "
             f"({display_path(snapshots) if snapshots else 'none given'})"
         )
-    checked = check_tables(contract, tables, texts)
-    rows = {name: len(frame) for name, frame in checked.frames.items()}
-    return Report(problems + checked.problems, skipped, rows)
+    return contract, tables, texts, problems, skipped
 
 
 def _read_ahead(snapshots: Path, sources: Table):
