@@ -64,6 +64,9 @@ class RawTree:
 # and reading a file about 0.1 ms.
 PARALLEL_FILES = 20_000
 START_FILES = 10_000  # about as long to read as a process takes to start
+# CSV files of one resource are read, then their rows added this many at a time
+# (TableBuilder.add_csvs: in one go where they are as the build writes them).
+BATCH_FILES = 2_000
 
 
 def _parts(name: str) -> list[str]:
@@ -184,6 +187,7 @@ class _Loader:
         self.own_sources = 0  # sources rows read here, when other processes read the rest
         self.read_elsewhere: list[tuple[int, Slice]] = []  # (first sources row, slice)
         self.own_snapshots: tuple[dict, list[Problem]] | None = None  # read while they work
+        self.queued: dict[str, list[tuple[bytes, str]]] = {}  # CSV files read, rows to add
 
     def load(self) -> None:
         raw = self.inputs.raw
@@ -192,6 +196,7 @@ class _Loader:
                 self.add_csv(builder, name, trusted=False)
         sources = raw / "sources"
         if not sources.is_dir():
+            self.flush()
             return
         sources_inside = not escapes(sources, raw)
         folders = [e for e in self.list_folder(sources) if e.is_dir()]
@@ -209,6 +214,7 @@ class _Loader:
         if len(parts) == 1:
             for name, files in listed:
                 self.load_folder(name, files)
+            self.flush()
         else:
             self.load_in_processes(parts)
 
@@ -224,6 +230,7 @@ class _Loader:
         try:
             for name, files in parts[0]:
                 self.load_folder(name, files)
+            self.flush()
             self.own_sources = len(self.builders[SOURCES_RESOURCE].row_line)
             if not self.problems:  # else load_raw stops at the problems
                 self.own_snapshots = read_snapshots(
@@ -291,11 +298,24 @@ class _Loader:
             self.late.append(outside_problem(self.inputs.display(relative), raw))
 
     def add_csv(self, builder: TableBuilder, relative: str, trusted: bool) -> None:
+        """Read a CSV file now; its rows are added with the next BATCH_FILES of its
+        resource (flush), in one go where they are as written (TableBuilder.add_csvs)."""
         try:
             data = self.inputs.read(relative, trusted)
-            builder.add_csv(data, self.inputs.display(relative), self.inputs.rereader)
         except InvalidInput as error:
             self.problems += error.problems
+            return
+        queued = self.queued.setdefault(builder.resource.name, [])
+        queued.append((data, self.inputs.display(relative)))
+        if len(queued) >= BATCH_FILES:
+            self.flush(builder.resource.name)
+
+    def flush(self, name: str | None = None) -> None:
+        """Add the rows of the CSV files read and not yet added (of one resource, or all)."""
+        for resource in [name] if name else list(self.queued):
+            queued = self.queued.pop(resource, [])
+            if queued:
+                self.problems += self.builders[resource].add_csvs(queued, self.inputs.rereader)
 
 
 @dataclass
@@ -319,6 +339,7 @@ def load_slice(
     loader = _Loader(Inputs(raw, display_root, None), contract, lambda _: None)
     for name, files in folders:
         loader.load_folder(name, files)
+    loader.flush()
     rows = {name: builder.rows() for name, builder in loader.builders.items()}
     snapshots, snapshot_problems = SnapshotTexts(), []
     if not loader.problems:  # else no snapshot is read (load_raw stops at the problems)

@@ -204,6 +204,60 @@ class TableBuilder:
             self._truncate(mark)
             raise InvalidInput(problems)
 
+    def add_csvs(self, files: list[tuple[bytes, str]], source) -> list[Problem]:
+        """Rows of several CSV files (data, display), in order, each to be read again by
+        source to locate a cell; the problems of those that are broken (which add no
+        rows, as add_csv). Files that share their header line, end with a line break and
+        hold no line break in a cell are read by Arrow in one go, taken only when the
+        whole is as written (read_as_written): each file is then exactly what add_csv
+        would read from it record by record. Any other batch is read file by file."""
+        if len(files) > 1 and self._add_as_written(files, source):
+            return []
+        problems: list[Problem] = []
+        for data, display in files:
+            try:
+                self.add_csv(data, display, source)
+            except InvalidInput as error:
+                problems += error.problems
+        return problems
+
+    def _add_as_written(self, files: list[tuple[bytes, str]], source) -> bool:
+        """add_csvs' reading in one go; False (adding nothing) where it does not apply."""
+        first = files[0][0]
+        header_line = first[: first.find(b"\n") + 1]
+        if not header_line:
+            return False
+        for data, _ in files:
+            if not (data.startswith(header_line) and data.endswith(b"\n")):
+                return False
+        body = header_line + b"".join(data[len(header_line) :] for data, _ in files)
+        if b"\0" in body or b"\r" in body:
+            return False
+        as_written = read_as_written(body, self.resource, self._headers)
+        if as_written is None:
+            return False
+        header, columns, starts = as_written
+        if len(starts) and starts[-1] != len(starts) + 1:
+            return False  # a cell holds a line break: a file's records are not its lines
+        counts = np.array([data.count(b"\n") - 1 for data, _ in files], dtype=np.int64)
+        header, positions = self._layout(header)
+        self._pack()  # rows already gathered stay before these files'
+        first_origin = len(self.origins)
+        self.origins.extend(  # a header alone keeps no header, as add_csv reads it
+            Origin(display, "csv", header if count else (), source)
+            for (_, display), count in zip(files, counts.tolist(), strict=True)
+        )
+        if not len(starts):
+            return True
+        for chunks, position in zip(self._chunks, positions, strict=True):
+            chunks.append(self._missing_to_null(columns[position]))
+        file_of_row = np.repeat(np.arange(len(files), dtype=np.int64), counts)
+        first_row = np.cumsum(counts) - counts  # each file's first row in the batch
+        lines = np.arange(len(starts), dtype=np.int64) - first_row[file_of_row] + 2
+        self.row_origin.frombytes((file_of_row + first_origin).astype(np.int32).tobytes())
+        self.row_line.frombytes(lines.astype(np.int32).tobytes())
+        return True
+
     def add_record(self, cells: list[str | None], display: str, source=None) -> None:
         """One row (cells in contract order, None when missing) read from a JSON file."""
         self.origins.append(Origin(display, "json", (), source))

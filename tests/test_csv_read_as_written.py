@@ -17,7 +17,7 @@ import pipeline.csv_records
 from pipeline.contract import load_contract
 from pipeline.csv_output import csv_bytes
 from pipeline.errors import InvalidInput
-from pipeline.tables import FileAt, parse_csv_table
+from pipeline.tables import FileAt, TableBuilder, parse_csv_table
 from tests.conftest import REPO
 
 CONTRACT = load_contract(REPO / "datapackage.json", "datapackage.json")
@@ -125,3 +125,77 @@ def test_a_file_not_as_written_is_read_record_by_record(data, monkeypatch):
 
     assert pipeline.csv_records.read_as_written(data, INDICATORS, {}) is None
     assert outcome(data, True) == outcome(data, False)
+
+
+def _gathered(builder: TableBuilder) -> tuple:
+    table = builder.table()
+    frame = table.frame.astype(object).where(table.frame.notna(), None)
+    origins = [(origin.display, origin.header) for origin in table.origins]
+    return (
+        frame.values.tolist(),
+        list(table.row_line),
+        list(table.row_origin),
+        origins,
+    )
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    files=st.lists(
+        st.tuples(
+            st.lists(st.lists(CELLS, min_size=4, max_size=4), max_size=5),
+            st.booleans(),  # edited
+            EDITS,
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    order=st.permutations(NAMES),
+    other=st.permutations(NAMES),
+    mixed=st.booleans(),
+    threshold=st.sampled_from([0, 1 << 62]),
+)
+def test_files_added_together_give_what_each_file_added_alone_gives(
+    files, order, other, mixed, threshold
+):
+    """Several files of a resource added at once (as raw/ adds each source folder's
+    CSV files, a batch at a time) give the same rows, lines, files and problems as the
+    files added one by one: read by Arrow in one go only where all of them are as
+    written, with one header line and no line break in a cell."""
+    datas = []
+    for i, (rows, edit, edits) in enumerate(files):
+        data = written(rows, other if mixed and i % 2 else order)
+        datas.append((edited(data, edits) if edit else data, f"sources/s{i}/indicators.csv"))
+    source = FileAt(Path("x.csv"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline.csv_records, "ARROW_READ_BYTES", threshold)
+        together = TableBuilder(INDICATORS)
+        problems = together.add_csvs(datas, source)
+        alone, expected = TableBuilder(INDICATORS), []
+        for data, display in datas:
+            try:
+                alone.add_csv(data, display, source)
+            except InvalidInput as error:
+                expected += error.problems
+    assert problems == expected
+    assert _gathered(together) == _gathered(alone)
+
+
+def test_clean_files_are_added_in_one_go_with_each_row_at_its_file_and_line(monkeypatch):
+    """The batch path is taken for files as written, and places each row in its file."""
+    datas = [
+        (written([["i1", "A", "d", None], ["i2", "B", "e", "n"]], NAMES), "a/indicators.csv"),
+        (written([], NAMES), "b/indicators.csv"),
+        (written([["i3", "C, c", 'say "x"', None]], NAMES), "c/indicators.csv"),
+    ]
+    monkeypatch.setattr(pipeline.csv_records, "ARROW_READ_BYTES", 0)
+    builder = TableBuilder(INDICATORS)
+    calls = []
+    monkeypatch.setattr(builder, "add_csv", lambda *a: calls.append(a))
+    assert builder.add_csvs(datas, FileAt(Path("x.csv"))) == []
+    assert calls == []  # not one file read alone
+    frame, lines, files, origins = _gathered(builder)
+    assert [row[0] for row in frame] == ["i1", "i2", "i3"]
+    assert frame[2][1:3] == ["C, c", 'say "x"']
+    assert lines == [2, 3, 2] and files == [0, 0, 2]
+    assert [display for display, _ in origins] == [d for _, d in datas]
