@@ -186,7 +186,7 @@ class _Loader:
         self.trusted_snapshots: set[str] = set()  # folders whose snapshot is inside raw/
         self.own_sources = 0  # sources rows read here, when other processes read the rest
         self.read_elsewhere: list[tuple[int, Slice]] = []  # (first sources row, slice)
-        self.own_snapshots: tuple[dict, list[Problem]] | None = None  # read while they work
+        self.own_snapshots: tuple[SnapshotTexts, list[Problem]] | None = None  # read meanwhile
         self.queued: dict[str, list[tuple[bytes, str]]] = {}  # CSV files read, rows to add
 
     def load(self) -> None:

@@ -179,9 +179,7 @@ class TableBuilder:
             if not starts:
                 return  # a header alone: no rows, as the record reader adds none
             origin.header, positions = self._layout(header)
-            self._pack()  # rows already gathered stay before this file's
-            for chunks, position in zip(self._chunks, positions, strict=True):
-                chunks.append(self._missing_to_null(columns[position]))
+            self._add_columns(columns, positions)
             self._add_rows(len(starts), starts)
             return
         problems: list[Problem] = []
@@ -241,7 +239,6 @@ class TableBuilder:
             return False  # a cell holds a line break: a file's records are not its lines
         counts = np.array([data.count(b"\n") - 1 for data, _ in files], dtype=np.int64)
         header, positions = self._layout(header)
-        self._pack()  # rows already gathered stay before these files'
         first_origin = len(self.origins)
         self.origins.extend(  # a header alone keeps no header, as add_csv reads it
             Origin(display, "csv", header if count else (), source)
@@ -249,14 +246,20 @@ class TableBuilder:
         )
         if not len(starts):
             return True
-        for chunks, position in zip(self._chunks, positions, strict=True):
-            chunks.append(self._missing_to_null(columns[position]))
+        self._add_columns(columns, positions)
         file_of_row = np.repeat(np.arange(len(files), dtype=np.int64), counts)
         first_row = np.cumsum(counts) - counts  # each file's first row in the batch
         lines = np.arange(len(starts), dtype=np.int64) - first_row[file_of_row] + 2
         self.row_origin.frombytes((file_of_row + first_origin).astype(np.int32).tobytes())
         self.row_line.frombytes(lines.astype(np.int32).tobytes())
         return True
+
+    def _add_columns(self, columns: list[pa.Array], positions: list[int]) -> None:
+        """Whole columns read by Arrow (each contract field's at its position), after
+        the rows already gathered."""
+        self._pack()
+        for chunks, position in zip(self._chunks, positions, strict=True):
+            chunks.append(self._missing_to_null(columns[position]))
 
     def add_record(self, cells: list[str | None], display: str, source=None) -> None:
         """One row (cells in contract order, None when missing) read from a JSON file."""
