@@ -116,9 +116,10 @@ def with_digits(texts: pd.Series) -> pa.Array:
     has_words = texts.str.contains(HAS_NUMBER_WORD, regex=True).to_numpy(dtype=bool)
     if not has_words.any():
         return array
-    worded = array.filter(pa.array(has_words)).to_pylist()
+    mask = pa.array(has_words)
+    worded = array.filter(mask).to_pylist()
     digits = pa.array([alpha2digit(text, "en") for text in worded], type=pa.large_string())
-    return pc.replace_with_mask(array, pa.array(has_words), digits)
+    return pc.replace_with_mask(array, mask, digits)
 
 
 def stated_numbers(texts: pd.Series) -> StatedNumbers:
