@@ -77,11 +77,36 @@ def _figures_by_id(context: Context) -> pd.DataFrame:
 
 def _quote_figures(frame: pd.DataFrame, context: Context) -> pd.DataFrame:
     """Each quote row with its figure's value, measure, unit and qualifier (NA if none)."""
-    figures = _figures_by_id(context)[["value", "measure", "unit", "qualifier"]]
-    figures = figures.rename(columns={"qualifier": "qualifier_figure"})
-    joined = frame[["figure_id", "text", "qualifier"]].join(figures, on="figure_id")
-    joined.index = frame.index
-    return joined
+
+    def join() -> pd.DataFrame:
+        figures = _figures_by_id(context)[["value", "measure", "unit", "qualifier"]]
+        figures = figures.rename(columns={"qualifier": "qualifier_figure"})
+        joined = frame[["figure_id", "text", "qualifier"]].join(figures, on="figure_id")
+        joined.index = frame.index
+        return joined
+
+    return context.share("quote_figures", frame, join)
+
+
+@dataclass
+class _ValueQuotes:
+    """The quotes of figures with a value and a text (the rows `checked`), with each
+    one's text as a code into `texts`, the distinct texts."""
+
+    checked: np.ndarray
+    codes: np.ndarray
+    texts: pd.Series
+
+
+def _value_quotes(frame: pd.DataFrame, context: Context) -> _ValueQuotes:
+    def find() -> _ValueQuotes:
+        joined = _quote_figures(frame, context)
+        checked = joined["figure_id"].notna() & joined["value"].notna() & joined["text"].notna()
+        checked = checked.to_numpy(dtype=bool)
+        codes, texts = pd.factorize(joined["text"][checked])
+        return _ValueQuotes(checked, codes, pd.Series(texts, dtype="string"))
+
+    return context.share("value_quotes", frame, find)
 
 
 # ---- dates and codes -----------------------------------------------------------
@@ -305,7 +330,9 @@ def _in_snapshots(frame: pd.DataFrame, context: Context):
     matched, at_start, at_end = [], [], []  # at_*: the character at each offset, or ""
     for snapshot, start, end, text in zip(snapshots, starts, ends, texts, strict=True):
         size = len(snapshot)
-        matched.append(text is None or (0 <= start <= end <= size and snapshot[start:end] == text))
+        # snapshot[start:end] == text, without making the slice
+        fits = 0 <= start <= end <= size and end - start == len(text or "")
+        matched.append(text is None or (fits and snapshot.startswith(text, start)))
         at_start.append(snapshot[start] if 0 < start < size else "")
         at_end.append(snapshot[end] if 0 < end < size else "")
     whole = np.ones(len(rows), dtype=bool)
@@ -385,16 +412,14 @@ def _stated_values(frame: pd.DataFrame, context: Context) -> pd.DataFrame:
     """For each quote of a figure with a value and a text: whether the text states the
     value (numbers.matching_number finds it) and the qualifier stated with it."""
     joined = _quote_figures(frame, context)
-    checked = joined["figure_id"].notna() & joined["value"].notna() & joined["text"].notna()
-    checked = checked.to_numpy(dtype=bool)
-    quotes = joined[checked]
-    codes, texts = pd.factorize(quotes["text"])
-    stated = stated_numbers(pd.Series(texts, dtype="string"))
+    quotes = _value_quotes(frame, context)
+    checked = quotes.checked
+    stated = stated_numbers(quotes.texts)
     wanted = pd.DataFrame(
         {
-            "text": codes,
-            "value": quotes["value"].abs().to_numpy(dtype=np.float64),
-            "percent": (quotes["unit"] == "percent").fillna(False).to_numpy(dtype=bool),
+            "text": quotes.codes,
+            "value": joined["value"][checked].abs().to_numpy(dtype=np.float64),
+            "percent": (joined["unit"][checked] == "percent").fillna(False).to_numpy(dtype=bool),
         }
     )
     # the first number of each text with each value and percent sign is the one found
@@ -449,11 +474,14 @@ def explain_qualifier(row: dict, context: Context) -> str:
 
 def change_direction_matches_quote(frame: pd.DataFrame, context: Context) -> pd.Series:
     joined = _quote_figures(frame, context)
+    quotes = _value_quotes(frame, context)  # a change's quotes are among them
     value = joined["value"]
     checked = (joined["measure"] == "change") & value.notna() & joined["text"].notna()
     checked = (checked & (value != 0)).fillna(False).to_numpy(dtype=bool)
-    codes, texts = pd.factorize(joined["text"][checked])
-    declines, rises = stated_directions(texts.tolist())
+    text_codes = np.full(len(frame), -1, dtype=np.int64)
+    text_codes[quotes.checked] = quotes.codes
+    used, codes = np.unique(text_codes[checked], return_inverse=True)
+    declines, rises = stated_directions(quotes.texts.iloc[used].tolist())
     rising = (value[checked] > 0).to_numpy(dtype=bool)
     ok = np.ones(len(frame), dtype=bool)
     ok[checked] = np.where(rising, rises[codes], declines[codes])

@@ -34,7 +34,7 @@ def string_values(strings: pa.Array) -> memoryview:
 def is_in(series: pd.Series, values: pd.Series) -> np.ndarray:
     """True where a cell of a text column is one of the values (never where it is missing)."""
     cells = arrow_text(series)
-    wanted = pc.unique(arrow_text(values).drop_null())
+    wanted = arrow_text(values).drop_null()  # is_in looks each value up once, repeated or not
     if isinstance(wanted, pa.ChunkedArray):
         wanted = wanted.combine_chunks()
     found = pc.is_in(cells, value_set=wanted.cast(cells.type), skip_nulls=True)

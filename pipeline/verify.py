@@ -61,6 +61,7 @@ def check_tables(contract: Contract, tables: dict[str, Table], snapshots: dict |
             problems += [
                 p for p in found if (resource.name, p.row - 1, p.field) not in failed_cells
             ]
+    context.shared.clear()  # what the checks shared is not needed once they have run
     return Checked(frames, problems, context)
 
 
