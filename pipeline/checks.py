@@ -415,27 +415,45 @@ def _stated_values(frame: pd.DataFrame, context: Context) -> pd.DataFrame:
     quotes = _value_quotes(frame, context)
     checked = quotes.checked
     stated = stated_numbers(quotes.texts)
-    wanted = pd.DataFrame(
-        {
-            "text": quotes.codes,
-            "value": joined["value"][checked].abs().to_numpy(dtype=np.float64),
-            "percent": (joined["unit"][checked] == "percent").fillna(False).to_numpy(dtype=bool),
-        }
+    number = _first_stated(
+        stated.found,
+        quotes.codes,
+        joined["value"][checked].abs().to_numpy(dtype=np.float64),
+        (joined["unit"][checked] == "percent").fillna(False).to_numpy(dtype=bool),
     )
-    # the first number of each text with each value and percent sign is the one found
-    candidates = stated.found[["text", "value", "percent"]].drop_duplicates()
-    candidates = candidates.assign(number=candidates.index.to_numpy())
-    found = wanted.merge(candidates, on=["text", "value", "percent"], how="left")
-    number = found["number"].to_numpy(dtype=np.float64, na_value=np.nan)
-    matched = ~np.isnan(number)
-    qualifiers = np.full(len(found), None, dtype=object)
-    qualifiers[matched] = stated.qualifiers(number[matched].astype(np.int64))
+    matched = number >= 0
+    qualifiers = np.full(len(number), None, dtype=object)
+    qualifiers[matched] = stated.qualifiers(number[matched])
     result = pd.DataFrame(
         {"checked": checked, "matched": True, "qualifier": None}, index=frame.index
     )
     result.loc[checked, "matched"] = matched
     result.loc[checked, "qualifier"] = qualifiers
     return result
+
+
+def _first_stated(
+    found: pd.DataFrame, texts: np.ndarray, values: np.ndarray, percents: np.ndarray
+) -> np.ndarray:
+    """For each (text, value, percent) wanted, the row of found (StatedNumbers.found) of
+    the first number that text states with that value and percent sign, or -1. Each
+    triple is one 64-bit key (text, then the value's rank among all values, then the
+    sign), which holds up to about two billion rows."""
+    rows = len(found)
+    ranked, ranks = np.unique(
+        np.concatenate([found["value"].to_numpy(dtype=np.float64), values]), return_inverse=True
+    )
+
+    def keys(texts, ranks, percents) -> np.ndarray:
+        return (texts.astype(np.int64) * len(ranked) + ranks) * 2 + percents
+
+    stated = keys(found["text"].to_numpy(), ranks[:rows], found["percent"].to_numpy(dtype=bool))
+    unique, first = np.unique(stated, return_index=True)  # a stable sort: the first of each
+    if not len(unique):
+        return np.full(len(texts), -1, dtype=np.int64)
+    wanted = keys(texts, ranks[rows:], percents)
+    at = np.searchsorted(unique, wanted).clip(max=len(unique) - 1)
+    return np.where(unique[at] == wanted, first[at], -1).astype(np.int64)
 
 
 def figure_value_in_quote(frame: pd.DataFrame, context: Context) -> pd.Series:

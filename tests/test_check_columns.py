@@ -9,6 +9,7 @@ import random
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -52,6 +53,26 @@ TEXTS = [
 
 def cells(values) -> pd.Series:
     return pd.Series(values, dtype="string")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 4), st.sampled_from([0.0, 1.5, 78.0, 1e308]), st.booleans())),
+    st.lists(st.tuples(st.integers(0, 5), st.sampled_from([0.0, 1.5, 78.0, 96.0]), st.booleans())),
+)
+def test_first_stated_is_the_first_number_of_its_text_with_that_value_and_sign(found, wanted):
+    found = sorted(found, key=lambda row: row[0])  # numbers come in text order
+    first = {}
+    for row, key in enumerate(found):
+        first.setdefault(key, row)
+    frame = pd.DataFrame(found or None, columns=["text", "value", "percent"])
+    got = checks._first_stated(
+        frame.astype({"text": "int64", "value": "float64", "percent": "bool"}),
+        np.array([text for text, _, _ in wanted], dtype=np.int64),
+        np.array([value for _, value, _ in wanted], dtype=np.float64),
+        np.array([percent for _, _, percent in wanted], dtype=bool),
+    )
+    assert got.tolist() == [first.get(key, -1) for key in wanted]
 
 
 @pytest.mark.parametrize("kind", ["integer", "number"])
