@@ -206,9 +206,16 @@ def explain_share(row: dict, context: Context) -> str:
     return f"a percentage share must lie in [0, 100]; found {row['value']}"
 
 
+def _quoted_figures(frame: pd.DataFrame, context: Context) -> np.ndarray:
+    """True where a figure has a quote."""
+    quotes = context.frames["quotes"]
+    return context.share(
+        "quoted_figures", frame, lambda: is_in(frame["figure_id"], quotes["figure_id"])
+    )
+
+
 def figure_has_quote(frame: pd.DataFrame, context: Context) -> pd.Series:
-    quoted = is_in(frame["figure_id"], context.frames["quotes"]["figure_id"])
-    return pd.Series(quoted, index=frame.index, dtype=bool)
+    return pd.Series(_quoted_figures(frame, context), index=frame.index, dtype=bool)
 
 
 def explain_figure_quote(row: dict, context: Context) -> str:
@@ -217,10 +224,8 @@ def explain_figure_quote(row: dict, context: Context) -> str:
 
 def figure_qualifier_is_quoted(frame: pd.DataFrame, context: Context) -> pd.Series:
     quotes = context.frames["quotes"]
-    quotes = quotes[quotes["figure_id"].notna()]
-    # an unquoted figure is figure_has_quote's to report
-    quoted = is_in(frame["figure_id"], quotes["figure_id"])
-    stated = pc.unique(_pairs(quotes["figure_id"], quotes["qualifier"]))
+    quoted = _quoted_figures(frame, context)  # an unquoted figure is figure_has_quote's
+    stated = _pairs(quotes["figure_id"], quotes["qualifier"])  # null for a statement's
     found = pc.is_in(_pairs(frame["figure_id"], frame["qualifier"]), value_set=stated)
     ok = ~quoted | pc.fill_null(found, False).to_numpy(zero_copy_only=False)
     return pd.Series(ok, index=frame.index, dtype=bool)
