@@ -29,7 +29,7 @@ from pipeline.files import (
 from pipeline.package import DESCRIPTOR_NAME, OUTPUTS_KEY, safe_resource_path
 from pipeline.paths import display_path
 from pipeline.raw import SOURCES_RESOURCE
-from pipeline.snapshots import FOLDER_NAME, read_snapshots
+from pipeline.snapshots import FOLDER_NAME, SnapshotTexts, read_snapshots
 from pipeline.spreadsheet import unguard_table
 from pipeline.tables import FileAt, Table, parse_csv_table
 from pipeline.verify import check_tables
@@ -64,16 +64,24 @@ def validate_package(folder: Path, snapshots: Path | None) -> Report:
         return read
     contract, tables, texts, problems, skipped = read
     memory.give_back()  # what reading made and no longer needs (the descriptor, the files)
-    checked = check_tables(contract, tables, texts)
+    try:
+        checked = check_tables(contract, tables, texts)
+        if isinstance(texts, _SnapshotsAhead):
+            texts()  # in case no check asked for them
+            problems += texts.problems
+    finally:
+        if isinstance(texts, _SnapshotsAhead):
+            texts.stop()
     rows = {name: len(frame) for name, frame in checked.frames.items()}
     return Report(problems + checked.problems, skipped, rows)
 
 
 def _read_package(folder: Path, snapshots: Path | None):
     """The package's contract, tables and snapshot texts (None without a snapshot
-    folder), the problems found reading them and what was skipped; or a Report of the
-    problems that stop validation before the checks. Everything else it read (the
-    descriptor, each file's bytes) is let go when it returns."""
+    folder; a _SnapshotsAhead while another process still reads them), the problems
+    found reading them and what was skipped; or a Report of the problems that stop
+    validation before the checks. Everything else it read (the descriptor, each
+    file's bytes) is let go when it returns."""
     root = display_path(folder)
     descriptor_display = f"{root}/{DESCRIPTOR_NAME}"
     descriptor, text = read_json_object(
@@ -106,10 +114,11 @@ def _read_package(folder: Path, snapshots: Path | None):
         if problems:
             return Report(problems)
         texts, skipped = None, []
-        if with_snapshots:
-            found = load_worker.result(reading) if reading is not None else None
+        if with_snapshots and reading is not None:  # the checks wait for them when they must
+            texts, reading = _SnapshotsAhead(reading, snapshots, tables[SOURCES_RESOURCE]), None
+        elif with_snapshots:
             texts, snapshot_problems = read_snapshots(
-                snapshots, display_path(snapshots), tables[SOURCES_RESOURCE], found=found
+                snapshots, display_path(snapshots), tables[SOURCES_RESOURCE]
             )
             problems += snapshot_problems
     finally:
@@ -121,6 +130,28 @@ def _read_package(folder: Path, snapshots: Path | None):
             f"({display_path(snapshots) if snapshots else 'none given'})"
         )
     return contract, tables, texts, problems, skipped
+
+
+class _SnapshotsAhead:
+    """Snapshot texts that another process (_read_ahead) is reading. Called, it waits
+    for them (once) and returns them; `problems` are those found in them; stop() ends
+    the process, read or not."""
+
+    def __init__(self, reading: load_worker.Worker, folder: Path, sources: Table):
+        self.reading, self.folder, self.sources = reading, folder, sources
+        self.texts: SnapshotTexts | None = None
+        self.problems: list[Problem] = []
+
+    def __call__(self) -> SnapshotTexts:
+        if self.texts is None:
+            found = load_worker.result(self.reading)
+            self.texts, self.problems = read_snapshots(
+                self.folder, display_path(self.folder), self.sources, found=found
+            )
+        return self.texts
+
+    def stop(self) -> None:
+        load_worker.stop(self.reading)
 
 
 def _read_ahead(snapshots: Path, sources: Table):

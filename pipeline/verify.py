@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,7 +43,14 @@ class Checked:
     context: Context
 
 
-def check_tables(contract: Contract, tables: dict[str, Table], snapshots: dict | None) -> Checked:
+def check_tables(
+    contract: Contract,
+    tables: dict[str, Table],
+    snapshots: Mapping[str, str] | Callable[[], Mapping[str, str]] | None,
+) -> Checked:
+    """snapshots: the snapshot texts by source_id; or a function that returns them,
+    called when the first resource whose checks read them is checked (so that they
+    can still be on their way while the others are); None without snapshots."""
     problems: list[Problem] = []
     frames: dict[str, pd.DataFrame] = {}
     failed_cells: set[tuple[str, int, str]] = set()
@@ -51,8 +59,11 @@ def check_tables(contract: Contract, tables: dict[str, Table], snapshots: dict |
         frames[resource.name] = frame
         problems += cast_problems
         failed_cells |= {(resource.name, p.row - 1, p.field) for p in cast_problems}
-    context = Context(frames=frames, snapshots=snapshots)
+    later = snapshots if callable(snapshots) else None
+    context = Context(frames=frames, snapshots=None if later else snapshots)
     for resource in contract.resources:
+        if later and any(check.needs_snapshots for check in checks_for(resource.name)):
+            context.snapshots, later = later(), None
         schema = dataframe_schema(resource, context)
         try:
             schema.validate(frames[resource.name], lazy=True)

@@ -189,6 +189,27 @@ def test_validate_reading_snapshots_ahead_finds_the_same(run, copy, tmp_path, mo
     assert damaged == validated(package, snapshots, False, monkeypatch)
 
 
+def test_validate_whose_snapshot_reader_fails_is_an_error_not_a_check_problem(
+    run, copy, tmp_path, monkeypatch
+):
+    """The snapshots are waited for while the checks run (the quote checks need them):
+    a reader that failed stops validation, as it did when they were waited for first."""
+    import sys
+
+    import pipeline.validate
+
+    package = tmp_path / "package"
+    assert run(copy, "build", "--formats", "csv", "--out", str(package)).exit_code == 0
+    broken = tmp_path / "python"
+    broken.write_text("#!/bin/sh\necho 'no module named pipeline' >&2\nexit 3\n")
+    broken.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(broken))
+    monkeypatch.setattr(pipeline.validate, "READ_AHEAD_SNAPSHOTS", 0)
+    monkeypatch.setattr(pipeline.load_worker, "_jobs", 2)
+    with pytest.raises(RuntimeError, match="(?s)reading files for us failed.*no module"):
+        pipeline.validate.validate_package(package, copy / "raw" / "sources")
+
+
 def test_numbers_of_many_texts_read_in_two_processes_are_those_read_in_one(monkeypatch):
     import pipeline.stated_numbers as stated
 
