@@ -40,7 +40,6 @@ class Checked:
 
     frames: dict[str, pd.DataFrame]
     problems: list[Problem]
-    context: Context
 
 
 def check_tables(
@@ -72,8 +71,7 @@ def check_tables(
             problems += [
                 p for p in found if (resource.name, p.row - 1, p.field) not in failed_cells
             ]
-    context.shared.clear()  # what the checks shared is not needed once they have run
-    return Checked(frames, problems, context)
+    return Checked(frames, problems)  # what the checks shared goes with the context
 
 
 def cast_table(resource: Resource, table: Table) -> tuple[pd.DataFrame, list[Problem]]:
