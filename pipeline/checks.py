@@ -227,7 +227,7 @@ def figure_qualifier_is_quoted(frame: pd.DataFrame, context: Context) -> pd.Seri
     quoted = _quoted_figures(frame, context)  # an unquoted figure is figure_has_quote's
     stated = _pairs(quotes["figure_id"], quotes["qualifier"])  # null for a statement's
     found = pc.is_in(_pairs(frame["figure_id"], frame["qualifier"]), value_set=stated)
-    ok = ~quoted | pc.fill_null(found, False).to_numpy(zero_copy_only=False)
+    ok = ~quoted | found.to_numpy(zero_copy_only=False)  # is_in gives no null: null pairs match
     return pd.Series(ok, index=frame.index, dtype=bool)
 
 
@@ -335,9 +335,14 @@ def _in_snapshots(frame: pd.DataFrame, context: Context):
     matched, at_start, at_end = [], [], []  # at_*: the character at each offset, or ""
     for snapshot, start, end, text in zip(snapshots, starts, ends, texts, strict=True):
         size = len(snapshot)
-        # snapshot[start:end] == text, without making the slice
-        fits = 0 <= start <= end <= size and end - start == len(text or "")
-        matched.append(text is None or (fits and snapshot.startswith(text, start)))
+        matched.append(  # snapshot[start:end] == text, without making the slice
+            text is None
+            or (
+                0 <= start <= end <= size
+                and end - start == len(text)
+                and snapshot.startswith(text, start)
+            )
+        )
         at_start.append(snapshot[start] if 0 < start < size else "")
         at_end.append(snapshot[end] if 0 < end < size else "")
     whole = np.ones(len(rows), dtype=bool)
