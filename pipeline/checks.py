@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline import numbers
+from pipeline import forked, load_worker, numbers
 from pipeline.columns import arrow_text, is_in
 from pipeline.stated_numbers import stated_directions, stated_numbers
 
@@ -33,11 +33,15 @@ class Context:
     # what several checks of one frame share, by name: (the frame, what was worked out);
     # the frame is held weakly, as pandera's frames must not outlive their validation
     shared: dict[str, tuple] = field(default_factory=dict, repr=False, compare=False)
+    # what a forked copy of this process is working out for the checks (start_aside)
+    aside: forked.Forked | None = field(default=None, repr=False, compare=False)
 
     def share(self, name: str, frame: pd.DataFrame, work: Callable[[], object]):
-        """work(), done once for the frame that several checks are given."""
+        """work(), done once for the frame that several checks are given (or taken from
+        the copy working it out aside, which did it for the same rows)."""
         if name not in self.shared or self.shared[name][0]() is not frame:
-            self.shared[name] = (weakref.ref(frame), work())
+            aside = self.aside if self.aside and name in self.aside.names else None
+            self.shared[name] = (weakref.ref(frame), aside.take(name, work) if aside else work())
         return self.shared[name][1]
 
 
@@ -501,6 +505,12 @@ def explain_qualifier(row: dict, context: Context) -> str:
 
 
 def change_direction_matches_quote(frame: pd.DataFrame, context: Context) -> pd.Series:
+    ok = context.share("directions", frame, lambda: _directions(frame, context))
+    return pd.Series(ok, index=frame.index, dtype=bool)
+
+
+def _directions(frame: pd.DataFrame, context: Context) -> np.ndarray:
+    """True where a quote of a change states its direction (or is not checked)."""
     joined = _quote_figures(frame, context)
     quotes = _value_quotes(frame, context)  # a change's quotes are among them
     value = joined["value"]
@@ -513,7 +523,7 @@ def change_direction_matches_quote(frame: pd.DataFrame, context: Context) -> pd.
     rising = (value[checked] > 0).to_numpy(dtype=bool)
     ok = np.ones(len(frame), dtype=bool)
     ok[checked] = np.where(rising, rises[codes], declines[codes])
-    return pd.Series(ok, index=frame.index, dtype=bool)
+    return ok
 
 
 def explain_direction(row: dict, context: Context) -> str:
@@ -622,6 +632,26 @@ SEMANTIC_CHECKS: tuple[SemanticCheck, ...] = (
         explain_direction,
     ),
 )
+
+
+# The work of the quote checks that is worth a process of its own (what numbers each
+# quote states, and which direction), by the name the checks share it by; from this
+# many quotes, a forked copy of this process works it out while the other resources
+# are checked here (forking and sending the answer back take about a tenth of a second).
+ASIDE_WORK = {"stated_values": _stated_values, "directions": _directions}
+ASIDE_QUOTES = 200_000
+
+
+def start_aside(context: Context) -> None:
+    """With more than one job and many quotes, the quote checks' heaviest work started
+    in a forked copy of this process (context.aside; stop it when the checks end)."""
+    quotes = context.frames.get("quotes")
+    if quotes is None or len(quotes) < ASIDE_QUOTES or load_worker.jobs() < 2:
+        return
+    context.aside = forked.start(
+        frozenset(ASIDE_WORK),
+        lambda: {name: work(quotes, context) for name, work in ASIDE_WORK.items()},
+    )
 
 
 def checks_for(resource: str) -> list[SemanticCheck]:

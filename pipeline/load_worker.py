@@ -1,12 +1,14 @@
 """A process that works for us while we go on: source folders for
 pipeline.raw.load_raw, snapshots for `pipeline validate`, half the quote numbers for
-pipeline.stated_numbers. Started with this interpreter, it is given a function
-("module:name"), its arguments and a temporary file pickled on its standard input,
-and writes the function's result pickled into that file (removed by stop()).
+pipeline.stated_numbers (where no forked copy works them out, pipeline.forked).
+Started with this interpreter, it is given a function ("module:name"), its arguments
+and a temporary file pickled on its standard input, and writes the function's result
+pickled into that file (removed by stop()).
 
 A process of our own rather than multiprocessing's: spawning one re-imports the
-caller's main module, which a script without a main guard cannot survive, and
-forking a process that runs Arrow's threads may hang it."""
+caller's main module, which a script without a main guard cannot survive. A fresh
+interpreter rather than a fork: these workers read files and need nothing this
+process holds (pipeline.forked is for work on the tables already in memory)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from pipeline.checks import Context, SemanticCheck, checks_for
+from pipeline.checks import Context, SemanticCheck, checks_for, start_aside
 from pipeline.contract import Contract, Resource
 from pipeline.errors import Problem
 from pipeline.schema import dataframe_schema, foreign_key_name, types_schema, unique_key_name
@@ -60,17 +60,22 @@ def check_tables(
         failed_cells |= {(resource.name, p.row - 1, p.field) for p in cast_problems}
     later = snapshots if callable(snapshots) else None
     context = Context(frames=frames, snapshots=None if later else snapshots)
-    for resource in contract.resources:
-        if later and any(check.needs_snapshots for check in checks_for(resource.name)):
-            context.snapshots, later = later(), None
-        schema = dataframe_schema(resource, context)
-        try:
-            schema.validate(frames[resource.name], lazy=True)
-        except pa.errors.SchemaErrors as errors:
-            found = translate(errors.failure_cases, resource, tables[resource.name], context)
-            problems += [
-                p for p in found if (resource.name, p.row - 1, p.field) not in failed_cells
-            ]
+    start_aside(context)
+    try:
+        for resource in contract.resources:
+            if later and any(check.needs_snapshots for check in checks_for(resource.name)):
+                context.snapshots, later = later(), None
+            schema = dataframe_schema(resource, context)
+            try:
+                schema.validate(frames[resource.name], lazy=True)
+            except pa.errors.SchemaErrors as errors:
+                found = translate(errors.failure_cases, resource, tables[resource.name], context)
+                problems += [
+                    p for p in found if (resource.name, p.row - 1, p.field) not in failed_cells
+                ]
+    finally:
+        if context.aside is not None:
+            context.aside.stop()
     return Checked(frames, problems)  # what the checks shared goes with the context
 
 
