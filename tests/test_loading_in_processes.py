@@ -1,7 +1,8 @@
 """Reading a large raw/ tree in several processes (load_raw's jobs, `--jobs`) gives
 what one process gives: the same tables, row origins and lines, snapshots, hashes
 and problems in the same order, with a problem's row counted in the whole table.
-The size from which processes are used is lowered here to a small corpus."""
+The sizes from which processes are used (and the quote numbers worked out in a
+forked copy) are lowered here to a small corpus."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import pipeline.checks
 import pipeline.raw
 from pipeline.contract import load_contract
 from pipeline.errors import InvalidInput
@@ -50,6 +52,7 @@ def small_trees_in_processes(monkeypatch):
 
     monkeypatch.setattr(pipeline.raw, "PARALLEL_FILES", 0)
     monkeypatch.setattr(pipeline.raw, "START_FILES", 0)
+    monkeypatch.setattr(pipeline.checks, "ASIDE_QUOTES", 0)  # the quote numbers in a fork
     monkeypatch.setattr(pipeline.load_worker, "_jobs", 2)  # on a machine of one CPU too
 
 
