@@ -7,7 +7,8 @@ Forking a process that has run Arrow's threads is safe with the Arrow we require
 thread pools and allocators reset themselves in the child (Arrow's at-fork handlers).
 The child runs only the work given, with one job (pipeline.load_worker), and ends
 with os._exit, so nothing of the parent's (buffers, temporary folders, locks held by
-its other threads) is flushed or cleaned up twice. Where there is no fork (Windows),
+its other threads) is flushed or cleaned up twice. Only on Linux, where this is
+tested: Windows has no fork, and macOS's system libraries may not survive one; there
 nothing is started and the caller does the work itself.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import sys
 import tempfile
 import warnings
 from collections.abc import Callable
@@ -55,8 +57,8 @@ class Forked:
 
 def start(names: frozenset[str], work: Callable[[], dict]) -> Forked | None:
     """A child process working out work(), a dict of answers by these names; None where
-    this system cannot fork."""
-    if not hasattr(os, "fork"):
+    this system is not Linux."""
+    if not (sys.platform.startswith("linux") and hasattr(os, "fork")):
         return None
     descriptor, answer = tempfile.mkstemp(prefix="pipeline-forked-", suffix=".pickle")
     with warnings.catch_warnings():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -71,6 +72,12 @@ def test_stop_ends_a_child_still_working():
 
 def test_without_fork_nothing_is_started(monkeypatch):
     monkeypatch.delattr(os, "fork")
+
+    assert forked.start(frozenset({"x"}), not_here) is None
+
+
+def test_off_linux_nothing_is_started(monkeypatch):
+    monkeypatch.setattr(sys, "platform", "darwin")
 
     assert forked.start(frozenset({"x"}), not_here) is None
 
@@ -159,3 +166,13 @@ def test_the_aside_work_names_what_the_checks_share():
     for name in checks.ASIDE_WORK:
         assert f'context.share("{name}"' in source
         assert checks.ASIDE_WORK[name] is getattr(checks, f"_{name}")
+
+
+def test_quote_work_off_linux_is_done_here(planted_tree, monkeypatch):
+    tree, _ = planted_tree
+    alone = checked(tree, monkeypatch, aside=False)
+    monkeypatch.setattr(sys, "platform", "win32")
+    here = done_here(monkeypatch)
+
+    assert checked(tree, monkeypatch, aside=True) == alone
+    assert sorted(here) == sorted(checks.ASIDE_WORK)
