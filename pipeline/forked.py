@@ -57,15 +57,20 @@ class Forked:
 
 def start(names: frozenset[str], work: Callable[[], dict]) -> Forked | None:
     """A child process working out work(), a dict of answers by these names; None where
-    this system is not Linux."""
+    this system is not Linux, or no process could be made."""
     if not (sys.platform.startswith("linux") and hasattr(os, "fork")):
         return None
     descriptor, answer = tempfile.mkstemp(prefix="pipeline-forked-", suffix=".pickle")
-    with warnings.catch_warnings():
-        # Python 3.12 and later warn about forking a process with threads: Arrow's
-        # reset themselves in the child, and the child takes no lock the others hold.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        pid = os.fork()
+    try:
+        with warnings.catch_warnings():
+            # Python 3.12 and later warn about forking a process with threads: Arrow's
+            # reset themselves in the child, and the child takes no lock the others hold.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+    except OSError:  # no process to be had (too many, or no memory): the caller works
+        os.close(descriptor)
+        os.unlink(answer)
+        return None
     if pid == 0:  # the child: work, answer, and end without running the parent's exit code
         code = 1
         try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -74,6 +75,17 @@ def test_without_fork_nothing_is_started(monkeypatch):
     monkeypatch.delattr(os, "fork")
 
     assert forked.start(frozenset({"x"}), not_here) is None
+
+
+def test_a_fork_refused_starts_nothing_and_leaves_no_file(monkeypatch, tmp_path):
+    def refused():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    assert forked.start(frozenset({"x"}), not_here) is None
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_off_linux_nothing_is_started(monkeypatch):
