@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -55,16 +56,25 @@ def test_a_child_killed_leaves_the_work_to_the_caller():
     assert forked.start(frozenset({"x"}), killed).take("x", lambda: 42) == 42
 
 
-def test_stop_ends_a_child_still_working():
+def test_stop_ends_a_child_still_working(monkeypatch):
     def sleeps() -> dict:
         time.sleep(60)
         return {"x": 1}
 
-    child = forked.start(frozenset({"x"}), sleeps)
-    started = time.monotonic()
-    child.stop()
+    ended = []  # how the child ended, as waitpid tells it
+    waitpid = os.waitpid
 
-    assert time.monotonic() - started < 30  # the child is not waited for to the end
+    def recorded(pid: int, options: int):
+        found = waitpid(pid, options)
+        ended.append(found[1])
+        return found
+
+    child = forked.start(frozenset({"x"}), sleeps)
+    monkeypatch.setattr(os, "waitpid", recorded)
+    child.stop()
+    monkeypatch.undo()
+
+    assert os.WIFSIGNALED(ended[0]) and os.WTERMSIG(ended[0]) == signal.SIGKILL  # not waited for
     with pytest.raises(ChildProcessError):
         os.waitpid(child.pid, os.WNOHANG)  # ended and reaped
     assert not child.answer.exists()
