@@ -643,13 +643,15 @@ ASIDE_WORK = {"stated_values": _stated_values, "directions": _directions}
 ASIDE_QUOTES = 10_000
 
 
-def start_aside(context: Context) -> None:
+def start_aside(context: Context) -> forked.Forked | None:
     """With more than one job and many quotes, the quote checks' heaviest work started
-    in a forked copy of this process (context.aside; stop it when the checks end)."""
+    in a forked copy of this process, for context.aside (stop it when the checks end);
+    else None. The copy is made before context.aside is set: in it, share() does the
+    work itself."""
     quotes = context.frames.get("quotes")
     if quotes is None or len(quotes) < ASIDE_QUOTES or load_worker.jobs() < 2:
-        return
-    context.aside = forked.start(
+        return None
+    return forked.start(
         frozenset(ASIDE_WORK),
         lambda: {name: work(quotes, context) for name, work in ASIDE_WORK.items()},
     )

@@ -60,7 +60,7 @@ def check_tables(
         failed_cells |= {(resource.name, p.row - 1, p.field) for p in cast_problems}
     later = snapshots if callable(snapshots) else None
     context = Context(frames=frames, snapshots=None if later else snapshots)
-    start_aside(context)
+    context.aside = start_aside(context)
     try:
         for resource in contract.resources:
             if later and any(check.needs_snapshots for check in checks_for(resource.name)):
