@@ -38,7 +38,7 @@ def main() -> None:
     record = provenance_record(
         project, [project / "datapackage.json"], received, tree.input_hashes(project)
     )
-    listed = len(record["provenance"]["inputs"]["files"])
+    listed = len(record["input_files"])
     print(f"provenance: {time.perf_counter() - start:.2f} s, {listed:,} files listed")
     print(f"peak memory: {peak_mb():.0f} MB")
 

@@ -13,6 +13,7 @@ from pipeline.contract import Contract, Resource, is_safe_relative_path
 from pipeline.csv_output import write_csv
 from pipeline.errors import InvalidInput, Problem
 from pipeline.json_text import indented
+from pipeline.provenance import PROVENANCE_KEY, with_input_list, write_input_list
 from pipeline.spreadsheet import guard_frame, text_fields
 from pipeline.tables import Table
 
@@ -53,6 +54,9 @@ def write_package(folder: Path, contract: Contract, tables: dict[str, Table], bu
         frame = guard_frame(tables[resource.name].frame, text_fields(resource))
         size, sha256 = write_csv(frame, resource.field_names, target)
         stats[resource.name] = {"bytes": size, "hash": f"sha256:{sha256}"}
+    written = write_input_list(folder, build_info["input_files"])
+    provenance = with_input_list(build_info[PROVENANCE_KEY], written)
+    build_info = {**build_info, PROVENANCE_KEY: provenance}
     descriptor = built_descriptor(contract.descriptor, stats, build_info)
     write_json(folder / DESCRIPTOR_NAME, descriptor)
     return descriptor
@@ -73,5 +77,5 @@ def built_descriptor(contract: dict, stats: dict, build_info: dict) -> dict:
         built.update(stats[resource["name"]])
         resources.append(built)
     descriptor["resources"] = resources
-    descriptor["provenance"] = build_info["provenance"]
+    descriptor[PROVENANCE_KEY] = build_info[PROVENANCE_KEY]
     return descriptor

@@ -1,34 +1,78 @@
 """Where a build came from: input file hashes, the git commit of the inputs, and a
 creation time taken from the inputs rather than the wall clock (so that the same
 inputs always give the same bytes).
+
+The list of input files and their hashes is a CSV file of its own in the built
+package (INPUT_LIST_PATH), named in the descriptor with its size and hash: a
+project of tens of thousands of sources has hundreds of thousands of inputs,
+which would make the descriptor too large for a portal to take.
 """
 
 from __future__ import annotations
 
+import csv
+import hashlib
 import os
 import subprocess
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyarrow as pa
+
 from pipeline import __version__
+from pipeline.csv_output import columns_csv_bytes
 from pipeline.files import hash_file
 
 PIPELINE_NAME = "figures-pipeline"
+PROVENANCE_KEY = "provenance"  # the descriptor's custom property holding the record
+# The built package's list of input files: where, and its columns.
+INPUT_LIST_PATH = "provenance/inputs.csv"
+INPUT_LIST_FIELDS = ("path", "sha256")
 
 
 def input_files(
     project: Path, paths: list[Path], hashes: Iterable[tuple[str, str]] = ()
-) -> list[dict]:
+) -> list[tuple[str, str]]:
     """Path (relative to project) and SHA-256 of every input, in path order: hashes
     gives them for files already read (pipeline.raw.RawTree.input_hashes); the files
     in paths are read and hashed here."""
     found = dict(hashes)
     for path in paths:
         found[path.relative_to(project).as_posix()] = hash_file(path)
-    return [
-        {"path": name, "sha256": found[name]} for name in sorted(found, key=lambda n: n.split("/"))
+    return [(name, found[name]) for name in sorted(found, key=lambda n: n.split("/"))]
+
+
+def write_input_list(folder: Path, files: list[tuple[str, str]]) -> dict:
+    """Write the input files and their hashes as INPUT_LIST_PATH in the package folder;
+    returns what the descriptor says of that file (provenance.inputs.files)."""
+    columns = [
+        pa.array(list(column), type=pa.large_string()) for column in zip(*files, strict=True)
     ]
+    if not columns:
+        columns = [pa.array([], type=pa.large_string()) for _ in INPUT_LIST_FIELDS]
+    data = columns_csv_bytes(list(INPUT_LIST_FIELDS), columns)
+    target = folder / INPUT_LIST_PATH
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return {
+        "path": INPUT_LIST_PATH,
+        "format": "csv",
+        "mediatype": "text/csv",
+        "fields": list(INPUT_LIST_FIELDS),
+        "count": len(files),
+        "bytes": len(data),
+        "hash": f"sha256:{hashlib.sha256(data).hexdigest()}",
+    }
+
+
+def read_input_list(folder: Path, descriptor: dict) -> list[tuple[str, str]]:
+    """The input files and their hashes that a built package records."""
+    files = descriptor["provenance"]["inputs"]["files"]
+    with (folder / files["path"]).open(encoding="utf-8", newline="") as text:
+        rows = csv.reader(text)
+        next(rows)  # the header
+        return [(path, sha256) for path, sha256 in rows]
 
 
 def _git(project: Path, *args: str) -> str | None:
@@ -81,12 +125,14 @@ def provenance_record(
     received_dates: list[str],
     hashes: Iterable[tuple[str, str]] = (),
 ) -> dict:
+    """The build's `created` time and `provenance` record, and under `input_files` the
+    inputs and their hashes (for write_input_list and with_input_list)."""
     inputs = ["raw", "datapackage.json"]
     commit, commit_time = inputs_commit(project, inputs)
     created, created_from = created_time(commit_time, received_dates)
     return {
         "created": created,
-        "provenance": {
+        PROVENANCE_KEY: {
             "pipeline": {"name": PIPELINE_NAME, "version": __version__},
             "created_from": created_from,
             "inputs": {
@@ -95,7 +141,20 @@ def provenance_record(
                     "The last commit that changed raw/ or datapackage.json; null when the inputs "
                     "were not committed (or not in git) when the package was built."
                 ),
-                "files": input_files(project, files, hashes),
             },
         },
+        "input_files": input_files(project, files, hashes),
     }
+
+
+def with_input_list(provenance: dict, written: dict) -> dict:
+    """The provenance record naming the input list written (write_input_list's answer)."""
+    inputs = {
+        **provenance["inputs"],
+        "files": written,
+        "files_note": (
+            "Every input file (its path relative to the project) and its SHA-256, one per "
+            "row in path order, in the CSV file named here with its own bytes and hash."
+        ),
+    }
+    return {**provenance, "inputs": inputs}

@@ -10,6 +10,7 @@ network connection (frictionless gets a session that refuses every request).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from pipeline.files import (
 )
 from pipeline.package import DESCRIPTOR_NAME, OUTPUTS_KEY, safe_resource_path
 from pipeline.paths import display_path
+from pipeline.provenance import PROVENANCE_KEY
 from pipeline.raw import SOURCES_RESOURCE
 from pipeline.snapshots import FOLDER_NAME, SnapshotTexts, read_snapshots
 from pipeline.spreadsheet import unguard_table
@@ -111,6 +113,7 @@ def _read_package(folder: Path, snapshots: Path | None):
             if resource.name == SOURCES_RESOURCE and with_snapshots and not problems:
                 reading = _read_ahead(snapshots, table)
         problems += output_problems(folder, descriptor, text, descriptor_display)
+        problems += input_list_problems(folder, descriptor, text, descriptor_display)
         if problems:
             return Report(problems)
         texts, skipped = None, []
@@ -257,9 +260,9 @@ def profile_problems(descriptor: dict, display: str) -> list[Problem]:
         def request(self, method, url, *args, **kwargs):
             raise requests.ConnectionError(f"{url} not fetched: validate works offline")
 
-    # `provenance` is this package's own property, which the profile leaves free; its
-    # list of every input file is most of a large package's descriptor.
-    described = {key: value for key, value in descriptor.items() if key != "provenance"}
+    # `provenance` is this package's own property, which the profile leaves free (a
+    # package built before its input list had a file of its own lists every input in it).
+    described = {key: value for key, value in descriptor.items() if key != PROVENANCE_KEY}
     with system.use_context(http_session=Offline()):
         report = Package.validate_descriptor(described)
     return [
@@ -305,24 +308,40 @@ def output_problems(folder: Path, descriptor: dict, text: str, display: str) -> 
         return [Problem("descriptor-outputs", "outputs must be a list", display, line, column)]
     problems = []
     for index, entry in enumerate(outputs):
-        keys_ok = isinstance(entry, dict) and all(k in entry for k in ("path", "bytes", "hash"))
-        if not keys_ok or not is_safe_relative_path(entry["path"]):
-            problems.append(
-                Problem(
-                    "descriptor-outputs",
-                    f"outputs item {index} must have a path inside the package folder, "
-                    "its bytes and its sha256 hash",
-                    display,
-                    line,
-                    column,
-                )
-            )
-            continue
-        where = f"{display_path(folder)}/{entry['path']}"
-        try:
-            size, digest = size_and_hash(folder / entry["path"], where, inside=folder)
-        except InvalidInput as error:
-            problems += error.problems
-            continue
-        problems += integrity_problems(size, digest, where, {**entry, "name": None})
+        where = Problem("descriptor-outputs", f"outputs item {index}", display, line, column)
+        problems += listed_file_problems(folder, entry, where)
     return problems
+
+
+def input_list_problems(folder: Path, descriptor: dict, text: str, display: str) -> list[Problem]:
+    """The list of input files that the provenance record names (provenance.inputs.files,
+    pipeline.provenance.write_input_list) exists with its recorded size and hash. A
+    descriptor without one (a package built by someone else, or one that lists its
+    inputs in the descriptor itself) has nothing to check here."""
+    provenance = descriptor.get(PROVENANCE_KEY)
+    inputs = provenance.get("inputs") if isinstance(provenance, dict) else None
+    entry = inputs.get("files") if isinstance(inputs, dict) else None
+    if not isinstance(entry, dict):
+        return []
+    line, column = locate_key(text, "files")
+    where = Problem("descriptor-provenance", "provenance.inputs.files", display, line, column)
+    return listed_file_problems(folder, entry, where)
+
+
+def listed_file_problems(folder: Path, entry, where: Problem) -> list[Problem]:
+    """A file the descriptor names (entry: its path, bytes and hash) exists inside the
+    package folder with that size and hash. where: the problem to report for an entry
+    without them, its message naming the entry."""
+    keys_ok = isinstance(entry, dict) and all(k in entry for k in ("path", "bytes", "hash"))
+    if not keys_ok or not is_safe_relative_path(entry["path"]):
+        message = (
+            f"{where.message} must have a path inside the package folder, its bytes and its "
+            "sha256 hash"
+        )
+        return [dataclasses.replace(where, message=message)]
+    shown = f"{display_path(folder)}/{entry['path']}"
+    try:
+        size, digest = size_and_hash(folder / entry["path"], shown, inside=folder)
+    except InvalidInput as error:
+        return error.problems
+    return integrity_problems(size, digest, shown, {**entry, "name": None})

@@ -9,6 +9,7 @@ from __future__ import annotations
 from prov.model import PROV, PROV_LABEL, PROV_LOCATION, PROV_TYPE, PROV_VALUE, ProvDocument
 
 from pipeline.package import DESCRIPTOR_NAME
+from pipeline.provenance import read_input_list
 from pipeline.writers import facts
 from pipeline.writers.prov_graph import AGENT_TYPES, ENTITY_KINDS, PREFIX, attributes, node
 from pipeline.writers.source import PackageSource
@@ -125,8 +126,8 @@ def add_build(document: ProvDocument, source: PackageSource) -> None:
         },
     )
     document.wasAssociatedWith(build, software)
-    for item in provenance["inputs"]["files"]:
-        used = document.entity(node("input", item["path"]), {f"{PREFIX}:sha256": item["sha256"]})
+    for path, sha256 in read_input_list(source.folder, source.descriptor):
+        used = document.entity(node("input", path), {f"{PREFIX}:sha256": sha256})
         document.used(build, used)
     for file in source.files:
         if file.resource not in ENTITY_KINDS:

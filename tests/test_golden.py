@@ -339,11 +339,19 @@ def test_provenance_names_the_pipeline_version(built):
 
 
 def test_provenance_lists_every_input_file_with_its_hash(built, project):
-    files = read_descriptor(built)["provenance"]["inputs"]["files"]
+    named = read_descriptor(built)["provenance"]["inputs"]["files"]
+    assert named["path"] == "provenance/inputs.csv"
+    listed = built / "provenance" / "inputs.csv"
+    with listed.open(encoding="utf-8", newline="") as text:
+        rows = list(csv.reader(text))
     expected = {"datapackage.json": sha256_of(project / "datapackage.json")}
     for path in sorted((project / "raw").rglob("*")):
         if path.is_file():
             expected[path.relative_to(project).as_posix()] = sha256_of(path)
     assert "raw/sources/kandal-crime-2022/snapshot.txt" in expected
-    assert {f["path"]: f["sha256"] for f in files} == expected
-    assert len(files) == len(expected)
+    assert rows[0] == ["path", "sha256"] == named["fields"]
+    assert dict(rows[1:]) == expected
+    assert [path for path, _ in rows[1:]] == sorted(expected, key=lambda p: p.split("/"))
+    assert named["count"] == len(rows) - 1 == len(expected)
+    assert named["bytes"] == listed.stat().st_size
+    assert named["hash"] == f"sha256:{sha256_of(listed)}"

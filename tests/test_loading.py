@@ -180,10 +180,7 @@ def test_provenance_lists_the_hashes_read_in_path_order(project):
     listed = input_files(project, [project / "datapackage.json"], tree.input_hashes(project))
     paths = sorted([project / "datapackage.json", *tree.files])
     assert listed == [
-        {
-            "path": p.relative_to(project).as_posix(),
-            "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
-        }
+        (p.relative_to(project).as_posix(), hashlib.sha256(p.read_bytes()).hexdigest())
         for p in paths
     ]
 

@@ -39,6 +39,7 @@ def test_descriptor_lists_every_file_of_the_build_once(portal_build):
     listed = [r["path"] for r in descriptor["resources"]] + [
         o["path"] for o in descriptor["outputs"]
     ]
+    listed.append(descriptor["provenance"]["inputs"]["files"]["path"])
     assert len(listed) == len(set(listed))
     assert set(listed) | {"datapackage.json"} == set(files_in(portal_build))
 
@@ -111,7 +112,8 @@ def test_formats_csv_writes_only_the_resources_and_descriptor(project, run):
     assert result.exit_code == 0, result.output
     build = project / "build"
     assert "outputs" not in descriptor_of(build)
-    assert {p for p in files_in(build) if not p.startswith("data/")} == {"datapackage.json"}
+    others = {p for p in files_in(build) if not p.startswith("data/")}
+    assert others == {"datapackage.json", "provenance/inputs.csv"}
 
 
 def test_formats_chooses_the_outputs_and_validate_accepts_them(project, run):

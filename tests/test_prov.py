@@ -5,6 +5,7 @@ and made. Expected quotes and speakers were read off the article by hand.
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -161,8 +162,9 @@ def test_build_names_the_pipeline_version_and_the_input_hashes(document, portal_
     assert associated["activity/build"] == "software/figures-pipeline"
     version = document.valid_qualified_name("pkg:version")
     assert value_of(document, "pkg:software/figures-pipeline", version) == pipeline.__version__
-    descriptor = json.loads((portal_build / "datapackage.json").read_text(encoding="utf-8"))
-    inputs = {item["path"]: item["sha256"] for item in descriptor["provenance"]["inputs"]["files"]}
+    with (portal_build / "provenance" / "inputs.csv").open(encoding="utf-8", newline="") as text:
+        inputs = dict(list(csv.reader(text))[1:])
+    assert "raw/sources/kandal-crime-2022/snapshot.txt" in inputs
     used = [
         local(u[PROV_ATTR_ENTITY])
         for u in relations(document, ProvUsage)

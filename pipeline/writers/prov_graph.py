@@ -24,6 +24,7 @@ from prov.serializers.provjson import encode_json_representation
 
 from pipeline.json_text import indented
 from pipeline.package import DESCRIPTOR_NAME
+from pipeline.provenance import read_input_list
 from pipeline.writers import facts
 from pipeline.writers.source import PackageFile, PackageSource
 
@@ -211,10 +212,8 @@ def add_build(document: ProvJson, source: PackageSource) -> None:
         },
     )
     document.relation("wasAssociatedWith", activity=build, agent=software)
-    for item in provenance["inputs"]["files"]:
-        used = document.element(
-            "entity", node("input", item["path"]), {f"{PREFIX}:sha256": item["sha256"]}
-        )
+    for path, sha256 in read_input_list(source.folder, source.descriptor):
+        used = document.element("entity", node("input", path), {f"{PREFIX}:sha256": sha256})
         document.relation("used", activity=build, entity=used)
     for file in source.files:
         if file.resource not in ENTITY_KINDS:

@@ -1,0 +1,71 @@
+"""The build's list of input files: a CSV file of its own (provenance/inputs.csv),
+named in the descriptor's provenance record with its size and hash, checked by
+`pipeline validate`; the descriptor stays the same size however many inputs there are.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from pipeline.files import line_and_column
+
+REPO = Path(__file__).resolve().parents[1]
+LISTED = "provenance/inputs.csv"
+
+
+def descriptor_of(folder: Path) -> dict:
+    return json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def test_validate_fails_naming_an_input_list_changed_after_the_build(built, run):
+    listed = built / LISTED
+    listed.write_bytes(listed.read_bytes().replace(b"raw/actors.csv", b"raw/actorz.csv"))
+    result = run(built.parent, "validate", "--json")
+    assert result.exit_code == 1, result.output
+    errors = json.loads(result.stdout)["errors"]
+    assert [(e["file"], e["code"]) for e in errors] == [(f"build/{LISTED}", "hash-mismatch")]
+
+
+def test_validate_fails_naming_a_missing_input_list(built, run):
+    (built / LISTED).unlink()
+    result = run(built.parent, "validate", "--json")
+    assert result.exit_code == 1
+    errors = json.loads(result.stdout)["errors"]
+    assert [(e["file"], e["code"]) for e in errors] == [(f"build/{LISTED}", "missing-file")]
+
+
+def test_validate_refuses_an_input_list_outside_the_package(built, run):
+    descriptor = descriptor_of(built)
+    descriptor["provenance"]["inputs"]["files"]["path"] = "../datapackage.json"
+    text = json.dumps(descriptor, indent=2)
+    (built / "datapackage.json").write_text(text, encoding="utf-8")
+    result = run(built.parent, "validate", "--json")
+    assert result.exit_code == 1
+    [error] = json.loads(result.stdout)["errors"]
+    assert error["code"] == "descriptor-provenance"
+    assert error["message"].startswith("provenance.inputs.files must have a path inside")
+    assert (error["line"], error["column"]) == line_and_column(text, text.index('"files"'))
+
+
+def test_the_descriptor_does_not_grow_with_the_inputs(run, tmp_path):
+    """Ten times the sources: ten times the input list, the same descriptor but for
+    the digits of the sizes and the count."""
+    sizes = {}
+    for figures in (40, 400):
+        corpus = tmp_path / f"corpus-{figures}"
+        made = run(
+            tmp_path, "synth", corpus.name, "--project", str(REPO), "--figures", f"{figures}"
+        )
+        assert made.exit_code == 0, made.output
+        built = run(corpus, "build", "--formats", "csv")
+        assert built.exit_code == 0, built.output
+        with (corpus / "build" / LISTED).open(encoding="utf-8", newline="") as text:
+            rows = list(csv.reader(text))
+        named = descriptor_of(corpus / "build")["provenance"]["inputs"]["files"]
+        assert named["count"] == len(rows) - 1
+        sizes[figures] = (len(rows) - 1, (corpus / "build" / "datapackage.json").stat().st_size)
+    (few, small), (many, large) = sizes[40], sizes[400]
+    assert many >= 8 * few
+    assert abs(large - small) < 20
