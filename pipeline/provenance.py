@@ -47,10 +47,9 @@ def write_input_list(folder: Path, files: list[tuple[str, str]]) -> dict:
     """Write the input files and their hashes as INPUT_LIST_PATH in the package folder;
     returns what the descriptor says of that file (provenance.inputs.files)."""
     columns = [
-        pa.array(list(column), type=pa.large_string()) for column in zip(*files, strict=True)
+        pa.array([file[index] for file in files], type=pa.large_string())
+        for index in range(len(INPUT_LIST_FIELDS))
     ]
-    if not columns:
-        columns = [pa.array([], type=pa.large_string()) for _ in INPUT_LIST_FIELDS]
     data = columns_csv_bytes(list(INPUT_LIST_FIELDS), columns)
     target = folder / INPUT_LIST_PATH
     target.parent.mkdir(parents=True, exist_ok=True)

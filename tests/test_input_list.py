@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from pipeline.files import line_and_column
+from pipeline.provenance import read_input_list, write_input_list
 
 REPO = Path(__file__).resolve().parents[1]
 LISTED = "provenance/inputs.csv"
@@ -69,3 +70,17 @@ def test_the_descriptor_does_not_grow_with_the_inputs(run, tmp_path):
     (few, small), (many, large) = sizes[40], sizes[400]
     assert many >= 8 * few
     assert abs(large - small) < 20
+
+
+def test_the_input_list_reads_back_as_written_whatever_the_paths_hold(tmp_path):
+    files = [
+        ("datapackage.json", "0" * 64),
+        ('raw/a, "b"\nc.csv', "1" * 64),
+        ("raw/é.csv", "2" * 64),
+    ]
+    named = write_input_list(tmp_path, files)
+    with (tmp_path / LISTED).open(encoding="utf-8", newline="") as text:
+        rows = list(csv.reader(text))
+    assert rows == [["path", "sha256"], *map(list, files)]
+    assert read_input_list(tmp_path, {"provenance": {"inputs": {"files": named}}}) == files
+    assert named["count"] == 3 and named["bytes"] == (tmp_path / LISTED).stat().st_size
