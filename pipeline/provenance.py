@@ -67,7 +67,7 @@ def write_input_list(folder: Path, files: list[tuple[str, str]]) -> dict:
 
 def read_input_list(folder: Path, descriptor: dict) -> list[tuple[str, str]]:
     """The input files and their hashes that a built package records."""
-    files = descriptor["provenance"]["inputs"]["files"]
+    files = descriptor[PROVENANCE_KEY]["inputs"]["files"]
     with (folder / files["path"]).open(encoding="utf-8", newline="") as text:
         rows = csv.reader(text)
         next(rows)  # the header

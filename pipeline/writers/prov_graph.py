@@ -24,7 +24,7 @@ from prov.serializers.provjson import encode_json_representation
 
 from pipeline.json_text import indented
 from pipeline.package import DESCRIPTOR_NAME
-from pipeline.provenance import read_input_list
+from pipeline.provenance import PROVENANCE_KEY, read_input_list
 from pipeline.writers import facts
 from pipeline.writers.source import PackageFile, PackageSource
 
@@ -196,7 +196,7 @@ def add_supported(document: ProvJson, source: PackageSource, resource: str, tran
 
 def add_build(document: ProvJson, source: PackageSource) -> None:
     """The build: the pipeline that ran, the input files it used, the tables it wrote."""
-    provenance = source.descriptor["provenance"]
+    provenance = source.descriptor[PROVENANCE_KEY]
     pipeline = provenance["pipeline"]
     build_attrs = {LABEL: "pipeline build", f"{PREFIX}:created": source.descriptor["created"]}
     if provenance["inputs"].get("git_commit"):
