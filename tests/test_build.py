@@ -23,8 +23,9 @@ RESOURCE_FILES = {
     "data/figures.csv",
     "data/statements.csv",
     "data/quotes.csv",
-    "provenance/inputs.csv",
 }
+# The build's own record beside them: its input files and their hashes.
+PROVENANCE_FILES = {"provenance/inputs.csv"}
 # The portal-ready outputs a default build writes beside them (pipeline/writers/).
 OUTPUT_FILES = {
     "kandal-crime-2022.db",
@@ -41,7 +42,7 @@ OUTPUT_FILES = {
     "ckan-package.json",
     "index.html",
 }
-ALL_FILES = RESOURCE_FILES | OUTPUT_FILES
+ALL_FILES = RESOURCE_FILES | PROVENANCE_FILES | OUTPUT_FILES
 
 
 def files_in(folder: Path) -> dict[str, bytes]:
