@@ -11,17 +11,16 @@ which would make the descriptor too large for a portal to take.
 from __future__ import annotations
 
 import csv
-import hashlib
 import os
 import subprocess
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pyarrow as pa
+import pandas as pd
 
 from pipeline import __version__
-from pipeline.csv_output import columns_csv_bytes
+from pipeline.csv_output import write_csv
 from pipeline.files import hash_file
 
 PIPELINE_NAME = "figures-pipeline"
@@ -46,22 +45,18 @@ def input_files(
 def write_input_list(folder: Path, files: list[tuple[str, str]]) -> dict:
     """Write the input files and their hashes as INPUT_LIST_PATH in the package folder;
     returns what the descriptor says of that file (provenance.inputs.files)."""
-    columns = [
-        pa.array([file[index] for file in files], type=pa.large_string())
-        for index in range(len(INPUT_LIST_FIELDS))
-    ]
-    data = columns_csv_bytes(list(INPUT_LIST_FIELDS), columns)
     target = folder / INPUT_LIST_PATH
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    frame = pd.DataFrame(files, columns=list(INPUT_LIST_FIELDS))
+    size, sha256 = write_csv(frame, list(INPUT_LIST_FIELDS), target)
     return {
         "path": INPUT_LIST_PATH,
         "format": "csv",
         "mediatype": "text/csv",
         "fields": list(INPUT_LIST_FIELDS),
         "count": len(files),
-        "bytes": len(data),
-        "hash": f"sha256:{hashlib.sha256(data).hexdigest()}",
+        "bytes": size,
+        "hash": f"sha256:{sha256}",
     }
 
 
