@@ -20,6 +20,7 @@ from pathlib import Path
 
 from pipeline import load_worker
 from pipeline.contract import load_contract
+from pipeline.descriptor_profile import ProfileCheck
 from pipeline.errors import InvalidInput, Problem, UsageProblem, fail_if_any
 from pipeline.package import DESCRIPTOR_NAME, write_package
 from pipeline.paths import display_path
@@ -103,7 +104,9 @@ def build_package(
     """
     progress = progress or Progress()
     try:
-        return _build(project, check_out(project, out), check_version, formats, progress)
+        out = check_out(project, out)
+        with ProfileCheck() as profile:  # prepares while the package is built
+            return _build(project, out, check_version, formats, progress, profile)
     finally:
         progress.close()
 
@@ -114,6 +117,7 @@ def _build(
     check_version: bool,
     formats: tuple[str, ...],
     progress: Progress,
+    profile: ProfileCheck,
 ) -> dict:
     contract, tree = read_raw(project, progress)
     try:
@@ -145,7 +149,7 @@ def _build(
                     staging, contract, descriptor, tree.snapshots, formats, frames, progress
                 )
                 progress.stage("checking the package", 1)
-                fail_if_any(check_descriptor(staging, descriptor))
+                fail_if_any(check_descriptor(staging, descriptor, profile))
                 if check_version:
                     fail_if_any(version_problems(project.root, staging, project.contract))
                 swap_in(staging, out)

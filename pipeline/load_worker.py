@@ -1,9 +1,11 @@
 """A process that works for us while we go on: source folders for
 pipeline.raw.load_raw, snapshots for `pipeline validate`, half the quote numbers for
-pipeline.stated_numbers (where no forked copy works them out, pipeline.forked).
+pipeline.stated_numbers (where no forked copy works them out, pipeline.forked), the
+Data Package profile check (pipeline.descriptor_profile).
 Started with this interpreter, it is given a function ("module:name"), its arguments
-and a temporary file pickled on its standard input, and writes the function's result
-pickled into that file (removed by stop()).
+and a temporary file pickled on its standard input (at once, or once it has run a
+preparation: prepare), and writes the function's result pickled into that file
+(removed by stop()).
 
 A process of our own rather than multiprocessing's: spawning one re-imports the
 caller's main module, which a script without a main guard cannot survive. A fresh
@@ -44,7 +46,33 @@ def jobs() -> int:
 
 def start(function: str, arguments: tuple) -> Worker:
     """A worker running function ("module:name") on arguments while the caller goes on."""
-    code = f"import sys; sys.path.insert(0, {PACKAGE_PARENT!r}); import {__name__} as w; w.main()"
+    worker = _spawn(None)
+    give(worker, function, arguments)
+    return worker
+
+
+def prepare(preparation: str) -> Worker:
+    """A worker that runs preparation ("module:name", no arguments: imports, say) at once
+    and then waits to be given its work (give), for work whose arguments are known only
+    later but whose preparing can be done beside the caller's own work meanwhile."""
+    return _spawn(preparation)
+
+
+def give(worker: Worker, function: str, arguments: tuple) -> None:
+    """The work for a worker: function ("module:name") on arguments."""
+    try:
+        given = (function, arguments, os.fspath(worker.answer))
+        pickle.dump(given, worker.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        worker.process.stdin.close()
+    except BrokenPipeError:  # it ended at once: result() says why
+        pass
+
+
+def _spawn(preparation: str | None) -> Worker:
+    code = (
+        f"import sys; sys.path.insert(0, {PACKAGE_PARENT!r}); import {__name__} as w; "
+        f"w.main({preparation!r})"
+    )
     descriptor, answer = tempfile.mkstemp(prefix="pipeline-worker-", suffix=".pickle")
     os.close(descriptor)
     process = subprocess.Popen(
@@ -54,12 +82,6 @@ def start(function: str, arguments: tuple) -> Worker:
         stderr=subprocess.PIPE,
         env={**os.environ, "PYTHONSAFEPATH": "1"},  # no folder of the caller's on sys.path
     )
-    try:
-        given = (function, arguments, answer)
-        pickle.dump(given, process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-        process.stdin.close()
-    except BrokenPipeError:  # it ended at once: result() says why
-        pass
     return Worker(process, Path(answer))
 
 
@@ -91,10 +113,16 @@ def stop(worker: Worker) -> None:
     worker.answer.unlink(missing_ok=True)
 
 
-def main() -> None:
-    given = sys.stdin.buffer.read()  # first: the caller waits until it is read
+def main(preparation: str | None = None) -> None:
+    if preparation is not None:
+        _function(preparation)()
+    given = sys.stdin.buffer.read()  # at once (once prepared): the caller waits for it
     function, arguments, answer = pickle.loads(given)
-    module, name = function.split(":")
-    found = getattr(importlib.import_module(module), name)(*arguments)
+    found = _function(function)(*arguments)
     with open(answer, "wb") as file:
         pickle.dump(found, file, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _function(name: str):
+    module, function = name.split(":")
+    return getattr(importlib.import_module(module), function)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pipeline import load_worker, memory
 from pipeline.contract import Contract, is_safe_relative_path, parse_contract
+from pipeline.descriptor_profile import ProfileCheck
 from pipeline.errors import InvalidInput, Problem
 from pipeline.files import (
     MAX_BUILT_FILE_BYTES,
@@ -61,10 +62,17 @@ class Report:
 
 
 def validate_package(folder: Path, snapshots: Path | None) -> Report:
-    read = _read_package(folder, snapshots)
-    if isinstance(read, Report):
-        return read
-    contract, tables, texts, problems, skipped = read
+    with ProfileCheck() as profile:  # prepares, then checks the descriptor beside the rest
+        read = _read_package(folder, snapshots, profile)
+        if isinstance(read, Report):
+            return read
+        report = _check_read(*read)
+        # the descriptor's profile problems stop a validation: they alone are reported
+        return Report(found) if (found := profile.problems()) else report
+
+
+def _check_read(contract, tables, texts, problems, skipped) -> Report:
+    """The checks of the tables _read_package read."""
     memory.give_back()  # what reading made and no longer needs (the descriptor, the files)
     try:
         checked = check_tables(contract, tables, texts)
@@ -78,12 +86,14 @@ def validate_package(folder: Path, snapshots: Path | None) -> Report:
     return Report(problems + checked.problems, skipped, rows)
 
 
-def _read_package(folder: Path, snapshots: Path | None):
+def _read_package(folder: Path, snapshots: Path | None, profile: ProfileCheck):
     """The package's contract, tables and snapshot texts (None without a snapshot
     folder; a _SnapshotsAhead while another process still reads them), the problems
     found reading them and what was skipped; or a Report of the problems that stop
-    validation before the checks. Everything else it read (the descriptor, each
-    file's bytes) is let go when it returns."""
+    validation before the checks. The descriptor is given to profile (the Data Package
+    profile check) once our own rules pass, and checked while the rest is done.
+    Everything else it read (the descriptor, each file's bytes) is let go when it
+    returns."""
     root = display_path(folder)
     descriptor_display = f"{root}/{DESCRIPTOR_NAME}"
     descriptor, text = read_json_object(
@@ -95,6 +105,7 @@ def _read_package(folder: Path, snapshots: Path | None):
     problems = descriptor_problems(descriptor, text, descriptor_display)
     if problems:
         return Report(problems)
+    profile.give(as_profiled(descriptor), descriptor_display)
     contract = parse_contract(descriptor, text, descriptor_display)
     problems, tables, reading = [], {}, None
     with_snapshots = snapshots is not None and snapshots.is_dir()
@@ -114,8 +125,8 @@ def _read_package(folder: Path, snapshots: Path | None):
                 reading = _read_ahead(snapshots, table)
         problems += output_problems(folder, descriptor, text, descriptor_display)
         problems += input_list_problems(folder, descriptor, text, descriptor_display)
-        if problems:
-            return Report(problems)
+        if problems:  # the profile's problems, if any, come first
+            return Report(profile.problems() or problems)
         texts, skipped = None, []
         if with_snapshots and reading is not None:  # the checks wait for them when they must
             texts, reading = _SnapshotsAhead(reading, snapshots, tables[SOURCES_RESOURCE]), None
@@ -167,30 +178,40 @@ def _read_ahead(snapshots: Path, sources: Table):
     return load_worker.start("pipeline.snapshots:read_snapshot_files", (snapshots, shown, ids))
 
 
-def check_descriptor(folder: Path, descriptor: dict) -> list[Problem]:
+def check_descriptor(folder: Path, descriptor: dict, profile: ProfileCheck) -> list[Problem]:
     """The descriptor of a package just written into folder: our contract rules, the
-    size and hash keys, no external reference, and the Data Package profile
-    (frictionless, offline). A build runs this on its staging folder; the files' sizes
-    and hashes were taken from the bytes as they were written, and the descriptor is
-    the one written there (its text is read only to locate what a problem is about)."""
+    size and hash keys, no external reference, then the Data Package profile (profile:
+    started early, pipeline.descriptor_profile). A build runs this on its staging
+    folder; the files' sizes and hashes were taken from the bytes as they were written,
+    and the descriptor is the one written there (its text is read only to locate what a
+    problem is about)."""
     display = f"{display_path(folder)}/{DESCRIPTOR_NAME}"
     text = read_text(folder / DESCRIPTOR_NAME, display, limit=MAX_BUILT_FILE_BYTES)
-    return descriptor_problems(descriptor, text, display)
+    problems = descriptor_problems(descriptor, text, display)
+    if problems:
+        return problems
+    profile.give(as_profiled(descriptor), display)
+    return profile.problems()
+
+
+def as_profiled(descriptor: dict) -> dict:
+    """The descriptor as the Data Package profile is checked on: without `provenance`,
+    this package's own property, which the profile leaves free (a package built before
+    its input list had a file of its own lists every input in it)."""
+    return {key: value for key, value in descriptor.items() if key != PROVENANCE_KEY}
 
 
 def descriptor_problems(descriptor: dict, text: str, display: str) -> list[Problem]:
     """Contract errors (ours) first; then, for a descriptor we can read, references
-    we will not follow, the Data Package profile (frictionless, offline) and the
-    size and hash every built resource must record."""
+    we will not follow and the size and hash every built resource must record. The
+    Data Package profile is checked only once these pass (frictionless itself fails on
+    a hash or bytes of the wrong type, and would follow a reference)."""
     try:
         contract: Contract = parse_contract(descriptor, text, display)
     except InvalidInput as error:
         return error.problems
     problems = reference_problems(descriptor, text, display)
-    problems += integrity_key_problems(contract, descriptor, text, display)
-    if problems:
-        return problems  # frictionless itself fails on a hash or bytes of the wrong type
-    return profile_problems(descriptor, display)
+    return problems + integrity_key_problems(contract, descriptor, text, display)
 
 
 def integrity_key_problems(
@@ -249,26 +270,6 @@ def reference_problems(descriptor: dict, text: str, display: str) -> list[Proble
                 )
             )
     return problems
-
-
-def profile_problems(descriptor: dict, display: str) -> list[Problem]:
-    """Data Package profile errors, from frictionless with the network refused."""
-    import requests
-    from frictionless import Package, system
-
-    class Offline(requests.Session):
-        def request(self, method, url, *args, **kwargs):
-            raise requests.ConnectionError(f"{url} not fetched: validate works offline")
-
-    # `provenance` is this package's own property, which the profile leaves free (a
-    # package built before its input list had a file of its own lists every input in it).
-    described = {key: value for key, value in descriptor.items() if key != PROVENANCE_KEY}
-    with system.use_context(http_session=Offline()):
-        report = Package.validate_descriptor(described)
-    return [
-        Problem(f"descriptor-{kind}", message, file=display)
-        for kind, message in report.flatten(["type", "message"])
-    ]
 
 
 def file_integrity_problems(data: bytes, display: str, built: dict) -> list[Problem]:

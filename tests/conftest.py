@@ -5,6 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+# The suite builds and validates in this one process: with frictionless loaded here
+# once, each of them checks its descriptor's Data Package profile at once rather than
+# in a worker started for it (pipeline.descriptor_profile.loaded_here), as a library
+# caller's would; tests/test_descriptor_profile.py runs the check in a worker too.
+import frictionless
 import pytest
 from click.testing import CliRunner
 
@@ -67,8 +72,6 @@ def csv_rows(portal_build):
     """Each resource's rows as frictionless reads the built CSVs through the descriptor:
     an independent typed reading (numbers as float, dates as datetime.date, None)."""
     from decimal import Decimal
-
-    import frictionless
 
     package = frictionless.Package(str(portal_build / "datapackage.json"))
 

@@ -276,7 +276,11 @@ def _python_roots() -> list[Path]:
 def test_frictionless_gets_no_network_even_for_a_profile_url(built_package, audit):
     """Past our own refusal, frictionless itself is offline: a profile URL it would
     fetch becomes a problem, and no socket is opened."""
-    from pipeline.validate import profile_problems
+    # requests first: urllib3's import binds a socket to ::1 to learn whether IPv6 works
+    # (and connects nowhere); that is the import's, not the check's
+    import requests  # noqa: F401
+
+    from pipeline.descriptor_profile import profile_problems
 
     descriptor = json.loads((built_package / "build/datapackage.json").read_text("utf-8"))
     descriptor["profile"] = "https://example.org/profile.json"
