@@ -5,6 +5,9 @@ a fifth of a small package's whole build. With more than one CPU, in a process
 that has not loaded frictionless (a command's), the check is done in a process of
 its own (pipeline.load_worker), started before the descriptor is known so that it
 prepares beside the rest of the work (ProfileCheck).
+
+Only pipeline.errors and pipeline.load_worker are imported with this module, not
+pandas: a worker that checks a descriptor is ready sooner than the work beside it ends.
 """
 
 from __future__ import annotations
@@ -29,9 +32,7 @@ WARM_UP = {
 
 
 def profile_problems(descriptor: dict, display: str) -> list[Problem]:
-    """Data Package profile errors, from frictionless with the network refused.
-    Only pipeline.errors is imported with this module, not pandas: a worker that
-    checks a descriptor is ready sooner than the work beside it ends."""
+    """Data Package profile errors, from frictionless with the network refused."""
     import requests
     from frictionless import Package, system
 
