@@ -61,6 +61,7 @@ def start(names: frozenset[str], work: Callable[[], dict]) -> Forked | None:
     if not (sys.platform.startswith("linux") and hasattr(os, "fork")):
         return None
     descriptor, answer = tempfile.mkstemp(prefix="pipeline-forked-", suffix=".pickle")
+    parent = os.getpid()
     try:
         with warnings.catch_warnings():
             # Python 3.12 and later warn about forking a process with threads: Arrow's
@@ -81,6 +82,9 @@ def start(names: frozenset[str], work: Callable[[], dict]) -> Forked | None:
         except BaseException:  # noqa: BLE001 - the parent does the work itself
             pass
         finally:
-            os._exit(code)
+            try:
+                load_worker.remove_if_forsaken(answer, parent)
+            finally:
+                os._exit(code)  # whatever happens: the child never runs the parent's code
     os.close(descriptor)
     return Forked(pid, Path(answer), names)

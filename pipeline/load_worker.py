@@ -2,10 +2,10 @@
 pipeline.raw.load_raw, snapshots for `pipeline validate`, half the quote numbers for
 pipeline.stated_numbers (where no forked copy works them out, pipeline.forked), the
 Data Package profile check (pipeline.descriptor_profile).
-Started with this interpreter, it is given a function ("module:name"), its arguments
-and a temporary file pickled on its standard input (at once, or once it has run a
-preparation: prepare), and writes the function's result pickled into that file
-(removed by stop()).
+Started with this interpreter and told a temporary file, it is given a function
+("module:name") and its arguments pickled on its standard input (at once, or once it
+has run a preparation: prepare), and writes the function's result pickled into that
+file (removed by stop(); by the worker itself where its caller was killed outright).
 
 A process of our own rather than multiprocessing's: spawning one re-imports the
 caller's main module, which a script without a main guard cannot survive. A fresh
@@ -61,20 +61,19 @@ def prepare(preparation: str) -> Worker:
 def give(worker: Worker, function: str, arguments: tuple) -> None:
     """The work for a worker: function ("module:name") on arguments."""
     try:
-        given = (function, arguments, os.fspath(worker.answer))
-        pickle.dump(given, worker.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((function, arguments), worker.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
         worker.process.stdin.close()
     except BrokenPipeError:  # it ended at once: result() says why
         pass
 
 
 def _spawn(preparation: str | None) -> Worker:
-    code = (
-        f"import sys; sys.path.insert(0, {PACKAGE_PARENT!r}); import {__name__} as w; "
-        f"w.main({preparation!r})"
-    )
     descriptor, answer = tempfile.mkstemp(prefix="pipeline-worker-", suffix=".pickle")
     os.close(descriptor)
+    code = (
+        f"import sys; sys.path.insert(0, {PACKAGE_PARENT!r}); import {__name__} as w; "
+        f"w.main({preparation!r}, {answer!r}, {os.getpid()})"
+    )
     process = subprocess.Popen(
         [sys.executable, "-c", code],
         stdin=subprocess.PIPE,
@@ -113,14 +112,32 @@ def stop(worker: Worker) -> None:
     worker.answer.unlink(missing_ok=True)
 
 
-def main(preparation: str | None = None) -> None:
-    if preparation is not None:
-        _function(preparation)()
-    given = sys.stdin.buffer.read()  # at once (once prepared): the caller waits for it
-    function, arguments, answer = pickle.loads(given)
-    found = _function(function)(*arguments)
-    with open(answer, "wb") as file:
-        pickle.dump(found, file, protocol=pickle.HIGHEST_PROTOCOL)
+def main(preparation: str | None, answer: str, caller: int) -> None:
+    try:
+        if preparation is not None:
+            _function(preparation)()
+        given = sys.stdin.buffer.read()  # at once (once prepared): the caller waits for it
+        if not given:  # our input ended with no work: the caller was killed (stop() kills us)
+            Path(answer).unlink(missing_ok=True)
+            sys.exit("no work was given: the process that started this one is gone")
+        function, arguments = pickle.loads(given)
+        found = _function(function)(*arguments)
+        with open(answer, "wb") as file:
+            pickle.dump(found, file, protocol=pickle.HIGHEST_PROTOCOL)
+    finally:
+        remove_if_forsaken(answer, caller)
+
+
+def remove_if_forsaken(answer: str | Path, caller: int) -> None:
+    """Remove a helper's answer file, once its work is done, where the process that
+    started the helper (caller) is gone: killed outright (SIGKILL), it ran none of its
+    clean-up, and no one else would read or remove the file. A helper whose caller is
+    gone has a new parent (not at once: the caller's files close before it is
+    reparented, so a helper woken by that cannot tell yet; main's empty input can).
+    A caller killed after its helper ended and before it read the answer still leaves
+    the file behind."""
+    if os.getppid() != caller:
+        Path(answer).unlink(missing_ok=True)
 
 
 def _function(name: str):
