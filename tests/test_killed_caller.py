@@ -19,37 +19,25 @@ LINUX_ONLY = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="pipeline.forked forks on Linux only"
 )
 
-# Each caller starts a helper, prints the helper's answer file, and waits to be killed.
+# Each caller starts a helper (named helper), then prints its answer file and waits to
+# be killed (CALLER).
 CALLERS = [
     pytest.param(
-        """
-from pipeline import load_worker
-worker = load_worker.prepare("time:time")
-print(worker.answer, flush=True)
-time.sleep(600)
-""",
+        'from pipeline import load_worker\nhelper = load_worker.prepare("time:time")',
         id="a worker prepared, never given work",
     ),
     pytest.param(
-        """
-from pipeline import load_worker
-worker = load_worker.start("time:sleep", (1,))
-print(worker.answer, flush=True)
-time.sleep(600)
-""",
+        'from pipeline import load_worker\nhelper = load_worker.start("time:sleep", (1,))',
         id="a worker given work it has not finished",
     ),
     pytest.param(
-        """
-from pipeline import forked
-child = forked.start(frozenset({"x"}), lambda: (time.sleep(1), {"x": 1})[1])
-print(child.answer, flush=True)
-time.sleep(600)
-""",
+        "from pipeline import forked\n"
+        'helper = forked.start(frozenset({"x"}), lambda: (time.sleep(1), {"x": 1})[1])',
         id="a forked copy that has not finished",
         marks=LINUX_ONLY,
     ),
 ]
+CALLER = "import time\n{start}\nprint(helper.answer, flush=True)\ntime.sleep(600)\n"
 
 # How long a killed caller's helper may take to notice and end (it has a second of work
 # left): a bound on waiting, not a measure of speed.
@@ -59,7 +47,7 @@ PATIENCE_S = 60
 @pytest.mark.parametrize("caller", CALLERS)
 def test_a_killed_caller_leaves_no_answer_file(caller):
     process = subprocess.Popen(
-        [sys.executable, "-c", "import time\n" + caller],
+        [sys.executable, "-c", CALLER.format(start=caller)],
         cwd=REPO,
         stdout=subprocess.PIPE,
         text=True,
