@@ -17,6 +17,7 @@ from pipeline.contract import Contract, Resource
 from pipeline.errors import InvalidInput, Problem, UsageProblem
 from pipeline.files import decode_utf8, hash_bytes, read_bytes
 from pipeline.json_text import indented
+from pipeline.names import name_problem
 from pipeline.paths import display_path
 from pipeline.raw import SOURCES_RESOURCE
 from pipeline.snapshots import RECORD_NAME, SNAPSHOT_NAME, source_folders
@@ -79,6 +80,10 @@ def check_values(contract: Contract, source_id: str, values: dict[str, str]) -> 
                 f"source_id {source_id!r} does not match {source_id_pattern(contract)}; expected "
                 "lower-case words joined by hyphens",
             )
+        )
+    elif wrong := name_problem(source_id):  # it names a folder: the rule `check` holds it to
+        problems.append(
+            Problem("source-id", f"source_id {wrong}; give another with --id (it names a folder)")
         )
     for name in values:
         if name not in resource.field_names:

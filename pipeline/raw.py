@@ -26,6 +26,7 @@ from pipeline.files import (
     outside_problem,
     read_bytes,
 )
+from pipeline.names import name_problem
 from pipeline.paths import display_path
 from pipeline.snapshots import (
     RECORD_NAME,
@@ -202,6 +203,8 @@ class _Loader:
         folders = [e for e in self.list_folder(sources) if e.is_dir()]
         listed = []
         for entry in sorted(folders, key=lambda e: e.name):
+            if not self.plain_folder_name(entry):
+                continue
             folder_inside = sources_inside and not entry.is_symlink()
             files = {
                 item.name: folder_inside and not item.is_symlink()
@@ -266,6 +269,20 @@ class _Loader:
                 Problem("unreadable-folder", f"cannot list: {error.strerror}", display_path(folder))
             )
             return []
+
+    def plain_folder_name(self, entry: os.DirEntry) -> bool:
+        """A source folder's name is its source_id, and so follows the rule for names
+        that become paths; a folder that breaks it is reported and not read."""
+        wrong = name_problem(entry.name)
+        if wrong:
+            self.problems.append(
+                Problem(
+                    "unsafe-path",
+                    f"source folder {wrong} (a folder's name is its source's source_id)",
+                    file=self.inputs.display(f"sources/{entry.name}"),
+                )
+            )
+        return not wrong
 
     def load_folder(self, name: str, files: dict[str, bool]) -> None:
         """One source folder: its source.json, its CSV files, and any other file (hashed

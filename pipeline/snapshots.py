@@ -6,7 +6,6 @@ for byte as received) and `source.json` (what is known about it).
 
 from __future__ import annotations
 
-import re
 from collections import namedtuple
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -23,13 +22,15 @@ from pipeline.files import (
     parse_json_object,
     read_bytes,
 )
+from pipeline.names import PLAIN_NAME, name_problem
 from pipeline.paths import display_path
 from pipeline.tables import Table, TableBuilder
 
 SNAPSHOT_NAME = "snapshot.txt"
 RECORD_NAME = "source.json"
-# A source_id names a folder: one plain path segment (never "..", "/" or a URL).
-FOLDER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+# A source_id names a folder: one plain path segment (never "..", "/" or a URL); the
+# whole rule is pipeline.names.name_problem.
+FOLDER_NAME = PLAIN_NAME
 
 
 def source_folders(folder: Path) -> list[Path]:
@@ -208,12 +209,12 @@ def read_snapshots(
         source_id = source.source_id
         if pd.isna(source_id):
             continue
-        if not FOLDER_NAME.fullmatch(source_id):
+        wrong = name_problem(source_id)
+        if wrong:
             problems.append(
                 Problem(
                     "unsafe-path",
-                    f"source_id {source_id!r} cannot name a snapshot folder; expected a plain "
-                    "name such as kandal-crime-2022 (no /, no .., no URL)",
+                    f"source_id {wrong} (it names the source's snapshot folder)",
                     **sources.locate(row, "source_id"),
                 )
             )
