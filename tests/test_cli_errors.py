@@ -759,3 +759,21 @@ def test_source_date_epoch_of_the_last_second_of_year_9999_is_used(project, run,
     assert result.exit_code == 0, result.output
     descriptor = json.loads((project / "build/datapackage.json").read_text(encoding="utf-8"))
     assert descriptor["created"] == "9999-12-31T23:59:59Z"
+
+
+@pytest.mark.parametrize("name", ["no\nte", "no\r\nte", "no\tte", "no\x1b[2Jte", "no\u2028te"])
+def test_field_name_with_a_control_character_keeps_each_problem_on_one_line(project, run, name):
+    contract = json.loads((project / "datapackage.json").read_text(encoding="utf-8"))
+    [quotes] = [r for r in contract["resources"] if r["name"] == "quotes"]
+    [note] = [f for f in quotes["schema"]["fields"] if f["name"] == "note"]
+    note["name"] = name
+    (project / "datapackage.json").write_text(json.dumps(contract, indent=2), encoding="utf-8")
+
+    human = run(project, "check")
+    machine = json.loads(run(project, "check", "--json").stdout)
+
+    fails(human, (QUOTES, 1, None, "missing-column"), (QUOTES, 1, 91, "extra-column"))
+    escaped = name.encode("unicode_escape").decode("ascii")
+    assert all(escaped in line for line in human.stderr.splitlines()[:2])
+    assert machine["errors"][0]["field"] == name  # the JSON string holds the name itself
+    assert all(name in error["message"] for error in machine["errors"])
