@@ -24,7 +24,8 @@ from pipeline.files import (
 )
 from pipeline.names import PLAIN_NAME, name_problem
 from pipeline.paths import display_path
-from pipeline.tables import Table, TableBuilder
+from pipeline.spreadsheet import guard_cell
+from pipeline.tables import MAX_FIELD_CHARS, Table, TableBuilder
 
 SNAPSHOT_NAME = "snapshot.txt"
 RECORD_NAME = "source.json"
@@ -79,6 +80,8 @@ def add_source_record(records: TableBuilder, data: bytes, display: str, source) 
                     column,
                 )
             )
+        elif isinstance(record[key], str) and len(guard_cell(record[key])) > MAX_FIELD_CHARS:
+            problems.append(_too_long(key, record[key], text, display))
     for key in expected:
         if key not in record:
             problems.append(
@@ -94,6 +97,22 @@ def add_source_record(records: TableBuilder, data: bytes, display: str, source) 
     if problems:
         raise InvalidInput(problems)
     records.add_record([_cell(record[key]) for key in expected], display, source)
+
+
+def _too_long(key: str, value: str, text: str, display: str) -> Problem:
+    """A value longer than a cell of the built package's CSV files may be: the limit
+    every reader of the package holds it to (pipeline.csv_records.MAX_FIELD_CHARS)."""
+    written = len(guard_cell(value))
+    guarded = f", {written} with the ' put in front of it in the package" * (written > len(value))
+    line, column = locate_key(text, key)
+    return Problem(
+        "field-too-large",
+        f"{key}: text of {len(value)} characters{guarded}; expected at most {MAX_FIELD_CHARS} "
+        "(the longest cell a CSV file of the package may hold)",
+        display,
+        line,
+        column,
+    )
 
 
 def _cell(value) -> str | None:
