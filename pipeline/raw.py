@@ -201,6 +201,8 @@ class _Loader:
                 self.add_csv(builder, name, trusted=False)
         sources = raw / "sources"
         if not sources.is_dir():
+            if os.path.lexists(sources):  # not silently no sources at all
+                self.problems.append(_not_a_folder(self.inputs.display("sources")))
             self.flush()
             return
         sources_inside = not escapes(sources, raw)
@@ -422,6 +424,14 @@ def read_problem(error: OSError, display: str) -> Problem:
         message = "symbolic link loop (it leads back to itself); expected a file or a folder"
         return Problem("symlink-loop", message, file=display)
     return Problem("unreadable-file", f"cannot read: {error.strerror}", file=display)
+
+
+def _not_a_folder(display: str) -> Problem:
+    return Problem(
+        "not-a-folder",
+        "expected the folder of source folders, found a file, a broken symlink or a symlink loop",
+        file=display,
+    )
 
 
 def _refuse_loop(path: str, display: str) -> None:
