@@ -51,6 +51,12 @@ def descriptor_limit(folder: Path) -> int:
                     data += os.lstat(path).st_size
                 except OSError:
                     continue
+    return descriptor_limit_for(data)
+
+
+def descriptor_limit_for(data: int) -> int:
+    """descriptor_limit of a package whose other files hold data bytes (also for one
+    read from git, whose files are not in a folder)."""
     return min(max(MAX_JSON_BYTES, data), MAX_BUILT_FILE_BYTES)
 
 
