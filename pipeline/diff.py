@@ -96,9 +96,7 @@ def _compare(what: str, resource, name: str, old, new) -> list[Change]:
 def resource_schema_changes(name: str, before: dict, after: dict) -> list[Change]:
     changes = _compare("resource-path", name, name, before.get("path"), after.get("path"))
     old_schema, new_schema = before.get("schema", {}), after.get("schema", {})
-    changes += _compare(
-        "primary-key", name, name, old_schema.get("primaryKey"), new_schema.get("primaryKey")
-    )
+    changes += _compare("primary-key", name, name, _key_list(old_schema), _key_list(new_schema))
     for key in sorted((set(old_schema) | set(new_schema)) - {"fields", "primaryKey"}):
         changes += _compare("table-rules", name, key, old_schema.get(key), new_schema.get(key))
     for key in sorted((set(before) | set(after)) - set(BUILT_RESOURCE_KEYS) - {"path"}):
@@ -147,7 +145,7 @@ def diff_rows(name: str, before, after, old_tables: dict, new_tables: dict) -> R
     old_rows = old_tables.get(name, []) if before else []
     new_rows = new_tables.get(name, []) if after else []
     schema = (after or before).get("schema", {})
-    key = tuple(schema.get("primaryKey") or [])
+    key = primary_key(schema)
     shared = _shared_fields(before, after)
     if not key or not all(k in shared for k in key):
         key = tuple(shared)  # without a common key, a row is identified by all its cells
@@ -177,6 +175,16 @@ def diff_rows(name: str, before, after, old_tables: dict, new_tables: dict) -> R
     elif diff.added or diff.removed or diff.changed:
         diff.status = "changed"
     return diff
+
+
+def primary_key(schema: dict) -> tuple[str, ...]:
+    """A schema's primary key as field names: Table Schema allows one name as a string."""
+    key = schema.get("primaryKey") or ()
+    return (key,) if isinstance(key, str) else tuple(key)
+
+
+def _key_list(schema: dict) -> list[str] | None:
+    return list(primary_key(schema)) or None
 
 
 def _shared_fields(before, after) -> list[str]:
