@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.contract import Contract, Resource
@@ -37,6 +37,7 @@ class BuiltPackage:
     label: str  # where it was read from, for people
     descriptor: dict
     tables: dict[str, list[dict[str, str]]]
+    files: dict[str, str] = field(default_factory=dict)  # each resource's file, as shown
 
     @property
     def version(self) -> str | None:
@@ -95,7 +96,9 @@ def _read_package(package: PackageFolder | PackageAtRevision, label: str) -> Bui
     """A package read by the rules `validate` reads one by (pipeline.package_reader)."""
     read = read_descriptor(package)
     files = read_resources(package, read.contract)
-    return BuiltPackage(label, read.descriptor, read_tables(read.contract, files))
+    tables = read_tables(read.contract, files)
+    shown = {name: display for name, (_, display) in files.items()}
+    return BuiltPackage(label, read.descriptor, tables, shown)
 
 
 def read_tables(contract: Contract, files: dict[str, tuple[bytes, str]]) -> dict:

@@ -87,6 +87,22 @@ def test_validate_on_a_broken_package_reports_located_problems(data, built_packa
             assert_human_report(project, "validate")
 
 
+@settings(max_examples=examples(100))
+@given(data=st.data())
+def test_diff_against_a_broken_package_reports_located_problems(data, built_package):
+    with scratch() as folder:
+        project = folder / "project"
+        shutil.copytree(built_package, project)
+        shutil.copytree(project / "build", project / "old")
+        for _ in range(data.draw(st.integers(1, 2))):
+            break_package(project, data)
+        if data.draw(st.booleans()):
+            rehash(project)
+        assert_reported(project, "diff", "old", "build")
+        if data.draw(st.integers(0, 9)) == 0:
+            assert_human_report(project, "diff", "old", "build")
+
+
 # ---- pipeline diff reads a package as validate does --------------------------------------
 
 OUTSIDE_LINE = "outside-the-package,a line diff must never print"
@@ -238,6 +254,23 @@ def test_diff_of_a_row_with_too_few_cells_is_a_located_problem(old_and_new):
         ("field-count", "new/data/figures.csv", 3)
     ]
     assert "row has 2 fields; expected" in found[0]["message"]
+
+
+def test_diff_of_a_file_without_a_column_both_schemas_declare_is_a_located_problem(old_and_new):
+    path = old_and_new / "new/data/sources.csv"
+    records = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
+    with path.open("w", encoding="utf-8", newline="") as file:
+        kept = [name for name in records[0] if name != "publisher"]
+        writer = csv.DictWriter(file, fieldnames=kept, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+
+    found = refused(old_and_new, "build", "new")
+
+    assert [(e["code"], e["file"], e["line"], e["field"]) for e in found] == [
+        ("missing-column", "new/data/sources.csv", 1, "publisher")
+    ]
+    assert "column 'publisher' is missing; expected every column" in found[0]["message"]
 
 
 # ---- the same through a git revision -------------------------------------------------
