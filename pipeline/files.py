@@ -206,6 +206,12 @@ def _unreadable(error: OSError, display: str) -> Problem:
     return Problem("unreadable-file", f"cannot read: {error.strerror}", file=display)
 
 
+def too_large_problem(size: int, limit: int, display: str) -> Problem:
+    """The problem of a file over a read limit, for one not read from the file system
+    (a file committed in git)."""
+    return _too_large(size, limit, display)
+
+
 def _too_large(size: int, limit: int, display: str) -> Problem:
     return Problem(
         "file-too-large",

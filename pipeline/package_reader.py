@@ -23,6 +23,7 @@ from pipeline.files import (
     parse_json_object,
     read_bytes,
     read_json_object,
+    too_large_problem,
 )
 from pipeline.package import DESCRIPTOR_NAME, safe_resource_path
 from pipeline.paths import display_path
@@ -123,16 +124,7 @@ class PackageAtRevision:
             found = "a symlink" if mode == "120000" else "a folder or submodule"
             raise InvalidInput([_not_a_file(display, found)])
         if size > limit:
-            raise InvalidInput(
-                [
-                    Problem(
-                        "file-too-large",
-                        f"file is {size} bytes; expected at most {limit} bytes (the "
-                        "pipeline's limit)",
-                        file=display,
-                    )
-                ]
-            )
+            raise InvalidInput([too_large_problem(size, limit, display)])
         data = git(self.project, "cat-file", "blob", blob)
         if data is None or len(data) != size:
             raise InvalidInput([Problem("unreadable-file", "git could not read it", file=display)])
@@ -153,7 +145,7 @@ def _tree_entries(project: Path, commit: str, folder: str) -> dict[str, tuple[st
         if not line:
             continue
         about, path = line.split("\t", 1)
-        mode, kind, blob, size = about.split()
+        mode, _, blob, size = about.split()  # _: blob, tree or commit
         entries[path] = (mode, blob, int(size) if size.isdigit() else 0)
     return entries
 

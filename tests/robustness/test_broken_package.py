@@ -107,6 +107,7 @@ def test_diff_against_a_broken_package_reports_located_problems(data, built_pack
 
 OUTSIDE_LINE = "outside-the-package,a line diff must never print"
 CELL_LIMIT = 131_072  # the csv module's default field limit, which diff reads under
+JSON_LIMIT = 16 * 1024 * 1024  # a descriptor this large is refused beside small data
 
 
 @pytest.fixture
@@ -325,6 +326,32 @@ def test_diff_of_a_revision_refuses_a_committed_symlink(repository):
         ("not-a-file", "HEAD:build/data/sources.csv")
     ]
     assert "expected a file" in found[0]["message"]
+
+
+def pad_descriptor(folder: Path) -> None:
+    """A description that makes the descriptor larger than JSON_LIMIT (and than all
+    the package's other files)."""
+    edit_descriptor(folder, lambda d: d.update(description="x" * (JSON_LIMIT + 1)))
+
+
+def test_diff_refuses_a_descriptor_over_the_size_limit(old_and_new):
+    pad_descriptor(old_and_new / "new")
+
+    found = refused(old_and_new, "build", "new", secret="x" * 1000)
+
+    assert [(e["code"], e["file"]) for e in found] == [("file-too-large", "new/datapackage.json")]
+
+
+def test_diff_of_a_revision_refuses_a_descriptor_over_the_size_limit(repository):
+    pad_descriptor(repository / "build")
+    commit_all(repository, "A large descriptor")
+
+    found = refused(repository, "HEAD~1", "HEAD", secret="x" * 1000)
+
+    assert [(e["code"], e["file"]) for e in found] == [
+        ("file-too-large", "HEAD:build/datapackage.json")
+    ]
+    assert f"expected at most {JSON_LIMIT} bytes" in found[0]["message"]
 
 
 def test_diff_of_a_revision_with_a_cell_over_the_field_limit_is_located(repository):
