@@ -127,9 +127,13 @@ def load_contract(path: Path, display: str, inside: Path | None = None) -> Contr
     return parse_contract(descriptor, text, display)
 
 
-def parse_contract(descriptor: dict, text: str, display: str) -> Contract:
+def parse_contract(
+    descriptor: dict, text: str, display: str, pipeline_fields: bool = True
+) -> Contract:
     """The contract in a descriptor of any shape: every way it is malformed becomes a
-    located problem, never an exception of another kind."""
+    located problem, never an exception of another kind. pipeline_fields=False leaves
+    out the fields the pipeline's checks read (a diff compares packages that differ
+    in them)."""
     problems: list[Problem] = []
 
     def problem(code: str, message: str, key: str | None = None) -> None:
@@ -155,7 +159,8 @@ def parse_contract(descriptor: dict, text: str, display: str) -> Contract:
             parsed.append(resource)
     _check_names(parsed, problem)
     _check_references(parsed, problem)
-    _check_pipeline_fields(parsed, problem)
+    if pipeline_fields:
+        _check_pipeline_fields(parsed, problem)
     if problems:
         raise InvalidInput(problems)
     return Contract(descriptor=descriptor, resources=tuple(parsed), file=display)
