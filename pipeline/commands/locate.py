@@ -52,7 +52,7 @@ def locate(ctx: click.Context, source: str, words: str, project: Path):
             differences=located.differences,
             ambiguous=located.ambiguous,
             hits=[
-                {**asdict(hit), "quote_row": row, "quote_csv": csv_line(row)}
+                {**_hit_fields(hit), "quote_row": row, "quote_csv": csv_line(row)}
                 for hit, row in zip(located.hits, rows, strict=True)
             ],
         )
@@ -92,3 +92,14 @@ def _number(number) -> str:
     unit = " per cent" if number.percent else ""
     hedge = f", qualifier {number.qualifier}" if number.qualifier else ""
     return f"{number.words!r} = {number.value:g}{unit}{hedge}"
+
+
+def _hit_fields(hit) -> dict:
+    """A hit as JSON holds it: each stated number's value (an exact Decimal) as a JSON
+    number, a whole one of up to 64 bits exactly (Python writes no int of 4,300 digits)."""
+    fields = asdict(hit)
+    for number in fields["numbers"]:
+        value = number["value"]
+        whole = value == value.to_integral_value() and value.adjusted() < 19
+        number["value"] = int(value) if whole else float(value)
+    return fields
