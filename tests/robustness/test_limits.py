@@ -283,11 +283,12 @@ def pipeline_lines_run(action) -> int:
     def calls(frame, event, arg):
         return lines if frame.f_code.co_filename.startswith(package) else None
 
+    previous = sys.gettrace()  # a coverage tool's, say: put back afterwards
     sys.settrace(calls)
     try:
         action()
     finally:
-        sys.settrace(None)
+        sys.settrace(previous)
     return count
 
 
