@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 
 from pipeline import forked, load_worker, numbers
 from pipeline.columns import arrow_text, is_in
-from pipeline.stated_numbers import stated_directions, stated_numbers
+from pipeline.stated_numbers import exact_numbers, stated_directions, stated_numbers
 
 
 @dataclass
@@ -30,6 +30,9 @@ class Context:
 
     frames: dict[str, pd.DataFrame]
     snapshots: Mapping[str, str] | None = None  # source_id -> text; None when not available
+    # each resource's cells as read (text, rows as in frames), for the checks that compare
+    # a number as written; None gives the typed values' shortest decimals instead
+    cells: Mapping[str, pd.DataFrame] | None = None
     # what several checks of one frame share, by name: (the frame, what was worked out);
     # the frame is held weakly, as pandera's frames must not outlive their validation
     shared: dict[str, tuple] = field(default_factory=dict, repr=False, compare=False)
@@ -79,11 +82,31 @@ def _figures_by_id(context: Context) -> pd.DataFrame:
     )
 
 
+def _written_values(context: Context) -> pd.Series:
+    """Each figure's value as its cell was written (such as "-78" or "2.5e3"), by
+    figure_id, the first row of each as _figures_by_id: the digits a quote must state
+    exactly, which the typed value (a float) may have rounded."""
+    figures = context.frames["figures"]
+
+    def find() -> pd.Series:
+        if context.cells is not None:
+            written = context.cells["figures"]["value"]
+        else:  # typed frames alone (a library caller's): each value's shortest decimal
+            written = figures["value"].astype(object).map(repr, na_action="ignore")
+        first = ~figures["figure_id"].duplicated().to_numpy(dtype=bool)
+        values = pd.Series(written.to_numpy(dtype=object)[first], dtype="string")
+        return values.set_axis(figures["figure_id"][first])
+
+    return context.share("written_values", figures, find)
+
+
 def _quote_figures(frame: pd.DataFrame, context: Context) -> pd.DataFrame:
-    """Each quote row with its figure's value, measure, unit and qualifier (NA if none)."""
+    """Each quote row with its figure's value (typed, and as written), measure, unit and
+    qualifier (NA if none)."""
 
     def join() -> pd.DataFrame:
         figures = _figures_by_id(context)[["value", "measure", "unit", "qualifier"]]
+        figures = figures.assign(written=_written_values(context).to_numpy())
         figures = figures.rename(columns={"qualifier": "qualifier_figure"})
         joined = frame[["figure_id", "text", "qualifier"]].join(figures, on="figure_id")
         joined.index = frame.index
@@ -429,10 +452,11 @@ def _stated_values(frame: pd.DataFrame, context: Context) -> pd.DataFrame:
     quotes = _value_quotes(frame, context)
     checked = quotes.checked
     stated = stated_numbers(quotes.texts)
+    longest = pc.max(pc.utf8_length(_arrow(stated.found["value"]))).as_py() or 0
     number = _first_stated(
         stated.found,
         quotes.codes,
-        joined["value"][checked].abs().to_numpy(dtype=np.float64),
+        exact_numbers(_arrow(joined["written"][checked]), longest),
         (joined["unit"][checked] == "percent").fillna(False).to_numpy(dtype=bool),
     )
     matched = number >= 0
@@ -447,27 +471,38 @@ def _stated_values(frame: pd.DataFrame, context: Context) -> pd.DataFrame:
 
 
 def _first_stated(
-    found: pd.DataFrame, texts: np.ndarray, values: np.ndarray, percents: np.ndarray
+    found: pd.DataFrame, texts: np.ndarray, values, percents: np.ndarray
 ) -> np.ndarray:
     """For each (text, value, percent) wanted, the row of found (StatedNumbers.found) of
-    the first number that text states with that value and percent sign, or -1. Each
-    triple is one 64-bit key (text, then the value's rank among all values, then the
-    sign), which holds up to about two billion rows."""
+    the first number that text states with that value and percent sign, or -1. Values
+    are equal when they are the same (exact_numbers' forms are equal exactly when their
+    numbers are). Each triple is one 64-bit key (text, then the value's code among all
+    values, then the sign), which holds up to about two billion rows."""
     rows = len(found)
-    ranked, ranks = np.unique(
-        np.concatenate([found["value"].to_numpy(dtype=np.float64), values]), return_inverse=True
-    )
+    stated = _arrow(found["value"])
+    every = pc.dictionary_encode(pa.concat_arrays([stated, _arrow(values).cast(stated.type)]))
+    distinct = len(every.dictionary)
+    codes = every.indices.to_numpy(zero_copy_only=False).astype(np.int64)
 
-    def keys(texts, ranks, percents) -> np.ndarray:
-        return (texts.astype(np.int64) * len(ranked) + ranks) * 2 + percents
+    def keys(texts, codes, percents) -> np.ndarray:
+        return (texts.astype(np.int64) * distinct + codes) * 2 + percents
 
-    stated = keys(found["text"].to_numpy(), ranks[:rows], found["percent"].to_numpy(dtype=bool))
+    stated = keys(found["text"].to_numpy(), codes[:rows], found["percent"].to_numpy(dtype=bool))
     unique, first = np.unique(stated, return_index=True)  # a stable sort: the first of each
     if not len(unique):
         return np.full(len(texts), -1, dtype=np.int64)
-    wanted = keys(texts, ranks[rows:], percents)
+    wanted = keys(texts, codes[rows:], percents)
     at = np.searchsorted(unique, wanted).clip(max=len(unique) - 1)
     return np.where(unique[at] == wanted, first[at], -1).astype(np.int64)
+
+
+def _arrow(values) -> pa.Array:
+    """A column (a Series, NumPy or Arrow array) as one Arrow array."""
+    if isinstance(values, pd.Series):
+        values = values.array
+    if not isinstance(values, pa.Array | pa.ChunkedArray):
+        values = pa.array(values)
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
 def figure_value_in_quote(frame: pd.DataFrame, context: Context) -> pd.Series:
@@ -477,11 +512,12 @@ def figure_value_in_quote(frame: pd.DataFrame, context: Context) -> pd.Series:
 
 def explain_value(row: dict, context: Context) -> str:
     figure = _figures_by_id(context).loc[row["figure_id"]]
+    value = _written_values(context).loc[row["figure_id"]]
     stated = ", ".join(n.words for n in numbers.find_numbers(row["text"])) or "none"
     unit = " per cent" if figure["unit"] == "percent" else ""
     return (
-        f"figure {row['figure_id']} has value {figure['value']:g}{unit}, which the quote does "
-        f"not state; numbers in the quote: {stated}"
+        f"figure {row['figure_id']} has value {value}{unit}, which the quote does not state "
+        f"exactly; numbers in the quote: {stated}"
     )
 
 
@@ -499,7 +535,8 @@ def explain_qualifier(row: dict, context: Context) -> str:
     if pd.isna(row["figure_id"]):
         return f"a quote supporting a statement has qualifier {recorded}; expected it empty"
     figure = _figures_by_id(context).loc[row["figure_id"]]
-    number = numbers.matching_number(row["text"], figure["value"], figure["unit"] == "percent")
+    value = _written_values(context).loc[row["figure_id"]]
+    number = numbers.matching_number(row["text"], value, figure["unit"] == "percent")
     said = "no qualifier" if number.qualifier is None else repr(number.qualifier)
     return f"qualifier is {recorded}, but the quote's words ({number.words!r}) say {said}"
 

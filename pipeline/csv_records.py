@@ -231,40 +231,75 @@ def field_too_large(display: str, line: int, resource: Resource) -> Problem:
     )
 
 
+def field_columns(line_text: str) -> list[int]:
+    """field_column of every field on a line, in one pass over it (a header of many
+    thousand columns is placed in linear time)."""
+    columns, quoted = [1], False
+    for position, char in enumerate(line_text):
+        if char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            columns.append(position + 2)
+    return columns
+
+
+# Header problems of one kind listed one by one; past this many, one more problem
+# says how many others there are (a header of 20,000 unknown columns is one mistake,
+# not 20,000 lines of report).
+MAX_HEADER_PROBLEMS = 20
+
+
 def check_header(header: list[str], display: str, resource: Resource) -> None:
-    problems = []
     expected = resource.field_names
-    seen: set[str] = set()
+    known, seen = set(expected), set()
+    repeated, unknown = [], []  # positions in header
     for index, name in enumerate(header):
         if name in seen:
-            column = field_column(",".join(header), index)
-            problems.append(
-                Problem("duplicate-header", f"column {name!r} appears twice", display, 1, column)
-            )
-        elif name not in expected:
-            column = field_column(",".join(header), index)
-            problems.append(
-                Problem(
-                    "extra-column",
-                    f"unknown column {name!r}; expected only: {', '.join(expected)}",
-                    display,
-                    1,
-                    column,
-                )
-            )
+            repeated.append(index)
+        elif name not in known:
+            unknown.append(index)
         seen.add(name)
-    for name in expected:
-        if name not in seen:
-            problems.append(
-                Problem(
-                    "missing-column",
-                    f"column {name!r} is missing; expected columns: {', '.join(expected)}",
-                    display,
-                    1,
-                    None,
-                    resource=resource.name,
-                    field=name,
-                )
-            )
-    if problems:
-        raise InvalidInput(problems)
+    if not (repeated or unknown or not known <= seen):
+        return
+    line = ",".join(header)
+    columns = field_columns(line)
+    columns += [len(line) + 1] * (len(header) - len(columns))  # as field_column places them
+    listed = ", ".join(expected)
+    problems = _header_problems(
+        "duplicate-header",
+        [(columns[i], f"column {header[i]!r} appears twice") for i in repeated],
+        "repeated columns",
+        display,
+    )
+    problems += _header_problems(
+        "extra-column",
+        [(columns[i], f"unknown column {header[i]!r}; expected only: {listed}") for i in unknown],
+        "unknown columns",
+        display,
+    )
+    problems += [
+        Problem(
+            "missing-column",
+            f"column {name!r} is missing; expected columns: {listed}",
+            display,
+            1,
+            None,
+            resource=resource.name,
+            field=name,
+        )
+        for name in expected
+        if name not in seen
+    ]
+    raise InvalidInput(problems)
+
+
+def _header_problems(code: str, found: list[tuple[int, str]], kind: str, display: str):
+    """A problem at each (column, message) found in the header, up to MAX_HEADER_PROBLEMS;
+    past that, the next one also says how many more there are, and the rest are not listed."""
+    shown = found if len(found) <= MAX_HEADER_PROBLEMS + 1 else found[: MAX_HEADER_PROBLEMS + 1]
+    problems = [Problem(code, message, display, 1, column) for column, message in shown]
+    if len(found) > len(shown):
+        column, message = shown[-1]
+        more = f"{message}; and {len(found) - len(shown)} more {kind} after it (not listed)"
+        problems[-1] = Problem(code, more, display, 1, column)
+    return problems

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,11 +19,16 @@ from pipeline import numbers
 from pipeline.contract import Contract
 from pipeline.csv_output import csv_line as record_line
 from pipeline.errors import InvalidInput, Problem, UsageProblem
-from pipeline.files import line_and_column
+from pipeline.files import LINE_BREAK, line_and_column
 from pipeline.snapshots import SNAPSHOT_NAME, source_folders
 
 QUOTES_RESOURCE = "quotes"
 CONTEXT_CHARS = 40
+# Hits described in full; past this many, only how many more there are (words that
+# stand 100,000 times in a snapshot need more words, not 100,000 quote rows).
+MAX_HITS = 20
+ZWJ = "\u200d"
+REGIONAL_RUN = re.compile("[\U0001f1e6-\U0001f1ff]+")  # flags: pairs of regional indicators
 PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")  # one or more blank lines
 # Characters that stand for the same thing when typed: what each folds to.
 FOLDED = {
@@ -52,12 +58,18 @@ class Hit:
 class Located:
     words: str
     match: str  # "exact" or "normalised"
-    hits: list[Hit]
+    hits: list[Hit]  # the first MAX_HITS
     differences: list[str] = field(default_factory=list)  # what folding had to ignore
+    count: int = 0  # every hit, also those past MAX_HITS
 
     @property
     def ambiguous(self) -> bool:
-        return len(self.hits) > 1
+        return self.count > 1
+
+    @property
+    def more(self) -> int:
+        """How many hits there are past those described."""
+        return self.count - len(self.hits)
 
 
 def snapshot_of(source: str, snapshots: Path) -> tuple[Path, str | None]:
@@ -106,10 +118,11 @@ def find_all(text: str, words: str) -> list[int]:
 
 
 def locate(snapshot: str, words: str, display: str) -> Located:
-    """Where words stand in snapshot: exact hits, else hits after folding; InvalidInput if none."""
+    """Where words stand in snapshot: exact hits, else hits after folding; InvalidInput if none.
+    Each hit is widened to whole characters (Graphemes)."""
     if words and (starts := find_all(snapshot, words)):
-        spans = [(s, s + len(words)) for s in starts]
-        return Located(words, "exact", [make_hit(snapshot, s, e) for s, e in spans])
+        spans = whole_spans(snapshot, [(s, s + len(words)) for s in starts])
+        return _located(snapshot, words, "exact", spans, [])
     typed = words.strip()
     if not typed:
         raise UsageProblem([Problem("no-words", "no words to look for; expected some text")])
@@ -118,18 +131,131 @@ def locate(snapshot: str, words: str, display: str) -> Located:
     spans = [(origin[s], origin[s + len(wanted) - 1] + 1) for s in find_all(folded, wanted)]
     if not spans:
         raise InvalidInput([not_found(snapshot, typed, display)])
-    hits = [make_hit(snapshot, s, e) for s, e in spans]
-    return Located(words, "normalised", hits, differences(words.strip(), hits[0].text))
+    spans = whole_spans(snapshot, spans)
+    first = snapshot[spans[0][0] : spans[0][1]]
+    return _located(snapshot, words, "normalised", spans, differences(typed, first))
 
 
-def make_hit(snapshot: str, start: int, end: int) -> Hit:
+def _located(snapshot: str, words: str, match: str, spans: list, found: list[str]) -> Located:
+    """The hits at spans, the first MAX_HITS of them described (each found in one pass
+    over the snapshot: places, not a count from its start for every hit)."""
+    places = Places(snapshot)
+    hits = [make_hit(snapshot, start, end, places) for start, end in spans[:MAX_HITS]]
+    widened = [_widened(snapshot, words, hit) for hit in hits[:1] if match == "exact"]
+    return Located(words, match, hits, found + [w for w in widened if w], len(spans))
+
+
+def whole_spans(snapshot: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Each span (in order) widened to whole characters, those that then coincide given
+    once, in order."""
+    graphemes = Graphemes(snapshot)
+    return list(dict.fromkeys((graphemes.start_of(s), graphemes.end_of(e)) for s, e in spans))
+
+
+class Graphemes:
+    """Grapheme boundaries (where a user-perceived character may end) in a text, for
+    offsets that come in order: a quote neither starts on nor ends before a combining
+    mark, nor cuts a ZWJ sequence (an emoji family), an emoji and its skin tone, a
+    flag's pair of letters or a CR LF. Each offset moved remembers how far it went, so
+    that a run of 100,000 combining marks is walked once, not once for every hit in it."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.regional_runs = [m.start() for m in REGIONAL_RUN.finditer(text)]
+        self._back = (0, 0)  # (offset, boundary): offsets in (boundary, offset] are none
+        self._ahead = (0, 0)  # (offset, boundary): offsets in [offset, boundary) are none
+
+    def start_of(self, offset: int) -> int:
+        """The nearest boundary at or before offset."""
+        last, boundary = self._back
+        at = offset
+        while not (boundary < at <= last) and not self.is_boundary(at):
+            at -= 1
+        at = boundary if boundary < at <= last else at
+        self._back = (offset, at)
+        return at
+
+    def end_of(self, offset: int) -> int:
+        """The nearest boundary at or after offset."""
+        last, boundary = self._ahead
+        at = offset
+        while not (last <= at < boundary) and not self.is_boundary(at):
+            at += 1
+        at = boundary if last <= at < boundary else at
+        self._ahead = (offset, at)
+        return at
+
+    def is_boundary(self, offset: int) -> bool:
+        """The rules of Unicode's extended grapheme clusters (UAX #29) that prose meets."""
+        text = self.text
+        if not 0 < offset < len(text):
+            return True
+        before, char = text[offset - 1], text[offset]
+        if before == "\r" and char == "\n":
+            return False
+        if unicodedata.category(char) in ("Mn", "Mc", "Me") or ZWJ in (before, char):
+            return False
+        if "\U0001f3fb" <= char <= "\U0001f3ff" or "\u1160" <= char <= "\u11ff":
+            return False  # a skin tone modifier; a Hangul vowel or final consonant jamo
+        if "\ud800" <= before <= "\udbff" and "\udc00" <= char <= "\udfff":
+            return False  # a surrogate pair (as Python decodes a file name's bytes)
+        if REGIONAL_RUN.match(before) and REGIONAL_RUN.match(char):  # a flag is a pair
+            run = self.regional_runs[bisect_right(self.regional_runs, offset - 1) - 1]
+            return (offset - run) % 2 == 0
+        return True
+
+
+def _widened(snapshot: str, words: str, hit: Hit) -> str | None:
+    """What a hit took in beyond the words, so as not to split a character; None if nothing."""
+    if hit.text == words:
+        return None
+    offset = hit.text.find(words)
+    added = hit.text[:offset] + hit.text[offset + len(words) :]
+    return (
+        f"the snapshot has {_describe(added)} joined to the words, which the hit takes in "
+        "(a quote starts and ends at whole characters)"
+    )
+
+
+class Places:
+    """Line, column and paragraph of offsets in a text, from the line and paragraph
+    breaks found once (bisected for each offset: hits are many, the text long)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        breaks = [(m.start(), m.end()) for m in LINE_BREAK.finditer(text)]
+        self.break_starts = [start for start, _ in breaks]
+        self.break_ends = [end for _, end in breaks]
+        paragraphs = [(m.start(), m.end()) for m in PARAGRAPH_BREAK.finditer(text)]
+        self.paragraph_starts = [start for start, _ in paragraphs]
+        self.paragraph_ends = [end for _, end in paragraphs]
+
+    def line_and_column(self, offset: int) -> tuple[int, int]:
+        """As pipeline.files.line_and_column: a CR just before offset ends a line."""
+        ended = bisect_right(self.break_ends, offset)  # breaks wholly before offset
+        line_start = self.break_ends[ended - 1] if ended else 0
+        if ended < len(self.break_starts) and self.break_starts[ended] < offset:
+            ended, line_start = ended + 1, offset  # offset splits a CR LF after its CR
+        return ended + 1, offset - line_start + 1
+
+    def paragraph(self, offset: int) -> int:
+        """1 + the paragraph breaks in text[:offset] (as PARAGRAPH_BREAK finds them there)."""
+        ended = bisect_right(self.paragraph_ends, offset)
+        cut = bisect_left(self.paragraph_starts, offset)  # a break that offset cuts short
+        if cut > ended and self.text.count("\n", self.paragraph_starts[ended], offset) >= 2:
+            ended += 1
+        return ended + 1
+
+
+def make_hit(snapshot: str, start: int, end: int, places: Places | None = None) -> Hit:
+    places = places or Places(snapshot)
     text = snapshot[start:end]
-    line, column = line_and_column(snapshot, start)
+    line, column = places.line_and_column(start)
     return Hit(
         start=start,
         end=end,
         text=text,
-        paragraph=len(PARAGRAPH_BREAK.findall(snapshot, 0, start)) + 1,
+        paragraph=places.paragraph(start),
         line=line,
         column=column,
         before=snapshot[max(0, start - CONTEXT_CHARS) : start],

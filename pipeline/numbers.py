@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 # Canonical qualifier -> the words that express it, longest phrases first in the regex.
@@ -45,7 +46,7 @@ INCREASE_WORDS = re.compile(
 
 @dataclass(frozen=True)
 class StatedNumber:
-    value: float
+    value: Decimal  # exactly as written: 9007199254740993 is not 9007199254740992
     percent: bool
     qualifier: str | None
     words: str  # the matched words, after number words became digits
@@ -62,7 +63,7 @@ def find_numbers(text: str) -> tuple[StatedNumber, ...]:
             qualifier = _WORD_TO_QUALIFIER[" ".join(qualifier_words.lower().split())]
         found.append(
             StatedNumber(
-                value=float(match.group("number").replace(",", "")),
+                value=Decimal(match.group("number").replace(",", "")),
                 percent=match.group("percent") is not None,
                 qualifier=qualifier,
                 words=match.group(0).strip(),
@@ -77,13 +78,23 @@ def _digits(text: str) -> str:
     return alpha2digit(text, "en")
 
 
-def matching_number(text: str, value: float, percent: bool) -> StatedNumber | None:
-    """The number in text that states value (sign aside), with a percent sign
-    exactly when value is a percentage; or None."""
+def matching_number(text: str, value, percent: bool) -> StatedNumber | None:
+    """The number in text that states value (sign aside) exactly, as decimals, with a
+    percent sign exactly when value is a percentage; or None. value: as written (a
+    figure's cell, such as "-78" or "2.5e3"), or a number (a float as its shortest
+    decimal, which reads back as that float)."""
+    wanted = exact(value)
     for number in find_numbers(text):
-        if number.value == abs(value) and number.percent == percent:
+        if number.value == wanted and number.percent == percent:
             return number
     return None
+
+
+def exact(value) -> Decimal:
+    """The magnitude of a number as written (str), or of an int, Decimal or float, as a
+    Decimal: compared exactly, where floats would take 50.00000000000000001 for 50
+    (copy_abs, as abs() rounds to the context's 28 digits)."""
+    return Decimal(repr(float(value)) if isinstance(value, float) else value).copy_abs()
 
 
 def direction(text: str) -> set[int]:

@@ -14,6 +14,7 @@ answers.
 from __future__ import annotations
 
 import re
+import unicodedata
 from array import array
 from dataclasses import dataclass
 from functools import cache
@@ -69,10 +70,11 @@ _QUALIFIER_BACKWARDS = re.compile(
 @dataclass
 class StatedNumbers:
     """Every number stated in some texts: one row per number in `found`, in text order
-    and then reading order, with columns text (position in the texts given), value,
-    percent and start (where the number starts in the texts joined: each text, number
-    words as digits, followed by `separator`, which none of them holds). `parts` is that
-    joined text in one piece or more, end to end (each read in a process of its own)."""
+    and then reading order, with columns text (position in the texts given), value (its
+    magnitude in exact_numbers' form), percent and start (where the number starts in the
+    texts joined: each text, number words as digits, followed by `separator`, which none
+    of them holds). `parts` is that joined text in one piece or more, end to end (each
+    read in a process of its own)."""
 
     found: pd.DataFrame
     parts: list[str]
@@ -131,7 +133,7 @@ def stated_numbers(texts: pd.Series) -> StatedNumbers:
     half = len(texts) // 2 if len(texts) >= PARALLEL_TEXTS and load_worker.jobs() > 1 else None
     if half is None:
         found, joined = numbers_in(texts, separator)
-        return StatedNumbers(pd.DataFrame(found), [joined], separator)
+        return StatedNumbers(_frame(found), [joined], separator)
     second = texts.iloc[half:].reset_index(drop=True)
     worker = load_worker.start("pipeline.stated_numbers:numbers_in", (second, separator))
     try:
@@ -141,8 +143,19 @@ def stated_numbers(texts: pd.Series) -> StatedNumbers:
         load_worker.stop(worker)
     theirs["text"] += half  # positions in the whole of texts and of the texts joined
     theirs["start"] += len(joined)
-    found = {name: np.concatenate([found[name], theirs[name]]) for name in found}
-    return StatedNumbers(pd.DataFrame(found), [joined, their_joined], separator)
+    found = {name: _concatenate(found[name], theirs[name]) for name in found}
+    return StatedNumbers(_frame(found), [joined, their_joined], separator)
+
+
+def _concatenate(mine, theirs):
+    if isinstance(mine, pa.Array):
+        return pa.concat_arrays([mine, theirs])
+    return np.concatenate([mine, theirs])
+
+
+def _frame(found: dict) -> pd.DataFrame:
+    """StatedNumbers.found from its columns (value an Arrow array, the others NumPy)."""
+    return pd.DataFrame({**found, "value": pd.arrays.ArrowStringArray(found["value"])})
 
 
 def numbers_in(texts: pd.Series, separator: str) -> tuple[dict, str]:
@@ -164,7 +177,7 @@ def numbers_in(texts: pd.Series, separator: str) -> tuple[dict, str]:
     text = np.searchsorted(text_starts, start, side="right") - 1
     found = {
         "text": text,
-        "value": _floats(written),
+        "value": exact_numbers(pa.array(written, type=pa.large_string())),
         "percent": np.frombuffer(percent, dtype=bool),
         "start": start,
         "may_qualify": _may_qualify(digits)[text],
@@ -185,27 +198,79 @@ def _may_qualify(texts: pa.Array) -> np.ndarray:
     return found.to_numpy(zero_copy_only=False).astype(bool)
 
 
-def _floats(written: list[str]) -> np.ndarray:
-    """float() of each number as written, its thousands separators left out."""
-    array = pc.replace_substring(pa.array(written, type=pa.large_string()), ",", "")
-    if pc.all(pc.string_is_ascii(array)).as_py() is not False:
-        try:  # Arrow parses decimals correctly rounded, as float() does
-            return array.cast(pa.float64()).to_numpy(zero_copy_only=False)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            pass  # out of range: float() makes it inf or 0.0
-    return np.array([float(text) for text in array.to_pylist()], dtype=np.float64)
+def exact_numbers(written: pa.Array, longest: int | None = None) -> pa.Array:
+    """The magnitude of each number as written (digits with an optional sign, thousands
+    separators, decimal point and exponent) in one plain decimal form: ASCII digits, no
+    separator, sign, exponent, leading zero or trailing zero after the point. Two numbers
+    are equal exactly when their forms are; as floats, 9007199254740993 is 9007199254740992.
+    A number whose plain form would be longer than `longest` characters (a tiny or huge
+    exponent) gets a form with an "e" instead, which no plain form equals."""
+    plain = pc.utf8_ltrim(pc.replace_substring(written.cast(pa.large_string()), ",", ""), "-+")
+    unusual = pc.invert(pc.string_is_ascii(plain))  # digits of another script, such as ٣
+    for exponent in ("e", "E"):
+        unusual = pc.or_(unusual, pc.match_substring(plain, exponent))
+    if pc.any(unusual).as_py():  # few: read digit by digit
+        rewritten = [_plain(text, longest) for text in plain.filter(unusual).to_pylist()]
+        plain = pc.replace_with_mask(plain, unusual, pa.array(rewritten, pa.large_string()))
+    point = pc.match_substring(plain, ".")
+    if pc.any(point).as_py():  # "2.50" is 2.5 and "78.0" is 78 (trailing zeros stop at the point)
+        plain = pc.if_else(point, pc.utf8_rtrim(pc.utf8_rtrim(plain, "0"), "."), plain)
+    leading = pc.starts_with(plain, "0")
+    if pc.any(leading).as_py():  # "007" is 7, and "0.5" keeps its zero
+        trimmed = pc.utf8_ltrim(plain, "0")
+        bare = pc.or_(pc.equal(trimmed, ""), pc.starts_with(trimmed, "."))
+        zero = pc.binary_join_element_wise(_large("0"), trimmed, _large(""))
+        plain = pc.if_else(leading, pc.if_else(bare, zero, trimmed), plain)
+    return plain
+
+
+_WRITTEN = re.compile(r"(?P<whole>\d*)(?:\.(?P<fraction>\d*))?(?:[eE](?P<power>[-+]?\d+))?")
+
+
+def _plain(text: str, longest: int | None) -> str:
+    """A number (with an exponent, or digits of another script) in exact_numbers' form,
+    digit by digit: no float or Decimal on the way (Decimal refuses an exponent of 20
+    digits, which a cell may hold)."""
+    written = _WRITTEN.fullmatch(text)
+    if written is None:
+        return text  # not a number as written (it equals no number stated)
+    whole, fraction, power = written.group("whole", "fraction", "power")
+    fraction, power = _ascii(fraction or ""), _ascii(power or "0")
+    digits = (_ascii(whole) + fraction).lstrip("0")
+    if not digits:
+        return "0"
+    if len(power.lstrip("+-").lstrip("0")) > 18:
+        return f"{digits}e{power}"  # its plain form would not fit in memory
+    kept = digits.rstrip("0")
+    exponent = int(power) - len(fraction) + len(digits) - len(kept)
+    point = len(kept) + exponent  # digits before the decimal point
+    size = point if exponent >= 0 else max(point, 1) + 1 - exponent
+    if longest is not None and size > longest:
+        return f"{kept}e{exponent}"
+    if exponent >= 0:
+        return kept + "0" * exponent
+    if point > 0:
+        return f"{kept[:point]}.{kept[point:]}"
+    return "0." + "0" * -point + kept
+
+
+def _ascii(digits: str) -> str:
+    return digits if digits.isascii() else "".join(str(unicodedata.decimal(d)) for d in digits)
 
 
 def _by_reference(texts: pd.Series) -> StatedNumbers:
     """The numbers found one text at a time by find_numbers, for texts that hold
     every separator (the qualifiers are found at once)."""
     rows = [
-        (position, number.value, number.percent, order, number.qualifier)
+        (position, format(number.value, "f"), number.percent, order, number.qualifier)
         for position, text in enumerate(texts.tolist())
         for order, number in enumerate(numbers.find_numbers(text))
     ]
     columns = ["text", "value", "percent", "start", "qualifier"]
-    return StatedNumbers(pd.DataFrame(rows, columns=columns), [], "")
+    found = pd.DataFrame(rows, columns=columns)
+    values = exact_numbers(pa.array(found["value"].tolist(), type=pa.large_string()))
+    found["value"] = pd.arrays.ArrowStringArray(values)
+    return StatedNumbers(found, [], "")
 
 
 def stated_directions(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -292,7 +292,10 @@ class TableBuilder:
         """One shared tuple per distinct header, and where each contract field sits in it."""
         key = tuple(header)
         if key not in self._headers:
-            positions = [key.index(name) for name in self.resource.field_names]
+            first = {}  # each name's first position: one pass, not one search per field
+            for position, name in enumerate(key):
+                first.setdefault(name, position)
+            positions = [first[name] for name in self.resource.field_names]
             self._headers[key] = (key, positions)
         return self._headers[key]
 

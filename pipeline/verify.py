@@ -59,7 +59,8 @@ def check_tables(
         problems += cast_problems
         failed_cells |= {(resource.name, p.row - 1, p.field) for p in cast_problems}
     later = snapshots if callable(snapshots) else None
-    context = Context(frames=frames, snapshots=None if later else snapshots)
+    cells = {name: table.frame for name, table in tables.items()}  # numbers as written
+    context = Context(frames=frames, snapshots=None if later else snapshots, cells=cells)
     context.aside = start_aside(context)
     try:
         for resource in contract.resources:

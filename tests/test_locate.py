@@ -8,10 +8,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pipeline.locate import fold, locate
+from pipeline.files import line_and_column
+from pipeline.locate import PARAGRAPH_BREAK, Graphemes, Places, fold, locate
 from tests.conftest import REPO, SOURCE_ID
 
 SNAPSHOT = (REPO / "raw/sources" / SOURCE_ID / "snapshot.txt").read_text(encoding="utf-8")
@@ -172,3 +176,78 @@ def test_every_hand_transcribed_quote_is_found_at_its_offsets():
     for quote in quotes:
         spans = [(h.start, h.end) for h in locate(SNAPSHOT, quote["text"], "snapshot").hits]
         assert (int(quote["start"]), int(quote["end"])) in spans, quote["quote_id"]
+
+
+# ---- whole characters, and very many hits ---------------------------------------------
+
+ACCENTS = (
+    "Le cafe\u0301 noir, l'e\u0301te\u0301. Family: \U0001f468\u200d\U0001f469\u200d\U0001f467 "
+    "here; flags \U0001f1eb\U0001f1f7\U0001f1e9\U0001f1ea."
+)
+
+
+@pytest.mark.parametrize(
+    ("words", "text"),
+    [
+        pytest.param("cafe", "cafe\u0301", id="ends-before-a-combining-mark"),
+        pytest.param("\u0301 noir", "e\u0301 noir", id="starts-on-a-combining-mark"),
+        pytest.param("\u0301te", "e\u0301te\u0301", id="both"),
+        pytest.param("\U0001f469", "\U0001f468\u200d\U0001f469\u200d\U0001f467", id="zwj-family"),
+        pytest.param(
+            "\U0001f1f7\U0001f1e9", "\U0001f1eb\U0001f1f7\U0001f1e9\U0001f1ea", id="two-flags"
+        ),
+    ],
+)
+def test_a_hit_never_splits_a_character_and_says_what_it_took_in(project, run, words, text):
+    snapshot = project / "accents.txt"
+    snapshot.write_text(ACCENTS, encoding="utf-8")
+
+    report = located(run, project, "accents.txt", words)
+
+    [hit] = report["hits"]
+    assert hit["text"] == text == ACCENTS[hit["start"] : hit["end"]]
+    assert hit["quote_row"]["text"] == text
+    for offset in (hit["start"], hit["end"]):
+        assert unicodedata.category(ACCENTS[offset])[0] != "M"
+        assert "\u200d" not in ACCENTS[offset - 1 : offset + 1]
+    [note] = report["differences"]
+    assert note.startswith("the snapshot has ") and "joined to the words" in note
+
+
+def test_words_in_100000_places_describe_20_hits_and_count_the_rest(project, run):
+    (project / "many.txt").write_text("one hit\n\n" * 100_000, encoding="utf-8")
+
+    report = located(run, project, "many.txt", "hit")
+    human = run(project, "locate", "many.txt", "hit").stdout
+
+    assert (report["ambiguous"], report["more_hits"], len(report["hits"])) == (True, 99_980, 20)
+    assert [(h["start"], h["line"], h["column"], h["paragraph"]) for h in report["hits"]] == [
+        (9 * n + 4, 2 * n + 1, 5, n + 1) for n in range(20)
+    ]
+    assert "many.txt: 100000 hits (exact)" in human
+    assert "ambiguous: the words stand in 100000 places" in human
+    assert human.count("\nhit ") == 20
+    assert human.endswith("and 99980 more hits, not shown: add words to make them unique\n")
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(alphabet="\r\n \tab", max_size=30))
+def test_places_are_what_counting_from_the_start_gives(text):
+    places = Places(text)
+    for offset in range(len(text) + 1):
+        assert places.line_and_column(offset) == line_and_column(text, offset)
+        assert places.paragraph(offset) == len(PARAGRAPH_BREAK.findall(text, 0, offset)) + 1
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    st.text(alphabet="ae\u0301\u200d\r\n\U0001f1eb\U0001f1f7\U0001f3fb", max_size=20),
+    st.lists(st.integers(0, 20), max_size=8),
+)
+def test_graphemes_remembered_are_what_a_fresh_look_gives(text, offsets):
+    offsets = sorted(min(o, len(text)) for o in offsets)
+    remembered = Graphemes(text)
+    for offset in offsets:
+        assert remembered.start_of(offset) == Graphemes(text).start_of(offset)
+        assert remembered.end_of(offset) == Graphemes(text).end_of(offset)
+        assert remembered.is_boundary(remembered.start_of(offset))

@@ -120,3 +120,10 @@ def test_words_without_a_direction_state_none(text):
 
 def test_words_of_both_directions_state_both():
     assert direction("crime decreased but accidents increased") == {-1, 1}
+
+
+def test_matching_number_compares_exactly_as_decimals():
+    assert matching_number("half: 50 per cent", "50.00000000000000001", percent=True) is None
+    assert matching_number("9,007,199,254,740,993 pages", "9007199254740992", False) is None
+    assert matching_number("9,007,199,254,740,993 pages", "9007199254740993", False) is not None
+    assert matching_number("half: 50 per cent", "-5.0e1", percent=True) is not None

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from text_to_num import alpha2digit
 
 from pipeline.numbers import find_numbers
-from pipeline.stated_numbers import HAS_NUMBER_WORD, SEPARATORS, stated_numbers
+from pipeline.stated_numbers import HAS_NUMBER_WORD, SEPARATORS, exact_numbers, stated_numbers
 from pipeline.synth import synthesize
 
 REPO = Path(__file__).resolve().parents[1]
@@ -134,7 +138,7 @@ def fast(texts: list[str]) -> list[list[tuple]]:
     for text, value, percent, qualifier in zip(
         found["text"], found["value"], found["percent"], qualifiers, strict=True
     ):
-        result[text].append((value, bool(percent), qualifier))
+        result[text].append((Decimal(value), bool(percent), qualifier))
     return result
 
 
@@ -202,3 +206,41 @@ def test_texts_without_number_words_are_what_text2num_leaves_them(synth_quotes):
     plain = texts[~texts.str.contains(HAS_NUMBER_WORD)].tolist()
     assert len(plain) > 100
     assert [alpha2digit(t, "en") for t in plain] == plain
+
+
+written_numbers = st.builds(
+    lambda sign, zeros, whole, fraction, power: (
+        sign + "0" * zeros + whole + (f".{fraction}" if fraction else "") + power
+    ),
+    st.sampled_from(["", "-"]),
+    st.integers(0, 2),
+    st.from_regex(r"[0-9]{1,20}", fullmatch=True),
+    st.from_regex(r"[0-9]{0,20}", fullmatch=True),
+    st.sampled_from(["", "e0", "e3", "E-2", "e+17", "e-25", "E40"]),
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(written_numbers, min_size=1, max_size=12))
+def test_exact_forms_are_equal_exactly_when_the_numbers_are(written):
+    forms = exact_numbers(pa.array(written, type=pa.large_string()), longest=100).to_pylist()
+    magnitudes = [Decimal(text).copy_abs() for text in written]
+    for form, magnitude in zip(forms, magnitudes, strict=True):
+        assert Decimal(form) == magnitude
+        assert "e" not in form and "-" not in form
+    for one, first in zip(forms, magnitudes, strict=True):
+        for other, second in zip(forms, magnitudes, strict=True):
+            assert (one == other) == (first == second)
+
+
+def test_numbers_a_float_cannot_tell_apart_have_different_exact_forms():
+    written = ["50", "50.00000000000000001", "9007199254740992", "9,007,199,254,740,993"]
+    forms = exact_numbers(pa.array(written, type=pa.large_string())).to_pylist()
+    assert forms == ["50", "50.00000000000000001", "9007199254740992", "9007199254740993"]
+    assert float(written[0]) == float(written[1])
+
+
+def test_an_exponent_too_long_to_write_out_gets_a_form_no_stated_number_has():
+    written = ["1e-400", "1e-99999999999999999999", "2.5e3", "0e999999999999999999999"]
+    forms = exact_numbers(pa.array(written, type=pa.large_string()), longest=10).to_pylist()
+    assert forms == ["1e-400", "1e-99999999999999999999", "2500", "0"]

@@ -24,7 +24,10 @@ def locate(ctx: click.Context, source: str, words: str, project: Path):
     ignoring differences in quote marks, dashes and white space (which it says).
     Each hit comes with its paragraph, offsets, context, the numbers and
     qualifiers in it, and a quote row in the contract's column order. More than
-    one hit is reported as ambiguous. Exit 1 when the words are not there.
+    one hit is reported as ambiguous; past 20, only how many more there are.
+    A hit never splits a character: it takes in an accent (a combining mark)
+    or the rest of an emoji sequence next to the words. Exit 1 when the words
+    are not there.
     """
     from pipeline.build import Project
     from pipeline.contract import load_contract
@@ -51,13 +54,14 @@ def locate(ctx: click.Context, source: str, words: str, project: Path):
             match=located.match,
             differences=located.differences,
             ambiguous=located.ambiguous,
+            more_hits=located.more,
             hits=[
-                {**asdict(hit), "quote_row": row, "quote_csv": csv_line(row)}
+                {**_hit_fields(hit), "quote_row": row, "quote_csv": csv_line(row)}
                 for hit, row in zip(located.hits, rows, strict=True)
             ],
         )
         return
-    count = len(located.hits)
+    count = located.count
     how = "exact"
     if located.match != "exact":
         how = "not exact: found only ignoring differences in quote marks, dashes and white space"
@@ -81,6 +85,11 @@ def locate(ctx: click.Context, source: str, words: str, project: Path):
         click.echo(f"  direction words: {', '.join(hit.directions) or 'none'}")
         click.echo(f"  quote row ({header}):")
         click.echo(csv_line(row))
+    if located.more:
+        click.echo(
+            f"and {located.more} more hit{'s' * (located.more != 1)}, not shown: add words to "
+            "make them unique"
+        )
 
 
 def _flat(text: str) -> str:
@@ -92,3 +101,14 @@ def _number(number) -> str:
     unit = " per cent" if number.percent else ""
     hedge = f", qualifier {number.qualifier}" if number.qualifier else ""
     return f"{number.words!r} = {number.value:g}{unit}{hedge}"
+
+
+def _hit_fields(hit) -> dict:
+    """A hit as JSON holds it: each stated number's value (an exact Decimal) as a JSON
+    number, a whole one of up to 64 bits exactly (Python writes no int of 4,300 digits)."""
+    fields = asdict(hit)
+    for number in fields["numbers"]:
+        value = number["value"]
+        whole = value == value.to_integral_value() and value.adjusted() < 19
+        number["value"] = int(value) if whole else float(value)
+    return fields

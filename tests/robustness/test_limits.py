@@ -268,3 +268,104 @@ def test_a_file_that_grows_or_shrinks_while_read_is_refused(tmp_path, monkeypatc
     [problem] = caught.value.problems
     assert (problem.code, problem.file) == ("unreadable-file", "raw/a.csv")
     assert "changed while it was read" in problem.message
+
+
+def widen_header(path: Path, unknown: int, repeated: int) -> str:
+    """Add unknown columns (x00000, x00001, ...) and then repeats of `note` to a CSV file's
+    header line (its rows keep their width); returns the new header line."""
+    data = path.read_text(encoding="utf-8")
+    first, rest = data.split("\n", 1)
+    header = ",".join([first] + [f"x{i:05d}" for i in range(unknown)] + ["note"] * repeated)
+    path.write_text(header + "\n" + rest, encoding="utf-8")
+    return header
+
+
+def assert_wide_header_reported(errors: list[dict], display: str, header: str) -> None:
+    """Every kind of problem named, each at line 1 and the column where its name starts,
+    the first ones one by one and the rest counted, not listed."""
+    kinds = {e["code"] for e in errors}
+    assert kinds == {"extra-column", "duplicate-header"}
+    for error in errors:
+        assert (error["file"], error["line"]) == (display, 1)
+        name = header[error["column"] - 1 :].split(",", 1)[0]
+        assert f"{name!r}" in error["message"]
+    assert len(errors) < 100
+    unknown = [e["message"] for e in errors if e["code"] == "extra-column"]
+    assert unknown[0].startswith("unknown column 'x00000'; expected only: figure_id, ")
+    assert sum("more unknown columns after it (not listed)" in m for m in unknown) == 1
+    repeated = [e["message"] for e in errors if e["code"] == "duplicate-header"]
+    assert any("more repeated columns after it (not listed)" in m for m in repeated)
+
+
+def test_header_of_twenty_thousand_unknown_and_repeated_columns_is_reported_briefly(project):
+    figures = project / SOURCE / "figures.csv"
+    before = figures.read_bytes()
+    header = widen_header(figures, unknown=10_000, repeated=10_000)
+    changed = figures.read_bytes()
+
+    result = invoke(project, "build", "--json")
+
+    assert result.exit_code == 1, result.output
+    errors = json.loads(result.stdout)["errors"]
+    assert_wide_header_reported(errors, f"{SOURCE}/figures.csv", header)
+    assert [e for e in errors if "more unknown" in e["message"]][0]["message"].endswith(
+        "and 9979 more unknown columns after it (not listed)"
+    )
+    assert figures.read_bytes() == changed != before  # nothing lost, nothing rewritten
+    assert not (project / "build").exists()
+
+
+def test_validate_reports_a_built_file_with_twenty_thousand_extra_columns_briefly(
+    tmp_path, built_package
+):
+    from tests.robustness.test_broken_package import rehash
+
+    package = tmp_path / "project"
+    shutil.copytree(built_package, package)
+    header = widen_header(package / "build/data/figures.csv", unknown=10_000, repeated=10_000)
+    rehash(package)
+
+    result = invoke(package, "validate", "--json")
+
+    assert result.exit_code == 1, result.output
+    assert_wide_header_reported(
+        json.loads(result.stdout)["errors"], "build/data/figures.csv", header
+    )
+
+
+def pipeline_lines_run(action) -> int:
+    """How many lines of the pipeline package's code action() runs: a count of work
+    that, unlike a clock, does not depend on the machine or on what else runs."""
+    package = str(Path(__file__).resolve().parents[2] / "pipeline")
+    count = 0
+
+    def lines(frame, event, arg):
+        nonlocal count
+        count += event == "line"
+        return lines
+
+    def calls(frame, event, arg):
+        return lines if frame.f_code.co_filename.startswith(package) else None
+
+    previous = sys.gettrace()  # a coverage tool's, say: put back afterwards
+    sys.settrace(calls)
+    try:
+        action()
+    finally:
+        sys.settrace(previous)
+    return count
+
+
+def test_header_check_work_grows_linearly_with_the_number_of_columns(tmp_path):
+    """Doubling the columns of a header adds twice the work, not four times (checking
+    each column by searching the whole header again made 16,000 columns take 100 s)."""
+    work = []
+    invoke(copy_project(tmp_path), "check")  # modules imported: only checking is counted
+    for columns in (500, 1000, 2000):
+        (tmp_path / str(columns)).mkdir()
+        project = copy_project(tmp_path / str(columns))
+        widen_header(project / SOURCE / "figures.csv", columns // 2, columns - columns // 2)
+        results = []
+        work.append(pipeline_lines_run(lambda p=project, r=results: r.append(invoke(p, "check"))))
+        assert results[0].exit_code == 1, results[0].output
+    assert work[2] - work[1] < 2.5 * (work[1] - work[0]), work

@@ -1,0 +1,126 @@
+"""A figure's value must be exactly the number its quote states, as decimals: not a
+float that rounds to it (50.00000000000000001 is not 50, 9007199254740992 is not
+9,007,199,254,740,993, though as floats both pairs are equal)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.package_helpers import rehash
+
+SOURCE = "raw/sources/kandal-crime-2022"
+FIGURES = f"{SOURCE}/figures.csv"
+QUOTES = f"{SOURCE}/quotes.csv"
+# Two sentences added at the end of the Kandal snapshot (the other quotes keep their
+# offsets), each the quote of a figure added for it.
+ADDED = "\n\nOf the cases, 50 per cent were closed. The archive holds 9,007,199,254,740,993 pages."
+STATED = {
+    "exact-share-2021": ("reported_crimes_solved,KH-8,2021,,share", "percent", "50 per cent"),
+    "exact-pages-2020": ("reported_crimes,KH-8,2020,,level", "pages", "9,007,199,254,740,993"),
+}
+NEAR = [
+    pytest.param("exact-share-2021", "50", "50.00000000000000001", "per cent", id="50-per-cent"),
+    pytest.param("exact-pages-2020", "9007199254740993", "9007199254740992", "", id="2-to-the-53"),
+]
+
+
+def add_figure(project: Path, figure_id: str, value: str) -> int:
+    """The figure and its quote added to the Kandal source; the quote's line."""
+    snapshot = (project / SOURCE / "snapshot.txt").read_text(encoding="utf-8")
+    key, unit, text = STATED[figure_id]
+    indicator, area, period, reference, measure = key.split(",")
+    start = snapshot.index(text)
+    with (project / FIGURES).open("a", encoding="utf-8") as figures:
+        figures.write(f"{figure_id},{key},{value},{unit},,Added by a test.\n")
+    quotes = project / QUOTES
+    with quotes.open("a", encoding="utf-8") as file:
+        file.write(
+            f"{figure_id}-q01,kandal-crime-2022,{figure_id},,kandal-provincial-administration-"
+            f'report,direct,"{text}",{start},{start + len(text)},,\n'
+        )
+    return len(quotes.read_text(encoding="utf-8").splitlines())
+
+
+@pytest.fixture
+def extended(project: Path) -> Path:
+    """The project with ADDED at the end of the snapshot and its record updated."""
+    snapshot = project / SOURCE / "snapshot.txt"
+    data = snapshot.read_bytes() + ADDED.encode("utf-8")
+    snapshot.write_bytes(data)
+    record = project / SOURCE / "source.json"
+    text = record.read_text(encoding="utf-8")
+    text = re.sub(r'"bytes": \d+', f'"bytes": {len(data)}', text)
+    text = re.sub(r'"sha256": "\w+"', f'"sha256": "{hashlib.sha256(data).hexdigest()}"', text)
+    record.write_text(text, encoding="utf-8")
+    return project
+
+
+def value_problems(result) -> list[tuple]:
+    assert result.exit_code == 1, result.output
+    errors = json.loads(result.stdout)["errors"]
+    return [(e["file"], e["line"], e["column"], e["code"], e["message"]) for e in errors]
+
+
+def test_values_stated_exactly_pass_check_and_build(extended, run):
+    for figure_id, value in [
+        ("exact-share-2021", "50.0"),
+        ("exact-pages-2020", "9007199254740993"),
+    ]:
+        add_figure(extended, figure_id, value)
+
+    assert run(extended, "check").exit_code == 0
+    result = run(extended, "build")
+    assert result.exit_code == 0, result.output
+    assert run(extended, "validate").exit_code == 0
+
+
+@pytest.mark.parametrize(("figure_id", "exact", "near", "unit"), NEAR)
+def test_value_a_float_rounds_to_the_quotes_number_fails_check_at_the_quote(
+    extended, run, figure_id, exact, near, unit
+):
+    line = add_figure(extended, figure_id, near)
+    _, _, stated = STATED[figure_id]
+    figures = (extended / FIGURES).read_bytes()
+    lines = (extended / QUOTES).read_text(encoding="utf-8").splitlines()
+
+    for command in ("check", "build"):
+        result = run(extended, command, "--json")
+
+        says = (
+            f"text: figure {figure_id} has value {near}{' ' * bool(unit)}{unit}, which the "
+            f"quote does not state exactly; numbers in the quote: {stated}"
+        )
+        column = lines[line - 1].index(f'"{stated}"') + 1
+        assert value_problems(result) == [(QUOTES, line, column, "figure-value-in-quote", says)]
+    assert not (extended / "build").exists()  # nothing published
+    assert (extended / FIGURES).read_bytes() == figures
+
+
+@pytest.mark.parametrize(("figure_id", "exact", "near", "unit"), NEAR)
+def test_value_a_float_rounds_to_the_quotes_number_fails_validate(
+    extended, run, tmp_path, figure_id, exact, near, unit
+):
+    add_figure(extended, figure_id, exact)
+    assert run(extended, "build").exit_code == 0
+    package = tmp_path / "package"
+    shutil.copytree(extended, package)
+    figures = package / "build/data/figures.csv"
+    data = figures.read_text(encoding="utf-8")
+    written = f",{exact},{'percent' if unit else 'pages'},"
+    assert data.count(written) == 1
+    figures.write_text(data.replace(written, written.replace(exact, near)), encoding="utf-8")
+    rehash(package / "build")
+
+    result = run(package, "validate", "--json")
+
+    [(file, line, _, code, message)] = value_problems(result)
+    assert (file, code) == ("build/data/quotes.csv", "figure-value-in-quote")
+    quotes = (package / file).read_text(encoding="utf-8").splitlines()
+    assert quotes[line - 1].startswith(f"{figure_id}-q01,")
+    assert f"has value {near}" in message
