@@ -368,7 +368,7 @@ def test_validate_of_a_package_leading_out_reads_and_shows_nothing_outside(packa
     assert any(e["file"].startswith("build/") for e in errors), errors
 
 
-@pytest.mark.parametrize("output", ["--json", "--markdown", None])
+@pytest.mark.parametrize("output", ["--json", None])
 @pytest.mark.parametrize("how", HOW)
 def test_diff_of_a_package_leading_out_reads_and_shows_nothing_outside(package, case, how, output):
     old = case / "old"
