@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 from pathlib import Path
@@ -34,6 +35,7 @@ from tests.robustness.mutations import (
 )
 
 PLACES = ["package-name", "resource-name", "resource-path", "source-id"]
+NAME = re.compile(r"[a-z0-9._-]+")  # the Data Package name rule's characters
 
 
 def nested(folder: Path) -> Path:
@@ -103,9 +105,23 @@ def put_source_id(project: Path, value: str) -> None:
         folder.rename(folder.parent / name)
 
 
-def hostile_project(folder: Path, data) -> tuple[Path, Path, str]:
+def must_be_refused(place: str, value: str) -> bool:
+    """Whether value is, beyond doubt, no name or no safe path there: a name with a
+    character outside the Data Package name rule's (lower-case letters, digits, "-",
+    "_", "."), "." or "..", or a device name Windows reserves; a resource path that is
+    absolute or climbs with "..". (Values in between, such as "a.", are left to the
+    rules; either answer passes.)"""
+    if place == "resource-path":
+        return value.startswith("/") or ".." in value.split("/")
+    stem = value.split(".")[0].lower()
+    reserved = stem in {"con", "prn", "aux", "nul"} or re.fullmatch(r"(com|lpt)[1-9]", stem)
+    return not NAME.fullmatch(value) or value in (".", "..") or bool(reserved)
+
+
+def hostile_project(folder: Path, data) -> tuple[Path, Path, str, str, str]:
     """A project with one generated value where a name or path is expected; its folder,
-    the watched outside folder, and the token that must not be printed."""
+    the watched outside folder, the token that must not be printed, where the value is
+    and the value."""
     deep = nested(folder)
     outside = deep / "outside"
     project = copy_project(deep)
@@ -119,10 +135,10 @@ def hostile_project(folder: Path, data) -> tuple[Path, Path, str]:
         put_source_id(project, value)
     else:
         put_in_contract(project, place, value, data.draw(st.integers(0, 5)))
-    return project, outside, token
+    return project, outside, token, place, value
 
 
-def assert_run_is_safe(folder: Path, project: Path, command: str, token: str) -> None:
+def assert_run_is_safe(folder: Path, project: Path, command: str, token: str) -> dict:
     """Run command with --json: the robustness property, nothing changed around the
     project or in its inputs, and the secret not printed."""
     around = snapshot_files(folder, {project})
@@ -133,22 +149,37 @@ def assert_run_is_safe(folder: Path, project: Path, command: str, token: str) ->
     assert_same(around, snapshot_files(folder, {project}), "around the project")
     assert_same(before, snapshot_files(project, build_outputs(project)), "in the project")
     assert token not in json.dumps(report, ensure_ascii=False)
+    return report
+
+
+def assert_refused_where_written(report: dict, place: str, value: str) -> None:
+    """A value that is no name (or no safe path) is refused, at the file that holds it."""
+    if not must_be_refused(place, value):
+        return
+    assert report.get("valid") is False, f"{place} {value!r} was accepted"
+    files = {e["file"] for e in report["errors"]}
+    if place == "source-id":
+        assert any(f.startswith("raw/sources/") for f in files), report["errors"]
+    else:
+        assert "datapackage.json" in files, report["errors"]
 
 
 @settings(max_examples=examples(30))
 @given(data=st.data())
 def test_check_on_names_and_paths_that_become_paths_reports_located_problems(data):
     with scratch() as folder:
-        project, _, token = hostile_project(folder, data)
-        assert_run_is_safe(folder, project, "check", token)
+        project, _, token, place, value = hostile_project(folder, data)
+        report = assert_run_is_safe(folder, project, "check", token)
+        assert_refused_where_written(report, place, value)
 
 
 @settings(max_examples=examples(8))
 @given(data=st.data())
 def test_build_on_names_and_paths_that_become_paths_writes_nothing_outside(data):
     with scratch() as folder:
-        project, _, token = hostile_project(folder, data)
-        assert_run_is_safe(folder, project, "build", token)
+        project, _, token, place, value = hostile_project(folder, data)
+        report = assert_run_is_safe(folder, project, "build", token)
+        assert_refused_where_written(report, place, value)
 
 
 # ---- diff on a built package whose descriptor was changed --------------------------------
