@@ -1,8 +1,8 @@
 """Generated names and paths in the places where they become file paths: the contract's
 package name, resource names and paths, source ids (check and build), and a built
-package's resource paths, names and schemas (diff). Whatever they hold, the run ends
-with exit 0, 1 or 2 and located problems, writes nothing outside the project, and
-prints nothing of a file outside the package.
+package's resource paths, names and schemas (diff, and validate on some). Whatever they
+hold, the run ends with exit 0, 1 or 2 and located problems, writes nothing outside the
+project, and prints nothing of a file outside the package.
 
 Generated paths climb at most mutations.MAX_UP folders and are absolute only into a
 watched folder (mutations.OUTSIDE), and the project is nested deeper than that in a
@@ -230,5 +230,7 @@ def test_diff_on_a_package_with_changed_paths_names_and_schemas_shows_nothing_ou
 
         assert_same(around, snapshot_files(folder, {project}), "around the project")
         shown = json.dumps(report, ensure_ascii=False)
+        if data.draw(st.integers(0, 2)) == 0:  # validate reads packages the same way
+            shown += json.dumps(assert_reported(project, "validate"), ensure_ascii=False)
         assert token not in shown
         assert "root:x:0:0" not in shown  # /etc/passwd's first line
