@@ -44,7 +44,6 @@ ENTRY_EVENTS = {"os.remove", "os.rmdir", "os.rename", "os.symlink"}
 # System files outside Python's installation that a read-only command may open, and why.
 SYSTEM_READS = [
     Path("/dev/null"),  # the workers' standard output (subprocess.DEVNULL), opened read-write
-    Path("/dev/urandom"),  # random bytes for temporary names, where os.urandom opens it
     Path("/etc/localtime"),  # the local time zone, for dates (zoneinfo, pandas)
     Path("/usr/share/zoneinfo"),  # the time-zone database, the same
 ]
