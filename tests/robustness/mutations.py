@@ -267,3 +267,124 @@ def _get(document, path: tuple):
 def normalise_snapshot(path: Path, form: str) -> None:
     text = path.read_bytes().decode("utf-8")
     path.write_bytes(unicodedata.normalize(form, text).encode("utf-8"))
+
+
+# ---- names and paths that become file paths -----------------------------------------------
+
+# Device names Windows reserves in any folder, with any extension, in any case.
+WINDOWS_RESERVED = ["con", "PRN", "aux", "Nul", "com1", "COM9", "lpt1", "LPT9", "nul.txt", "aux.db"]
+CONTROL_CHARACTERS = [chr(code) for code in range(1, 32)] + ["\x7f"]  # never NUL
+NAME_PIECES = [
+    *WINDOWS_RESERVED,
+    *CONTROL_CHARACTERS,
+    ".",
+    "..",
+    "...",
+    "\\",
+    "..\\..",
+    "C:",
+    "c:\\x",
+    "\\\\server\\share",
+    "~",
+    "$HOME",
+    "%TEMP%",
+    " ",
+    "a.",
+    "-",
+    "a:b",
+    "a*b?<>|",
+    "x" * 300,  # longer than a file name may be (255 bytes)
+    "é" * 200,  # short in characters, too long in bytes
+    "名前",
+    "e\u0301",
+    "\u202e",
+    "\ufeff",
+    "kandal-crime-2022",
+]
+# An absolute path would reach anywhere on the machine running the tests: a generated
+# one always starts with this placeholder, which the test replaces with a folder outside
+# the project that it watches (place_outside).
+OUTSIDE = "<outside>"
+# How far up a generated path may climb with "..": the tests nest the project deep
+# enough in their scratch folder that no path generated here leads out of it.
+MAX_UP = 3
+NESTING = 4 * MAX_UP
+
+_path_characters = st.one_of(
+    st.sampled_from("/\\.-_ "), st.characters(codec="utf-8", exclude_characters="\x00")
+)
+
+
+@st.composite
+def path_values(draw) -> str:
+    """A value that a careless or hostile contract could hold where a name or a path
+    is expected: pieces joined with / or \\, relative or (through OUTSIDE) absolute."""
+    pieces = st.one_of(st.sampled_from(NAME_PIECES), st.text(_path_characters, max_size=12))
+    separator = draw(st.sampled_from(["/", "/", "\\"]))
+    value = separator.join(draw(st.lists(pieces, min_size=1, max_size=4)))
+    value = bound_climbing(value).lstrip("/") or "."
+    if draw(st.integers(0, 4)) == 0:
+        value = f"{OUTSIDE}/{value}"
+    return value
+
+
+def bound_climbing(value: str) -> str:
+    """value with its "/.." steps after the first MAX_UP left out."""
+    kept, up = [], 0
+    for step in value.split("/"):
+        if step == "..":
+            up += 1
+            if up > MAX_UP:
+                continue
+        kept.append(step)
+    return "/".join(kept)
+
+
+def place_outside(value, outside: Path):
+    """A generated value with OUTSIDE made the absolute path of the watched folder."""
+    return value.replace(OUTSIDE, str(outside)) if isinstance(value, str) else value
+
+
+def folder_name(value: str) -> str | None:
+    """value if a folder can have it as its name on this system, else None."""
+    if "/" in value or value in ("", ".", "..") or len(value.encode("utf-8")) > 255:
+        return None
+    return value
+
+
+# ---- a built package's descriptor, for `pipeline diff` ---------------------------------------
+
+
+def mutate_descriptor(descriptor: dict, draw, escapes: list[str]) -> dict:
+    """One change to a resource of a built package's descriptor: its path (generated, or
+    one of escapes, paths that lead to a file outside the package), its name (a path, a
+    value of another type, or none), or its schema (anything, or one part of it)."""
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list) or not resources:
+        return descriptor
+    resource = resources[draw(st.integers(0, len(resources) - 1))]
+    if not isinstance(resource, dict):
+        return descriptor
+    how = draw(
+        st.sampled_from(
+            ["path", "escape", "escape", "name", "name-type", "no-name", "schema", "schema-part"]
+        )
+    )
+    if how == "path":
+        resource["path"] = draw(path_values())
+    elif how == "escape":
+        resource["path"] = draw(st.sampled_from(escapes))
+    elif how == "name":
+        resource["name"] = draw(path_values())
+    elif how == "name-type":
+        resource["name"] = draw(st.one_of(json_values, st.lists(st.text(max_size=5), max_size=2)))
+    elif how == "no-name":
+        resource.pop("name", None)
+    elif how == "schema":
+        resource["schema"] = draw(st.one_of(json_values, st.text(max_size=10)))
+    elif isinstance(resource.get("schema"), dict):
+        schema = resource["schema"]
+        where = draw(st.sampled_from(json_paths(schema)[1:] or [()]))
+        value = draw(st.one_of(json_values, path_values()))
+        resource["schema"] = set_path(schema, where, value)
+    return descriptor
