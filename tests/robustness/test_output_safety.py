@@ -1,6 +1,7 @@
 """Output that cannot hurt its readers: text cells that spreadsheets would run as
-formulas are guarded with a leading ' (and read back exactly), and every JSON the
-pipeline writes is valid UTF-8 for any string it can hold."""
+formulas are guarded with a leading ' (and read back exactly), every JSON the
+pipeline writes is valid UTF-8 for any string it can hold, and no file is written
+outside the folder being written (pipeline.files.path_inside)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from hypothesis import strategies as st
 from pipeline.contract import load_contract
 from pipeline.csv_output import write_csv
 from pipeline.errors import InvalidInput, Problem
-from pipeline.files import LONE_SURROGATE, decode_utf8, parse_json
+from pipeline.files import LONE_SURROGATE, decode_utf8, parse_json, write_inside
 from pipeline.package import write_json
 from pipeline.spreadsheet import FORMULA_STARTS, GUARD, guard_cell, guard_frame, unguard_table
 from pipeline.tables import parse_csv_table
@@ -242,7 +243,7 @@ def test_json_with_a_lone_surrogate_escape_is_refused_at_its_line(surrogate, bef
 )
 def test_descriptor_json_is_valid_utf8_json_for_any_value(value):
     with scratch() as folder:
-        write_json(folder / "d.json", {"value": value})
+        write_json(folder, "d.json", {"value": value})
         assert json.loads((folder / "d.json").read_bytes().decode("utf-8")) == {"value": value}
 
 
@@ -278,3 +279,86 @@ def test_the_contract_states_the_formula_guard_rule():
     from pipeline.spreadsheet import RULE
 
     assert RULE in CONTRACT.descriptor["description"]
+
+
+# ---- the write fence: nothing written outside the folder being written ---------------
+
+
+@pytest.mark.parametrize("name", ["../../escaped", "ABSOLUTE/escaped"])
+def test_a_package_name_that_leads_outside_writes_nothing_outside(tmp_path, name):
+    (tmp_path / "work").mkdir()
+    project = copy_project(tmp_path / "work")
+    name = name.replace("ABSOLUTE", str(tmp_path))
+    contract = json.loads((project / "datapackage.json").read_text(encoding="utf-8"))
+    contract["name"] = name
+    (project / "datapackage.json").write_text(json.dumps(contract, indent=2), encoding="utf-8")
+    outside = {p for p in tmp_path.rglob("*") if project not in p.parents}
+
+    result = invoke(project, "build")
+
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert result.stderr.startswith("datapackage.json"), result.stderr
+    assert {p for p in tmp_path.rglob("*") if project not in p.parents} == outside
+    assert not list(tmp_path.rglob("escaped*"))
+    assert sorted(p.name for p in project.iterdir()) == ["datapackage.json", "raw"]
+
+
+@pytest.mark.parametrize(
+    ("relative", "says"),
+    [
+        ("/etc/x.db", "is an absolute path"),
+        ("../x.db", "goes up out of the folder with '..'"),
+        ("data/../../x.csv", "goes up out of the folder with '..'"),
+        ("out/x.csv", "leads out of the folder through a symlink"),
+        ("aux.db", "reserved for a device on Windows"),
+        ("data/NUL", "reserved for a device on Windows"),
+        ("a:b.db", "has the character ':'"),
+        ("a\\b.db", "has the character '\\\\'"),
+        ("x.db.", "without its last character"),
+        ("", "is empty"),
+        ("x" * 256, "longer than 255 bytes"),
+    ],
+)
+def test_the_write_fence_refuses_a_path_that_leaves_the_folder_or_is_not_portable(
+    tmp_path, relative, says
+):
+    root, elsewhere = tmp_path / "staging", tmp_path / "elsewhere"
+    root.mkdir(), elsewhere.mkdir()
+    (root / "out").symlink_to(elsewhere)
+
+    with pytest.raises(InvalidInput) as refused:
+        write_inside(root, relative, b"x", "datapackage.json")
+
+    [problem] = refused.value.problems
+    assert (problem.code, problem.file) == ("write-outside", "datapackage.json")
+    assert says in problem.message and "expected a relative path" in problem.message
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["elsewhere", "out", "staging"]
+
+
+def test_the_write_fence_takes_a_plain_path_and_a_symlink_that_stays_inside(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "here").symlink_to(tmp_path / "data")
+
+    assert write_inside(tmp_path, "parquet/x.parquet", b"1") == tmp_path / "parquet/x.parquet"
+    assert write_inside(tmp_path, "here/.x.csv", b"2") == tmp_path / "here/.x.csv"
+    assert (tmp_path / "data/.x.csv").read_bytes() == b"2"
+
+
+def test_add_source_refuses_a_source_folder_that_is_a_symlink_out_of_raw(tmp_path):
+    project = copy_project(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (project / "raw/sources/thefts-2023").symlink_to(elsewhere)
+    article = tmp_path / "thefts-2023.txt"
+    article.write_text("Thefts rose by 12 per cent.\n", encoding="utf-8")
+
+    result = invoke(project, "add-source", str(article), "--url", "https://example.org/t")
+
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert result.stderr.startswith("raw/sources/thefts-2023/snapshot.txt: would write"), (
+        result.stderr
+    )
+    assert "through a symlink" in result.stderr
+    assert list(elsewhere.iterdir()) == []
