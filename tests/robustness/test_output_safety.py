@@ -1,7 +1,8 @@
 """Output that cannot hurt its readers: text cells that spreadsheets would run as
 formulas are guarded with a leading ' (and read back exactly), every JSON the
-pipeline writes is valid UTF-8 for any string it can hold, and no file is written
-outside the folder being written (pipeline.files.path_inside)."""
+pipeline writes is valid UTF-8 for any string it can hold, no file is written
+outside the folder being written (pipeline.files.path_inside), and a build
+replaces only a folder that a build wrote (its marker), never a user's."""
 
 from __future__ import annotations
 
@@ -362,3 +363,98 @@ def test_add_source_refuses_a_source_folder_that_is_a_symlink_out_of_raw(tmp_pat
     )
     assert "through a symlink" in result.stderr
     assert list(elsewhere.iterdir()) == []
+
+
+# ---- the output folder: a build replaces only a folder that a build wrote ---------------
+
+
+def everything_in(folder: Path) -> dict[str, bytes | None]:
+    """Every file (its bytes) and folder (None) under folder, dotfiles included."""
+    return {
+        p.relative_to(folder).as_posix(): None if p.is_dir() else p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+def another_project(into: Path) -> Path:
+    """Another pipeline project under git, with a file of the user's not yet committed."""
+    victim = copy_project(into)
+    subprocess.run(["git", "init", "-q", str(victim)], check=True, timeout=60)
+    (victim / "NOTES.txt").write_text("notes\n", encoding="utf-8")
+    return victim
+
+
+def assert_refused_and_kept(project: Path, out: Path, *expected_names: str) -> None:
+    before = everything_in(out.parent)
+
+    result = invoke(project, "build", "--out", str(out))
+
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert result.stderr.startswith(f"{out}: "), result.stderr
+    for name in expected_names:
+        assert name in result.stderr, result.stderr
+    assert "expected" in result.stderr
+    assert everything_in(out.parent) == before
+
+
+def test_build_refuses_to_replace_another_project_and_keeps_its_git_and_raw(tmp_path):
+    project = copy_project(tmp_path)
+    (tmp_path / "victim").mkdir()
+    victim = another_project(tmp_path / "victim")
+
+    assert_refused_and_kept(project, victim, ".git", "NOTES.txt", "raw")
+    assert (victim / ".git").is_dir() and (victim / "raw").is_dir()
+
+
+def test_build_refuses_to_replace_a_hand_made_data_package_folder(tmp_path):
+    project = copy_project(tmp_path)
+    package = tmp_path / "my-package"
+    (package / "data").mkdir(parents=True)
+    (package / "datapackage.json").write_text('{"name": "mine", "resources": []}\n')
+    (package / "data" / "table.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    (package / "README.md").write_text("my own words\n", encoding="utf-8")
+
+    assert_refused_and_kept(project, package, "README.md", "data", "datapackage.json")
+
+
+def test_a_build_replaces_the_folder_an_earlier_build_wrote(tmp_path):
+    project = copy_project(tmp_path)
+    out = tmp_path / "out"
+    assert invoke(project, "build", "--out", str(out), "--formats", "csv").exit_code == 0
+
+    result = invoke(project, "build", "--out", str(out))
+
+    assert result.exit_code == 0, result.output
+    assert (out / "index.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "project"]
+
+
+def test_lookalike_staging_and_old_folders_of_a_user_survive_builds(tmp_path):
+    project = copy_project(tmp_path)
+    mine = {}
+    for name in (".build-old-x", ".build-staging-x", ".build-old-99999999"):
+        (project / name).mkdir()
+        (project / name / "mine.txt").write_text(f"{name} is mine\n", encoding="utf-8")
+        mine[name] = everything_in(project / name)
+
+    for _ in range(2):  # a first build (no build/ yet), then one that replaces it
+        result = invoke(project, "build", "--formats", "csv")
+        assert result.exit_code == 0, result.output
+        assert (project / "build" / "datapackage.json").is_file()
+        assert not (project / "build" / "mine.txt").exists()
+        for name, files in mine.items():
+            assert everything_in(project / name) == files, name
+
+
+def test_out_inside_an_earlier_build_is_refused(tmp_path):
+    project = copy_project(tmp_path)
+    assert invoke(project, "build", "--formats", "csv").exit_code == 0
+    before = everything_in(project / "build")
+
+    result = invoke(project, "build", "--out", "build/sub")
+
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("build/sub: "), result.stderr
+    assert "inside build" in result.stderr and "expected" in result.stderr
+    assert everything_in(project / "build") == before
