@@ -441,7 +441,7 @@ RESERVED_NAMES = {"con", "prn", "aux", "nul"} | {
     f"{d}{n}" for d in ("com", "lpt") for n in "123456789"
 }
 UNPORTABLE_CHARACTERS = re.compile(r'[\x00-\x1f\x7f<>:"\\|?*]')
-MAX_NAME_BYTES = 255  # the most most file systems take in one name
+MAX_NAME_BYTES = 255  # the longest name most file systems take
 
 
 def path_inside(root: Path, relative: str | os.PathLike, display: str | None = None) -> Path:
@@ -449,10 +449,11 @@ def path_inside(root: Path, relative: str | os.PathLike, display: str | None = N
     located at display, by default relative) an absolute path, `..`, a name that is not
     portable, and a path that a symlink leads out of root. Every file the pipeline
     writes is named here, so that nothing a contract or a user names lands elsewhere."""
+    root = Path(os.path.abspath(root))
     text = os.fspath(relative)
+    path = root / text
     reason = _unwritable_reason(text)
-    path = Path(os.path.abspath(root)) / text
-    if reason is None and escapes(path, Path(os.path.abspath(root))):
+    if reason is None and escapes(path, root):
         reason = "leads out of the folder through a symlink"
     if reason is not None:
         raise InvalidInput(
@@ -502,6 +503,8 @@ def write_inside(
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write a file so that it is either the old one or the new one, never half."""
+    # The user names this file; the fence refuses one that is a symlink out of its
+    # folder, which the replace below would silently turn into a file of its own.
     path = path_inside(path.parent, path.name, display_path(path))
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
     try:
