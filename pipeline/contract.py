@@ -6,13 +6,15 @@ derived from the objects this module reads.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from pipeline.errors import InvalidInput, Problem
-from pipeline.files import locate_key, read_json_object
+from pipeline.files import line_and_column, locate_key, read_json_object
+from pipeline.names import RULE, name_problem
 from pipeline.patterns import compile_pattern
 
 # Table Schema types the pipeline knows how to check; anything else is a contract error.
@@ -28,8 +30,6 @@ SUPPORTED_CONSTRAINTS = (
     "minLength",
     "maxLength",
 )
-# A resource name is also a file name (raw/<name>.csv), so it is one plain path segment.
-RESOURCE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
 MAX_RESOURCES = 1000
 MAX_FIELDS = 1000
 DESCRIPTOR_NAME = "datapackage.json"
@@ -127,15 +127,20 @@ def load_contract(path: Path, display: str, inside: Path | None = None) -> Contr
     return parse_contract(descriptor, text, display)
 
 
-def parse_contract(descriptor: dict, text: str, display: str) -> Contract:
+def parse_contract(
+    descriptor: dict, text: str, display: str, pipeline_fields: bool = True
+) -> Contract:
     """The contract in a descriptor of any shape: every way it is malformed becomes a
-    located problem, never an exception of another kind."""
+    located problem, never an exception of another kind. pipeline_fields=False leaves
+    out the fields the pipeline's checks read (a diff compares packages that differ
+    in them)."""
     problems: list[Problem] = []
 
     def problem(code: str, message: str, key: str | None = None) -> None:
         line, column = locate_key(text, key) if key else (None, None)
         problems.append(Problem(code, message, file=display, line=line, column=column))
 
+    _check_package_name(descriptor, text, display, problems)
     resources = descriptor.get("resources")
     if not isinstance(resources, list) or not resources:
         problem("contract-resources", "expected a non-empty list of resources", "resources")
@@ -154,10 +159,43 @@ def parse_contract(descriptor: dict, text: str, display: str) -> Contract:
             parsed.append(resource)
     _check_names(parsed, problem)
     _check_references(parsed, problem)
-    _check_pipeline_fields(parsed, problem)
+    if pipeline_fields:
+        _check_pipeline_fields(parsed, problem)
     if problems:
         raise InvalidInput(problems)
     return Contract(descriptor=descriptor, resources=tuple(parsed), file=display)
+
+
+def _check_package_name(descriptor: dict, text: str, display: str, problems: list) -> None:
+    """The package's name names files of the build (<name>.db), so it follows the one
+    rule for names that become paths; refused here, before anything is written."""
+    if "name" not in descriptor:
+        wrong, (line, column) = f"the package has no name; {RULE}", (1, 1)
+    else:
+        wrong = name_problem(descriptor["name"])
+        wrong = wrong and f"package name {wrong}"
+        line, column = _locate_member(text, "name", descriptor["name"])
+    if wrong:
+        problems.append(
+            Problem(
+                "contract-package-name",
+                wrong,
+                file=display,
+                line=line,
+                column=column,
+            )
+        )
+
+
+def _locate_member(text: str, key: str, value) -> tuple[int | None, int | None]:
+    """Line and column of `"key": value` in a JSON text (a key such as "name" is used
+    at several levels; its value tells them apart), else of the first "key"."""
+    for ascii_only in (False, True):
+        written = json.dumps(value, ensure_ascii=ascii_only)
+        found = re.search(re.escape(json.dumps(key)) + r"\s*:\s*" + re.escape(written), text)
+        if found:
+            return line_and_column(text, found.start())
+    return locate_key(text, key)
 
 
 def is_safe_relative_path(path) -> bool:
@@ -173,13 +211,9 @@ def _parse_resource(item, index: int, problem) -> Resource | None:
         problem("contract-resource", f"resource {index} must be an object with a name", "resources")
         return None
     name = item["name"]
-    if not RESOURCE_NAME.fullmatch(name):
-        problem(
-            "contract-resource-name",
-            f"resource name {name!r} is not a plain name; expected lower-case letters, digits, "
-            "'.', '-' and '_' (it also names files under raw/)",
-            name,
-        )
+    wrong = name_problem(name)  # it names raw/<name>.csv and the package's own files
+    if wrong:
+        problem("contract-resource-name", f"resource name {wrong}", name)
         return None
     path = item.get("path")
     if not is_safe_relative_path(path) or PurePosixPath(path).as_posix() == DESCRIPTOR_NAME:

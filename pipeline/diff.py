@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from pipeline.errors import InvalidInput, Problem
 from pipeline.releases import BuiltPackage
 from pipeline.versioning import Verdict, judge
 
@@ -72,6 +73,7 @@ def diff_packages(old: BuiltPackage, new: BuiltPackage) -> PackageDiff:
     new_resources = _by_name(new.descriptor.get("resources", []))
     schema: list[Change] = []
     resources: list[ResourceDiff] = []
+    problems: list[Problem] = []
     for name in [*new_resources, *(n for n in old_resources if n not in new_resources)]:
         before, after = old_resources.get(name), new_resources.get(name)
         if before is None or after is None:
@@ -79,10 +81,39 @@ def diff_packages(old: BuiltPackage, new: BuiltPackage) -> PackageDiff:
             schema.append(Change("resource", how, name, name))
         else:
             schema += resource_schema_changes(name, before, after)
-        resources.append(diff_rows(name, before, after, old.tables, new.tables))
+        problems += column_problems(name, before, after, old, new)
+        if not problems:  # rows are compared only where every compared column is there
+            resources.append(diff_rows(name, before, after, old.tables, new.tables))
+    if problems:
+        raise InvalidInput(problems)
     return PackageDiff(
         old, new, resources, schema, metadata_changes(old.descriptor, new.descriptor)
     )
+
+
+def column_problems(
+    name: str, before, after, old: BuiltPackage, new: BuiltPackage
+) -> list[Problem]:
+    """A column that both schemas declare is compared, so each file must have it (a
+    column only one of them declares is reported as a schema change)."""
+    if before is None or after is None:
+        return []
+    problems = []
+    for package in (old, new):
+        rows = package.tables.get(name) or []
+        for missing in [f for f in _shared_fields(before, after) if rows and f not in rows[0]]:
+            problems.append(
+                Problem(
+                    "missing-column",
+                    f"column {missing!r} is missing; expected every column the schema of "
+                    f"{name} declares",
+                    file=package.files.get(name, package.label),
+                    line=1,
+                    resource=name,
+                    field=missing,
+                )
+            )
+    return problems
 
 
 def _by_name(items: list) -> dict[str, dict]:
@@ -96,9 +127,7 @@ def _compare(what: str, resource, name: str, old, new) -> list[Change]:
 def resource_schema_changes(name: str, before: dict, after: dict) -> list[Change]:
     changes = _compare("resource-path", name, name, before.get("path"), after.get("path"))
     old_schema, new_schema = before.get("schema", {}), after.get("schema", {})
-    changes += _compare(
-        "primary-key", name, name, old_schema.get("primaryKey"), new_schema.get("primaryKey")
-    )
+    changes += _compare("primary-key", name, name, _key_list(old_schema), _key_list(new_schema))
     for key in sorted((set(old_schema) | set(new_schema)) - {"fields", "primaryKey"}):
         changes += _compare("table-rules", name, key, old_schema.get(key), new_schema.get(key))
     for key in sorted((set(before) | set(after)) - set(BUILT_RESOURCE_KEYS) - {"path"}):
@@ -147,7 +176,7 @@ def diff_rows(name: str, before, after, old_tables: dict, new_tables: dict) -> R
     old_rows = old_tables.get(name, []) if before else []
     new_rows = new_tables.get(name, []) if after else []
     schema = (after or before).get("schema", {})
-    key = tuple(schema.get("primaryKey") or [])
+    key = primary_key(schema)
     shared = _shared_fields(before, after)
     if not key or not all(k in shared for k in key):
         key = tuple(shared)  # without a common key, a row is identified by all its cells
@@ -177,6 +206,16 @@ def diff_rows(name: str, before, after, old_tables: dict, new_tables: dict) -> R
     elif diff.added or diff.removed or diff.changed:
         diff.status = "changed"
     return diff
+
+
+def primary_key(schema: dict) -> tuple[str, ...]:
+    """A schema's primary key as field names: Table Schema allows one name as a string."""
+    key = schema.get("primaryKey") or ()
+    return (key,) if isinstance(key, str) else tuple(key)
+
+
+def _key_list(schema: dict) -> list[str] | None:
+    return list(primary_key(schema)) or None
 
 
 def _shared_fields(before, after) -> list[str]:

@@ -6,7 +6,11 @@ A Problem points at a place in a file (file, line, column) or in a table
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
+
+# C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,7 @@ class Problem:
     def __str__(self) -> str:
         place = self.location()
         prefix = f"{place}: " if place else ""
-        return printable(f"{prefix}{self.message} [{self.code}]")
+        return one_line(printable(f"{prefix}{self.message} [{self.code}]"))
 
     def to_dict(self) -> dict:
         return {k: printable(v) if isinstance(v, str) else v for k, v in asdict(self).items()}
@@ -65,6 +69,19 @@ def printable(text: str) -> str:
     """text with any lone surrogate (a file name byte that is not UTF-8, as Python
     decodes it) written as a \\udcXX escape, so that it can always be printed as UTF-8."""
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def one_line(text: str) -> str:
+    """text with every control character (a line break, a tab, a terminal escape, a
+    Unicode line separator) written as an escape such as \\n: a report shows one
+    problem a line, whatever a file or field name holds (--json keeps the text as is)."""
+    return CONTROL.sub(_escape, text)
+
+
+def _escape(found: re.Match) -> str:
+    char = found.group()
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char)
+    return named or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
 
 
 def sorted_problems(problems) -> list[Problem]:

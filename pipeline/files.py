@@ -51,6 +51,12 @@ def descriptor_limit(folder: Path) -> int:
                     data += os.lstat(path).st_size
                 except OSError:
                     continue
+    return descriptor_limit_for(data)
+
+
+def descriptor_limit_for(data: int) -> int:
+    """descriptor_limit of a package whose other files hold data bytes (also for one
+    read from git, whose files are not in a folder)."""
     return min(max(MAX_JSON_BYTES, data), MAX_BUILT_FILE_BYTES)
 
 
@@ -198,6 +204,12 @@ def size_and_hash(path: Path, display: str, inside: Path | None = None) -> tuple
 
 def _unreadable(error: OSError, display: str) -> Problem:
     return Problem("unreadable-file", f"cannot read: {error.strerror}", file=display)
+
+
+def too_large_problem(size: int, limit: int, display: str) -> Problem:
+    """The problem of a file over a read limit, for one not read from the file system
+    (a file committed in git)."""
+    return _too_large(size, limit, display)
 
 
 def _too_large(size: int, limit: int, display: str) -> Problem:

@@ -9,6 +9,7 @@ filling in. Nothing that is already archived is ever overwritten.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ from pipeline.contract import Contract, Resource
 from pipeline.errors import InvalidInput, Problem, UsageProblem
 from pipeline.files import decode_utf8, hash_bytes, read_bytes, write_inside
 from pipeline.json_text import indented
+from pipeline.names import name_problem
 from pipeline.paths import display_path
 from pipeline.raw import SOURCES_RESOURCE
 from pipeline.snapshots import RECORD_NAME, SNAPSHOT_NAME, source_folders
@@ -80,6 +82,10 @@ def check_values(contract: Contract, source_id: str, values: dict[str, str]) -> 
                 "lower-case words joined by hyphens",
             )
         )
+    elif wrong := name_problem(source_id):  # it names a folder: the rule `check` holds it to
+        problems.append(
+            Problem("source-id", f"source_id {wrong}; give another with --id (it names a folder)")
+        )
     for name in values:
         if name not in resource.field_names:
             problems.append(
@@ -109,6 +115,7 @@ def add_source(
     data = read_snapshot_file(file)
     folder = raw / "sources" / source_id
     intake = Intake(source_id, folder, hash_bytes(data), len(data))
+    refuse_non_folder(folder)
     refuse_duplicate(raw, source_id, intake.sha256)
     archive_snapshot(folder / SNAPSHOT_NAME, data, intake)
     record = source_record(contract.resource(SOURCES_RESOURCE), intake, values)
@@ -131,6 +138,23 @@ def read_snapshot_file(file: Path) -> bytes:
         )
     decode_utf8(data, display, allow_bom=False)  # offsets are into the decoded text
     return data
+
+
+def refuse_non_folder(folder: Path) -> None:
+    """The source's folder, and raw/sources/ above it, are folders or not there yet: a
+    file, a broken symlink or a symlink loop in their place is refused before any write."""
+    for place in (folder.parent, folder):
+        if os.path.lexists(place) and not place.is_dir():
+            found = "a symlink loop or a broken symlink" if place.is_symlink() else "a file"
+            raise InvalidInput(
+                [
+                    Problem(
+                        "not-a-folder",
+                        f"expected a folder for the source (or nothing yet), found {found}",
+                        display_path(place),
+                    )
+                ]
+            )
 
 
 def refuse_duplicate(raw: Path, source_id: str, sha256: str) -> None:

@@ -21,6 +21,7 @@ import pandas as pd
 
 from pipeline import __version__
 from pipeline.csv_output import write_csv
+from pipeline.errors import Problem, UsageProblem
 from pipeline.files import hash_file, path_inside
 
 PIPELINE_NAME = "figures-pipeline"
@@ -28,6 +29,7 @@ PROVENANCE_KEY = "provenance"  # the descriptor's custom property holding the re
 # The built package's list of input files: where, and its columns.
 INPUT_LIST_PATH = "provenance/inputs.csv"
 INPUT_LIST_FIELDS = ("path", "sha256")
+MAX_EPOCH = 253_402_300_799  # 9999-12-31T23:59:59Z, the last second a date can hold
 
 
 def input_files(
@@ -102,11 +104,33 @@ def _iso(seconds: int) -> str:
     return datetime.fromtimestamp(seconds, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def source_date_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH as seconds, None when unset or empty; any other value is a
+    usage error (reproducible-builds.org: a malformed value must stop the build, not
+    be ignored). str.isdigit and int() take digits such as '²' and '١'."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return None
+    digits = epoch.isascii() and epoch.isdigit() and len(epoch) <= len(str(MAX_EPOCH))
+    if not digits or int(epoch) > MAX_EPOCH:
+        raise UsageProblem(
+            [
+                Problem(
+                    "source-date-epoch",
+                    f"SOURCE_DATE_EPOCH is {epoch[:20]!r}{'...' * (len(epoch) > 20)}; expected "
+                    "a whole number of seconds since 1970-01-01 in ASCII digits (0-9), at most "
+                    f"{MAX_EPOCH} (the end of the year 9999), or the variable unset",
+                )
+            ]
+        )
+    return int(epoch)
+
+
 def created_time(commit_time: str | None, received_dates: list[str]) -> tuple[str, str]:
     """The package's `created` time and what it was taken from."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return _iso(int(epoch)), "SOURCE_DATE_EPOCH"
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return _iso(epoch), "SOURCE_DATE_EPOCH"
     if commit_time:
         return commit_time, "time of the inputs' git commit"
     latest = max(received_dates) if received_dates else "1970-01-01"

@@ -8,6 +8,7 @@ is read once: its bytes are hashed then (for provenance) and parsed.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -26,6 +27,7 @@ from pipeline.files import (
     outside_problem,
     read_bytes,
 )
+from pipeline.names import name_problem
 from pipeline.paths import display_path
 from pipeline.snapshots import (
     RECORD_NAME,
@@ -92,9 +94,12 @@ class Inputs:
         self, relative: str, trusted: bool, inside: Path | None = None, limit=MAX_FILE_BYTES
     ) -> bytes:
         """trusted: the file is known to be inside raw/ (no symlink on the way)."""
+        path = os.path.join(self.raw_text, relative)
         try:
+            if not trusted:
+                _refuse_loop(path, self.display(relative))
             data = read_bytes(
-                os.path.join(self.raw_text, relative),
+                path,
                 self.display(relative),
                 inside=None if trusted else (inside or self.raw),
                 limit=limit,
@@ -192,21 +197,25 @@ class _Loader:
     def load(self) -> None:
         raw = self.inputs.raw
         for name, builder in self.csv_names.items():
-            if (raw / name).is_file():
+            if os.path.lexists(raw / name):  # a folder, pipe or broken link is reported
                 self.add_csv(builder, name, trusted=False)
         sources = raw / "sources"
         if not sources.is_dir():
+            if os.path.lexists(sources):  # not silently no sources at all
+                self.problems.append(_not_a_folder(self.inputs.display("sources")))
             self.flush()
             return
         sources_inside = not escapes(sources, raw)
-        folders = [e for e in self.list_folder(sources) if e.is_dir()]
+        folders = [e for e in self.list_folder(sources) if self.is_folder(e)]
         listed = []
         for entry in sorted(folders, key=lambda e: e.name):
+            if not self.plain_folder_name(entry):
+                continue
             folder_inside = sources_inside and not entry.is_symlink()
             files = {
                 item.name: folder_inside and not item.is_symlink()
                 for item in self.list_folder(Path(entry.path))
-                if item.is_file()
+                if item.name in self.csv_names or self.is_file(item)  # else read, reported
             }
             listed.append((entry.name, files))
         self.on_total(len(self.inputs.hashes) + sum(len(files) for _, files in listed))
@@ -266,6 +275,38 @@ class _Loader:
                 Problem("unreadable-folder", f"cannot list: {error.strerror}", display_path(folder))
             )
             return []
+
+    def is_folder(self, entry: os.DirEntry) -> bool:
+        try:
+            return entry.is_dir()
+        except OSError as error:  # a symlink loop: neither a folder nor a file
+            self.problems.append(self.entry_problem(error, entry))
+            return False
+
+    def is_file(self, entry: os.DirEntry) -> bool:
+        try:
+            return entry.is_file()
+        except OSError as error:
+            self.problems.append(self.entry_problem(error, entry))
+            return False
+
+    def entry_problem(self, error: OSError, entry: os.DirEntry) -> Problem:
+        relative = os.path.relpath(entry.path, self.inputs.raw_text)
+        return read_problem(error, self.inputs.display(relative))
+
+    def plain_folder_name(self, entry: os.DirEntry) -> bool:
+        """A source folder's name is its source_id, and so follows the rule for names
+        that become paths; a folder that breaks it is reported and not read."""
+        wrong = name_problem(entry.name)
+        if wrong:
+            self.problems.append(
+                Problem(
+                    "unsafe-path",
+                    f"source folder {wrong} (a folder's name is its source's source_id)",
+                    file=self.inputs.display(f"sources/{entry.name}"),
+                )
+            )
+        return not wrong
 
     def load_folder(self, name: str, files: dict[str, bool]) -> None:
         """One source folder: its source.json, its CSV files, and any other file (hashed
@@ -375,6 +416,31 @@ def _slices(listed: list, jobs: int) -> list[list]:
         parts[-1].append(folder)
         count += len(folder[1])
     return parts
+
+
+def read_problem(error: OSError, display: str) -> Problem:
+    """What a failed stat or open of a file under raw/ says; a symlink loop by name."""
+    if error.errno == errno.ELOOP:
+        message = "symbolic link loop (it leads back to itself); expected a file or a folder"
+        return Problem("symlink-loop", message, file=display)
+    return Problem("unreadable-file", f"cannot read: {error.strerror}", file=display)
+
+
+def _not_a_folder(display: str) -> Problem:
+    return Problem(
+        "not-a-folder",
+        "expected the folder of source folders, found a file, a broken symlink or a symlink loop",
+        file=display,
+    )
+
+
+def _refuse_loop(path: str, display: str) -> None:
+    """Refuse a symlink loop by name (else it would read as leading outside raw/)."""
+    try:
+        os.stat(path)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise InvalidInput([read_problem(error, display)]) from None
 
 
 def _check_folder_names(sources: Table, problems: list[Problem]) -> None:

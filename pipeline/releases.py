@@ -1,23 +1,31 @@
 """Built packages as they were released: read from a folder, or from the `build/`
-committed at a git revision (`git show REV:build/...`), without building anything.
+committed at a git revision (read with git), without building anything.
 
 A revision's committed build is what consumers got from it, and CI proves it is
 what that revision's inputs build to (`pipeline build --check`), so reading it
-needs neither the old code nor a checkout.
+needs neither the old code nor a checkout. Either is read as `validate` reads a
+package (pipeline.package_reader): nothing outside the package is read.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.contract import Contract, Resource
+from pipeline.csv_records import MAX_FIELD_CHARS, field_too_large
 from pipeline.errors import InvalidInput, Problem, UsageProblem
-from pipeline.files import decode_utf8, descriptor_limit, parse_json, read_json_object
+from pipeline.files import decode_utf8
 from pipeline.package import DESCRIPTOR_NAME
-from pipeline.paths import display_path
+from pipeline.package_reader import (
+    PackageAtRevision,
+    PackageFolder,
+    git,
+    read_descriptor,
+    read_resources,
+)
 
 BUILD_NAME = "build"
 
@@ -29,6 +37,7 @@ class BuiltPackage:
     label: str  # where it was read from, for people
     descriptor: dict
     tables: dict[str, list[dict[str, str]]]
+    files: dict[str, str] = field(default_factory=dict)  # each resource's file, as shown
 
     @property
     def version(self) -> str | None:
@@ -36,17 +45,8 @@ class BuiltPackage:
 
 
 def read_package_folder(folder: Path, label: str | None = None) -> BuiltPackage:
-    root = display_path(folder)
-    descriptor, _ = read_json_object(
-        folder / DESCRIPTOR_NAME, f"{root}/{DESCRIPTOR_NAME}", limit=descriptor_limit(folder)
-    )
-    files = {}
-    for path in resource_paths(descriptor, f"{root}/{DESCRIPTOR_NAME}"):
-        display = f"{root}/{path}"
-        if not (folder / path).is_file():
-            raise InvalidInput([Problem("missing-file", "resource file not found", display)])
-        files[path] = ((folder / path).read_bytes(), display)
-    return BuiltPackage(label or root, descriptor, read_tables(descriptor, files))
+    package = PackageFolder(folder)
+    return _read_package(package, label or package.root)
 
 
 def read_package_at_revision(project: Path, revision: str) -> BuiltPackage:
@@ -62,73 +62,106 @@ def read_package_at_revision(project: Path, revision: str) -> BuiltPackage:
                 )
             ]
         )
-    where = f"{revision}:{BUILD_NAME}/{DESCRIPTOR_NAME}"
-    data = git_show(project, commit, f"{BUILD_NAME}/{DESCRIPTOR_NAME}")
-    if data is None:
+    package = _build_at(project, revision, commit)
+    if not package.has_descriptor():
         raise InvalidInput(
             [
                 Problem(
                     "no-build-at-revision",
                     f"{revision} has no committed {BUILD_NAME}/{DESCRIPTOR_NAME}; expected a "
                     "revision whose build was committed",
-                    where,
+                    package.descriptor_display,
                 )
             ]
         )
-    descriptor = parse_json(decode_utf8(data, where), where)
-    files = {}
-    for path in resource_paths(descriptor, where):
-        content = git_show(project, commit, f"{BUILD_NAME}/{path}")
-        display = f"{revision}:{BUILD_NAME}/{path}"
-        if content is None:
-            raise InvalidInput([Problem("missing-file", "resource file not committed", display)])
-        files[path] = (content, display)
-    label = f"{revision}:{BUILD_NAME} ({commit[:12]})"
-    return BuiltPackage(label, descriptor, read_tables(descriptor, files))
+    return _read_package(package, f"{revision}:{BUILD_NAME} ({commit[:12]})")
 
 
 def committed_build(project: Path, revision: str = "HEAD") -> BuiltPackage | None:
     """The build committed at revision, or None when there is no git, no commit or no build."""
     commit = resolve_revision(project, revision)
-    if commit is None or git_show(project, commit, f"{BUILD_NAME}/{DESCRIPTOR_NAME}") is None:
+    if commit is None:
         return None
-    return read_package_at_revision(project, revision)
+    package = _build_at(project, revision, commit)
+    if not package.has_descriptor():
+        return None
+    return _read_package(package, f"{revision}:{BUILD_NAME} ({commit[:12]})")
 
 
-def resource_paths(descriptor, display: str) -> list[str]:
-    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
-    paths = [r.get("path") for r in resources or [] if isinstance(r, dict)]
-    if not resources or not all(isinstance(p, str) for p in paths):
-        raise InvalidInput(
-            [Problem("descriptor", "expected a package descriptor with resource paths", display)]
-        )
-    return paths
+def _build_at(project: Path, revision: str, commit: str) -> PackageAtRevision:
+    return PackageAtRevision(project, commit, BUILD_NAME, f"{revision}:{BUILD_NAME}")
 
 
-def read_tables(descriptor: dict, files: dict[str, tuple[bytes, str]]) -> dict:
-    tables = {}
-    for resource in descriptor["resources"]:
-        data, display = files[resource["path"]]
-        reader = csv.DictReader(io.StringIO(decode_utf8(data, display), newline=""))
-        tables[resource["name"]] = list(reader)
+def _read_package(package: PackageFolder | PackageAtRevision, label: str) -> BuiltPackage:
+    """A package read by the rules `validate` reads one by (pipeline.package_reader)."""
+    read = read_descriptor(package)
+    files = read_resources(package, read.contract)
+    tables = read_tables(read.contract, files)
+    shown = {name: display for name, (_, display) in files.items()}
+    return BuiltPackage(label, read.descriptor, tables, shown)
+
+
+def read_tables(contract: Contract, files: dict[str, tuple[bytes, str]]) -> dict:
+    """Each resource's rows, as text cells by column name; InvalidInput with the
+    problems of every file that is not CSV we can read."""
+    tables, problems = {}, []
+    previous = csv.field_size_limit(MAX_FIELD_CHARS)  # a process-wide setting
+    try:
+        for resource in contract.resources:
+            data, display = files[resource.name]
+            try:
+                tables[resource.name] = read_rows(data, display, resource)
+            except InvalidInput as error:
+                problems += error.problems
+    finally:
+        csv.field_size_limit(previous)
+    if problems:
+        raise InvalidInput(problems)
     return tables
 
 
-def resolve_revision(project: Path, revision: str) -> str | None:
-    done = _git(project, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
-    return done.decode().strip() if done else None
-
-
-def git_show(project: Path, commit: str, path: str) -> bytes | None:
-    """A file's bytes at a commit, the path relative to project; None when it is not there."""
-    return _git(project, "show", f"{commit}:./{path}")
-
-
-def _git(project: Path, *args: str) -> bytes | None:
+def read_rows(data: bytes, display: str, resource: Resource) -> list[dict[str, str]]:
+    """A CSV file's records after its header, each with as many cells as the header
+    has names. Which columns there are is not checked: a diff compares the columns the
+    two packages share."""
+    reader = csv.reader(io.StringIO(decode_utf8(data, display), newline=""))
+    rows, end = [], 0  # end: the last line of the record before
     try:
-        done = subprocess.run(
-            ["git", "-C", str(project), *args], capture_output=True, check=False, timeout=60
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout if done.returncode == 0 else None
+        header = next(reader, [])
+        end = reader.line_num
+        for record in reader:
+            if len(record) != len(header) and record:  # [] is a blank line, not a record
+                raise InvalidInput([_field_count(record, header, display, end + 1, resource)])
+            if record:
+                rows.append(dict(zip(header, record, strict=True)))
+            end = reader.line_num
+    except csv.Error as error:
+        raise InvalidInput([_csv_problem(error, display, end + 1, resource)]) from None
+    return rows
+
+
+def _field_count(record: list[str], header: list[str], display: str, line: int, resource):
+    return Problem(
+        "field-count",
+        f"row has {len(record)} fields; expected {len(header)} ({','.join(header)})",
+        file=display,
+        line=line,
+        resource=resource.name,
+    )
+
+
+def _csv_problem(error: csv.Error, display: str, line: int, resource: Resource) -> Problem:
+    if "field larger than field limit" in str(error):
+        return field_too_large(display, line, resource)
+    return Problem(
+        "csv-syntax",
+        f"malformed CSV in the row starting here: {error}; expected CSV as the build writes it",
+        file=display,
+        line=line,
+        resource=resource.name,
+    )
+
+
+def resolve_revision(project: Path, revision: str) -> str | None:
+    done = git(project, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+    return done.decode().strip() if done else None

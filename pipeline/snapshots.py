@@ -6,7 +6,6 @@ for byte as received) and `source.json` (what is known about it).
 
 from __future__ import annotations
 
-import re
 from collections import namedtuple
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -23,13 +22,16 @@ from pipeline.files import (
     parse_json_object,
     read_bytes,
 )
+from pipeline.names import PLAIN_NAME, name_problem
 from pipeline.paths import display_path
-from pipeline.tables import Table, TableBuilder
+from pipeline.spreadsheet import guard_cell
+from pipeline.tables import MAX_FIELD_CHARS, Table, TableBuilder
 
 SNAPSHOT_NAME = "snapshot.txt"
 RECORD_NAME = "source.json"
-# A source_id names a folder: one plain path segment (never "..", "/" or a URL).
-FOLDER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+# A source_id names a folder: one plain path segment (never "..", "/" or a URL); the
+# whole rule is pipeline.names.name_problem.
+FOLDER_NAME = PLAIN_NAME
 
 
 def source_folders(folder: Path) -> list[Path]:
@@ -78,6 +80,8 @@ def add_source_record(records: TableBuilder, data: bytes, display: str, source) 
                     column,
                 )
             )
+        elif isinstance(record[key], str) and len(guard_cell(record[key])) > MAX_FIELD_CHARS:
+            problems.append(_too_long(key, record[key], text, display))
     for key in expected:
         if key not in record:
             problems.append(
@@ -93,6 +97,22 @@ def add_source_record(records: TableBuilder, data: bytes, display: str, source) 
     if problems:
         raise InvalidInput(problems)
     records.add_record([_cell(record[key]) for key in expected], display, source)
+
+
+def _too_long(key: str, value: str, text: str, display: str) -> Problem:
+    """A value longer than a cell of the built package's CSV files may be: the limit
+    every reader of the package holds it to (pipeline.csv_records.MAX_FIELD_CHARS)."""
+    written = len(guard_cell(value))
+    guarded = f", {written} with the ' put in front of it in the package" * (written > len(value))
+    line, column = locate_key(text, key)
+    return Problem(
+        "field-too-large",
+        f"{key}: text of {len(value)} characters{guarded}; expected at most {MAX_FIELD_CHARS} "
+        "(the longest cell a CSV file of the package may hold)",
+        display,
+        line,
+        column,
+    )
 
 
 def _cell(value) -> str | None:
@@ -208,12 +228,12 @@ def read_snapshots(
         source_id = source.source_id
         if pd.isna(source_id):
             continue
-        if not FOLDER_NAME.fullmatch(source_id):
+        wrong = name_problem(source_id)
+        if wrong:
             problems.append(
                 Problem(
                     "unsafe-path",
-                    f"source_id {source_id!r} cannot name a snapshot folder; expected a plain "
-                    "name such as kandal-crime-2022 (no /, no .., no URL)",
+                    f"source_id {wrong} (it names the source's snapshot folder)",
                     **sources.locate(row, "source_id"),
                 )
             )

@@ -15,20 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import load_worker, memory
-from pipeline.contract import Contract, is_safe_relative_path, parse_contract
+from pipeline.contract import is_safe_relative_path, parse_contract
 from pipeline.descriptor_profile import ProfileCheck
 from pipeline.errors import InvalidInput, Problem
-from pipeline.files import (
-    MAX_BUILT_FILE_BYTES,
-    descriptor_limit,
-    hash_bytes,
-    locate_key,
-    read_bytes,
-    read_json_object,
-    read_text,
-    size_and_hash,
-)
-from pipeline.package import DESCRIPTOR_NAME, OUTPUTS_KEY, safe_resource_path
+from pipeline.files import MAX_BUILT_FILE_BYTES, hash_bytes, locate_key, read_text, size_and_hash
+from pipeline.package import DESCRIPTOR_NAME, OUTPUTS_KEY
+from pipeline.package_reader import PackageFolder, descriptor_problems
 from pipeline.paths import display_path
 from pipeline.provenance import PROVENANCE_KEY
 from pipeline.raw import SOURCES_RESOURCE
@@ -40,14 +32,6 @@ from pipeline.verify import check_tables
 # From this many sources, their snapshots are read in a process of their own while the
 # package's tables are read (starting one costs about half a second).
 READ_AHEAD_SNAPSHOTS = 5_000
-# Data Package v1 profiles that frictionless knows without fetching anything.
-STANDARD_PROFILES = (
-    "data-package",
-    "tabular-data-package",
-    "fiscal-data-package",
-    "data-resource",
-    "tabular-data-resource",
-)
 
 
 @dataclass
@@ -94,14 +78,9 @@ def _read_package(folder: Path, snapshots: Path | None, profile: ProfileCheck):
     profile check) once our own rules pass, and checked while the rest is done.
     Everything else it read (the descriptor, each file's bytes) is let go when it
     returns."""
-    root = display_path(folder)
-    descriptor_display = f"{root}/{DESCRIPTOR_NAME}"
-    descriptor, text = read_json_object(
-        folder / DESCRIPTOR_NAME,
-        descriptor_display,
-        inside=folder,
-        limit=descriptor_limit(folder),
-    )
+    package = PackageFolder(folder)  # read by the rules diff reads a package by
+    descriptor_display = package.descriptor_display
+    descriptor, text = package.descriptor_json()
     problems = descriptor_problems(descriptor, text, descriptor_display)
     if problems:
         return Report(problems)
@@ -111,10 +90,9 @@ def _read_package(folder: Path, snapshots: Path | None, profile: ProfileCheck):
     with_snapshots = snapshots is not None and snapshots.is_dir()
     try:
         for resource, built in zip(contract.resources, descriptor["resources"], strict=True):
-            display = f"{root}/{resource.path}"
             try:
-                path = folder / safe_resource_path(resource, descriptor_display)
-                data = read_bytes(path, display, inside=folder, limit=MAX_BUILT_FILE_BYTES)
+                path, display = package.resource_file(resource)
+                data = package.read_file(path, display)
                 problems += file_integrity_problems(data, display, built)
                 table = parse_csv_table(data, display, resource, FileAt(path, inside=folder))
                 problems += unguard_table(table, resource)
@@ -199,77 +177,6 @@ def as_profiled(descriptor: dict) -> dict:
     this package's own property, which the profile leaves free (a package built before
     its input list had a file of its own lists every input in it)."""
     return {key: value for key, value in descriptor.items() if key != PROVENANCE_KEY}
-
-
-def descriptor_problems(descriptor: dict, text: str, display: str) -> list[Problem]:
-    """Contract errors (ours) first; then, for a descriptor we can read, references
-    we will not follow and the size and hash every built resource must record. The
-    Data Package profile is checked only once these pass (frictionless itself fails on
-    a hash or bytes of the wrong type, and would follow a reference)."""
-    try:
-        contract: Contract = parse_contract(descriptor, text, display)
-    except InvalidInput as error:
-        return error.problems
-    problems = reference_problems(descriptor, text, display)
-    return problems + integrity_key_problems(contract, descriptor, text, display)
-
-
-def integrity_key_problems(
-    contract: Contract, descriptor: dict, text: str, display: str
-) -> list[Problem]:
-    """Each built resource records its bytes (a whole number) and hash (a string)."""
-    problems = []
-    for resource, built in zip(contract.resources, descriptor["resources"], strict=True):
-        for key, kind in (("bytes", int), ("hash", str)):
-            value = built.get(key)
-            if not isinstance(value, kind) or isinstance(value, bool):
-                line, column = locate_key(text, resource.name)
-                problems.append(
-                    Problem(
-                        "descriptor-integrity",
-                        f"resource {resource.name} has no valid {key}; expected the built package "
-                        "to record each file's bytes (a whole number) and sha256 hash",
-                        display,
-                        line,
-                        column,
-                        resource=resource.name,
-                    )
-                )
-    return problems
-
-
-def reference_problems(descriptor: dict, text: str, display: str) -> list[Problem]:
-    """A `profile` other than a standard name is a URL or a file that frictionless would
-    fetch or open, and a `dialect` given as a string is one too: validate refuses them."""
-    problems = []
-    for place in [descriptor, *descriptor["resources"]]:
-        profile = place.get("profile")
-        for item in profile if isinstance(profile, list) else [profile]:
-            if isinstance(item, str) and item not in STANDARD_PROFILES:
-                line, column = locate_key(text, item)
-                problems.append(
-                    Problem(
-                        "external-reference",
-                        f"profile {item!r} would be fetched or read from outside the package; "
-                        f"expected no profile or one of {', '.join(STANDARD_PROFILES)}",
-                        display,
-                        line,
-                        column,
-                    )
-                )
-        if isinstance(place.get("dialect"), str):
-            line, column = locate_key(text, place["dialect"])
-            problems.append(
-                Problem(
-                    "external-reference",
-                    f"dialect {place['dialect']!r} would be read from outside the descriptor; "
-                    "expected the dialect as an object",
-                    display,
-                    line,
-                    column,
-                )
-            )
-    return problems
 
 
 def file_integrity_problems(data: bytes, display: str, built: dict) -> list[Problem]:

@@ -722,3 +722,58 @@ def test_validate_without_snapshots_notes_that_quotes_were_not_checked(
     assert result.stdout.startswith("build is a valid package")
     report = json.loads(machine.stdout)
     assert (report["valid"], report["skipped"]) == (True, [note])
+
+
+@pytest.mark.parametrize(
+    "epoch",
+    ["\u00b2", "\u0661\u0662", "12a", "-1", "1e9", "253402300800", "9" * 5000],
+    ids=[
+        "superscript-two",
+        "arabic-indic-digits",
+        "letter",
+        "negative",
+        "exponent",
+        "year-10000",
+        "5000-digits",
+    ],
+)
+def test_source_date_epoch_that_is_not_a_time_is_a_usage_error_naming_it(
+    project, run, monkeypatch, epoch
+):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+
+    result = run(project, "build")
+
+    assert result.exit_code == 2, result.output
+    [problem, _] = result.stderr.splitlines()
+    assert problem.startswith("SOURCE_DATE_EPOCH is ") and repr(epoch[:20]) in problem
+    assert "expected a whole number of seconds since 1970-01-01 in ASCII digits" in problem
+    assert not (project / "build").exists()
+
+
+def test_source_date_epoch_of_the_last_second_of_year_9999_is_used(project, run, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "253402300799")
+
+    result = run(project, "build")
+
+    assert result.exit_code == 0, result.output
+    descriptor = json.loads((project / "build/datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["created"] == "9999-12-31T23:59:59Z"
+
+
+@pytest.mark.parametrize("name", ["no\nte", "no\r\nte", "no\tte", "no\x1b[2Jte", "no\u2028te"])
+def test_field_name_with_a_control_character_keeps_each_problem_on_one_line(project, run, name):
+    contract = json.loads((project / "datapackage.json").read_text(encoding="utf-8"))
+    [quotes] = [r for r in contract["resources"] if r["name"] == "quotes"]
+    [note] = [f for f in quotes["schema"]["fields"] if f["name"] == "note"]
+    note["name"] = name
+    (project / "datapackage.json").write_text(json.dumps(contract, indent=2), encoding="utf-8")
+
+    human = run(project, "check")
+    machine = json.loads(run(project, "check", "--json").stdout)
+
+    fails(human, (QUOTES, 1, None, "missing-column"), (QUOTES, 1, 91, "extra-column"))
+    escaped = name.encode("unicode_escape").decode("ascii")
+    assert all(escaped in line for line in human.stderr.splitlines()[:2])
+    assert machine["errors"][0]["field"] == name  # the JSON string holds the name itself
+    assert all(name in error["message"] for error in machine["errors"])

@@ -195,6 +195,22 @@ def test_a_removed_column_is_a_major_change(old_and_new, run):
     assert (report["version"]["due"], report["version"]["expected"]) == ("major", VERSION.major)
 
 
+def test_a_primary_key_written_as_one_name_matches_rows_by_it(old_and_new, run):
+    old, new = old_and_new
+    edit_descriptor(new, lambda d: d["resources"][3]["schema"].update(primaryKey="figure_id"))
+    figures = rows(new / "data/figures.csv")
+    figures[0]["value"] = "-79"
+    write_rows(new / "data/figures.csv", figures)
+
+    report = diff_json(run, old.parent, "old", "new")
+
+    assert report["schema"] == []  # "figure_id" and ["figure_id"] are the same key
+    assert resource(report, "figures")["key"] == ["figure_id"]
+    assert resource(report, "figures")["changed"] == [
+        {"key": CRIME_CHANGE, "old": {"value": "-78"}, "new": {"value": "-79"}}
+    ]
+
+
 def test_exit_code_is_1_when_anything_differs(old_and_new, run):
     old, new = old_and_new
     edit_descriptor(new, lambda d: d.update(version=VERSION.patch))

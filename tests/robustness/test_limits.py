@@ -18,6 +18,7 @@ import pytest
 from pipeline.contract import MAX_RESOURCES
 from pipeline.files import MAX_FILE_BYTES, MAX_JSON_BYTES
 from pipeline.tables import MAX_FIELD_CHARS
+from tests.git_helpers import commit_all, init_repository
 from tests.robustness.conftest import SOURCE, copy_project, invoke
 
 BIN = Path(sys.executable).parent
@@ -78,6 +79,69 @@ def test_field_longer_than_the_limit_is_refused_at_its_line(project):
         "field-too-large",
     )
     assert f"longer than {MAX_FIELD_CHARS} characters" in error["message"]
+
+
+def set_note(project: Path, value: str) -> str:
+    record = project / SOURCE / "source.json"
+    document = json.loads(record.read_text(encoding="utf-8"))
+    document["note"] = value
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    record.write_text(text, encoding="utf-8")
+    return text
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+@pytest.mark.parametrize(
+    "note",
+    ["x" * (MAX_FIELD_CHARS + 1), "=" + "x" * (MAX_FIELD_CHARS - 1)],
+    ids=["long", "guarded"],
+)
+def test_source_json_string_longer_than_a_package_cell_is_refused_at_its_key(
+    project, command, note
+):
+    text = set_note(project, note)
+
+    result = invoke(project, command, "--json")
+
+    [error] = json.loads(result.stdout)["errors"]
+    line = text[: text.index('"note"')].count("\n") + 1
+    assert (error["file"], error["line"], error["code"]) == (
+        f"{SOURCE}/source.json",
+        line,
+        "field-too-large",
+    )
+    assert f"expected at most {MAX_FIELD_CHARS}" in error["message"]
+    assert not (project / "build").exists()
+
+
+def test_source_json_string_as_long_as_a_package_cell_builds_again_past_the_version_check(
+    project,
+):
+    set_note(project, "x" * MAX_FIELD_CHARS)
+    init_repository(project)
+    assert invoke(project, "build").exit_code == 0
+    commit_all(project, "Build")
+
+    result = invoke(project, "build")  # the version check reads the committed build
+
+    assert result.exit_code == 0, result.output
+
+
+def test_committed_build_with_a_cell_over_the_limit_is_a_located_problem_of_the_version_check(
+    project,
+):
+    init_repository(project)
+    assert invoke(project, "build").exit_code == 0
+    sources = project / "build/data/sources.csv"
+    header, row = sources.read_text(encoding="utf-8").splitlines()
+    sources.write_text(f'{header}\n{row[:-1]}{"x" * MAX_FIELD_CHARS}"\n', encoding="utf-8")
+    commit_all(project, "A build made before cells were limited")
+
+    result = invoke(project, "build", "--json")
+
+    [error] = json.loads(result.stdout)["errors"]
+    assert (error["file"], error["code"]) == ("HEAD:build", "field-too-large")
+    assert f"at most {MAX_FIELD_CHARS} characters" in error["message"]
 
 
 def test_descriptor_of_a_million_resources_is_refused_with_bounded_memory(tmp_path, built_package):

@@ -130,6 +130,60 @@ def test_source_id_that_is_not_a_folder_name_reads_no_snapshot(project, secret, 
     assert not any("snapshot" in e["code"] for e in found)  # the secret was not read
 
 
+@pytest.mark.parametrize(
+    "loop",
+    ["raw/sources/loop", f"{SOURCE}/quotes.csv", f"{SOURCE}/notes.txt", "raw/figures.csv"],
+)
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_symlink_loop_under_raw_is_reported_by_name(project, loop, command):
+    (project / loop).unlink(missing_ok=True)
+    (project / loop).symlink_to(Path(loop).name)  # a link to itself
+
+    found = errors(invoke(project, command, "--json"))
+
+    assert ("symlink-loop", loop) in {(e["code"], e["file"]) for e in found}
+    [error] = [e for e in found if e["file"] == loop]
+    assert "loop" in error["message"] and "expected a file or a folder" in error["message"]
+    assert not (project / "build").exists()
+
+
+@pytest.mark.parametrize("kind", ["loop", "file"])
+def test_sources_folder_that_is_a_loop_or_a_file_is_reported_not_read_as_no_sources(project, kind):
+    shutil.rmtree(project / "raw/sources")
+    if kind == "loop":
+        (project / "raw/sources").symlink_to("sources")
+    else:
+        (project / "raw/sources").write_text("not a folder", encoding="utf-8")
+
+    found = errors(invoke(project, "check", "--json"))
+
+    assert [(e["code"], e["file"]) for e in found] == [("not-a-folder", "raw/sources")]
+
+
+def test_add_source_into_a_symlink_loop_is_refused_before_any_write(tmp_path, project):
+    article = tmp_path / "article.txt"
+    article.write_text("Thefts rose by 12 per cent.", encoding="utf-8")
+    (project / "raw/sources/loopy").symlink_to("loopy")
+
+    found = errors(invoke(project, "add-source", str(article), "--id", "loopy", "--json"))
+
+    assert [(e["code"], e["file"]) for e in found] == [("not-a-folder", "raw/sources/loopy")]
+    assert (project / "raw/sources/loopy").is_symlink()
+
+
+@pytest.mark.parametrize("where", ["raw/figures.csv", f"{SOURCE}/figures.csv", "raw/actors.csv"])
+def test_resource_file_that_is_a_folder_is_reported_not_skipped(project, where):
+    shutil.rmtree(project / where, ignore_errors=True)
+    (project / where).unlink(missing_ok=True)
+    (project / where).mkdir()
+    (project / where / "figures.csv").write_text("hidden inside", encoding="utf-8")
+
+    found = errors(invoke(project, "check", "--json"))
+
+    assert [(e["code"], e["file"]) for e in found] == [("not-a-file", where)]
+    assert "expected a file, found a folder" in found[0]["message"]
+
+
 # ---- validate ---------------------------------------------------------------------------
 
 

@@ -152,7 +152,8 @@ def test_any_change_to_the_contract_parses_or_fails_with_located_problems(data):
 
 @pytest.mark.parametrize("resources", [0, 1001])
 def test_contract_with_no_resources_or_too_many_is_refused(resources):
-    descriptor = {"resources": [{"name": f"r{i}", "path": f"{i}.csv"} for i in range(resources)]}
+    listed = [{"name": f"r{i}", "path": f"{i}.csv"} for i in range(resources)]
+    descriptor = {"name": "package", "resources": listed}
     with pytest.raises(InvalidInput) as caught:
         parse_contract(descriptor, json.dumps(descriptor), "datapackage.json")
     [problem] = caught.value.problems
