@@ -19,6 +19,7 @@ from pathlib import Path
 
 from pipeline.errors import InvalidInput, Problem
 from pipeline.json_text import levels
+from pipeline.names import DEVICE_NAMES
 from pipeline.paths import display_path
 
 BOM = "\ufeff"
@@ -448,10 +449,6 @@ def locate_key(text: str, key: str) -> tuple[int | None, int | None]:
 
 # ---- writing: every file the pipeline writes is named through path_inside ----------------
 
-# Names Windows reserves for devices, with or without an extension (aux.txt is aux).
-RESERVED_NAMES = {"con", "prn", "aux", "nul"} | {
-    f"{d}{n}" for d in ("com", "lpt") for n in "123456789"
-}
 UNPORTABLE_CHARACTERS = re.compile(r'[\x00-\x1f\x7f<>:"\\|?*]')
 MAX_NAME_BYTES = 255  # the longest name most file systems take
 
@@ -494,7 +491,7 @@ def _unwritable_reason(relative: str) -> str | None:
         found = UNPORTABLE_CHARACTERS.search(name)
         if found:
             return f"has the character {found.group()!r}, which not every system allows in a name"
-        if name.split(".")[0].lower() in RESERVED_NAMES:
+        if name.split(".")[0].lower() in DEVICE_NAMES:  # any case, any extension
             return f"has the name {name!r}, reserved for a device on Windows"
         if name.endswith((".", " ")):
             return f"has the name {name!r}, which Windows would write without its last character"
