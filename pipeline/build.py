@@ -26,7 +26,14 @@ from pipeline.package import DESCRIPTOR_NAME, write_package
 from pipeline.paths import display_path
 from pipeline.progress import Progress
 from pipeline.provenance import provenance_record
-from pipeline.publish import build_lock, clear_leftovers, staging_prefix, swap_into_place
+from pipeline.publish import (
+    MARKER_NAME,
+    build_lock,
+    clear_leftovers,
+    is_build,
+    make_staging,
+    swap_into_place,
+)
 from pipeline.raw import SOURCES_RESOURCE, RawTree, load_raw
 from pipeline.spreadsheet import guard_frame, text_fields
 from pipeline.tables import Table
@@ -124,9 +131,8 @@ def _build(
         out.parent.mkdir(parents=True, exist_ok=True)
         with build_lock(out):
             clear_leftovers(out)
-            staging = Path(tempfile.mkdtemp(prefix=staging_prefix(out), dir=out.parent))
+            staging = make_staging(out)
             try:
-                staging.chmod(0o755)  # mkdtemp makes it private; the build is for publishing
                 # With more than one job, the package's CSVs and descriptor are written
                 # (mostly in Arrow, which lets go of the GIL) while the tables are checked,
                 # and only a clean check uses them; with one, one thing at a time (the
@@ -209,13 +215,33 @@ def check_out(project: Project, out: Path) -> Path:
             "holds the project's inputs (datapackage.json, raw/), which a build would replace; "
             "expected a folder of its own, such as build/",
         )
-    if real.is_dir() and any(real.iterdir()) and not (real / DESCRIPTOR_NAME).is_file():
+    builds = [folder for folder in real.parents if is_build(folder)]
+    if builds:
         refuse(
-            "out-not-a-build",
-            f"is a folder with files but no {DESCRIPTOR_NAME}; expected a new or empty folder, "
-            "or a previous build, since a build replaces it",
+            "out-inside-build",
+            f"is inside {display_path(builds[0])}, a folder that a build wrote and the next "
+            "build into it replaces whole; expected a folder outside any build",
         )
+    if real.is_dir() and not is_build(real) and any(real.iterdir()):
+        refuse("out-not-a-build", would_be_lost(real))
     return out
+
+
+def would_be_lost(folder: Path) -> str:
+    """Why a folder that no build wrote is not replaced, naming what it holds."""
+    names = sorted(os.listdir(folder))
+    shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+    message = (
+        f"is a folder that no build wrote (it has no {MARKER_NAME}); a build replaces its "
+        f"folder whole, which would delete what is in it: {shown}; expected a new or empty "
+        "folder, or one that a build wrote"
+    )
+    if DESCRIPTOR_NAME in names:
+        message += (
+            " (if it is a build by a pipeline from before the marker, remove it yourself, "
+            "then build again)"
+        )
+    return message
 
 
 def _received(tree: RawTree) -> list[str]:

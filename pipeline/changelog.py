@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from pipeline.errors import Problem
-from pipeline.files import read_text
+from pipeline.files import read_text, write_bytes_atomic
 from pipeline.paths import display_path
 
 INTRO = (
@@ -46,7 +46,7 @@ def replace_release(document: str, section: str, version: str) -> str:
 
 def update_changelog(path: Path, section: str, version: str) -> None:
     document = read_text(path, display_path(path)) if path.exists() else INTRO
-    path.write_text(replace_release(document, section, version), encoding="utf-8")
+    write_bytes_atomic(path, replace_release(document, section, version).encode("utf-8"))
 
 
 def changelog_problems(path: Path, version: str | None, changed: bool) -> list[Problem]:

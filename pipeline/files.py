@@ -19,6 +19,7 @@ from pathlib import Path
 
 from pipeline.errors import InvalidInput, Problem
 from pipeline.json_text import levels
+from pipeline.names import DEVICE_NAMES
 from pipeline.paths import display_path
 
 BOM = "\ufeff"
@@ -446,8 +447,74 @@ def locate_key(text: str, key: str) -> tuple[int | None, int | None]:
     return None, None
 
 
+# ---- writing: every file the pipeline writes is named through path_inside ----------------
+
+UNPORTABLE_CHARACTERS = re.compile(r'[\x00-\x1f\x7f<>:"\\|?*]')
+MAX_NAME_BYTES = 255  # the longest name most file systems take
+
+
+def path_inside(root: Path, relative: str | os.PathLike, display: str | None = None) -> Path:
+    """The absolute path of relative under root, for writing: refuses (InvalidInput,
+    located at display, by default relative) an absolute path, `..`, a name that is not
+    portable, and a path that a symlink leads out of root. Every file the pipeline
+    writes is named here, so that nothing a contract or a user names lands elsewhere."""
+    root = Path(os.path.abspath(root))
+    text = os.fspath(relative)
+    path = root / text
+    reason = _unwritable_reason(text)
+    if reason is None and escapes(path, root):
+        reason = "leads out of the folder through a symlink"
+    if reason is not None:
+        raise InvalidInput(
+            [
+                Problem(
+                    "write-outside",
+                    f"would write {text!r} in {display_path(root)}, but that path {reason}; "
+                    "expected a relative path of portable names inside the folder being written",
+                    file=display or text,
+                )
+            ]
+        )
+    return path
+
+
+def _unwritable_reason(relative: str) -> str | None:
+    if not relative:
+        return "is empty"
+    if os.path.isabs(relative):
+        return "is an absolute path"
+    for name in relative.split("/"):
+        if name == "..":
+            return "goes up out of the folder with '..'"
+        if name in ("", "."):
+            return "has an empty name or '.' in it"
+        found = UNPORTABLE_CHARACTERS.search(name)
+        if found:
+            return f"has the character {found.group()!r}, which not every system allows in a name"
+        if name.split(".")[0].lower() in DEVICE_NAMES:  # any case, any extension
+            return f"has the name {name!r}, reserved for a device on Windows"
+        if name.endswith((".", " ")):
+            return f"has the name {name!r}, which Windows would write without its last character"
+        if len(name.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+            return f"has a name longer than {MAX_NAME_BYTES} bytes"
+    return None
+
+
+def write_inside(
+    root: Path, relative: str | os.PathLike, data: bytes, display: str | None = None
+) -> Path:
+    """Write data as relative under root (path_inside's checks; folders made as needed)."""
+    path = path_inside(root, relative, display)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write a file so that it is either the old one or the new one, never half."""
+    # The user names this file; the fence refuses one that is a symlink out of its
+    # folder, which the replace below would silently turn into a file of its own.
+    path = path_inside(path.parent, path.name, display_path(path))
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as file:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pipeline.contract import Contract, Resource
 from pipeline.errors import InvalidInput, Problem, UsageProblem
-from pipeline.files import decode_utf8, hash_bytes, read_bytes
+from pipeline.files import decode_utf8, hash_bytes, read_bytes, write_inside
 from pipeline.json_text import indented
 from pipeline.names import name_problem
 from pipeline.paths import display_path
@@ -199,8 +199,8 @@ def write_new(path: Path, data: bytes, intake: Intake) -> None:
     if path.exists():
         intake.kept.append(path.name)
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    sources = intake.folder.parent  # raw/sources: a source id names a folder in it
+    write_inside(sources, path.relative_to(sources).as_posix(), data, display_path(path))
     intake.written.append(path.name)
 
 

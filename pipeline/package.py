@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 from pipeline.contract import Contract, Resource, is_safe_relative_path
 from pipeline.csv_output import write_csv
 from pipeline.errors import InvalidInput, Problem
+from pipeline.files import path_inside, write_inside
 from pipeline.json_text import indented
 from pipeline.provenance import PROVENANCE_KEY, with_input_list, write_input_list
 from pipeline.spreadsheet import guard_frame, text_fields
@@ -39,9 +40,10 @@ def safe_resource_path(resource: Resource, display: str) -> PurePosixPath:
     return PurePosixPath(resource.path)
 
 
-def write_json(path: Path, value: dict) -> None:
+def write_json(folder: Path, relative: str, value: dict, display: str | None = None) -> None:
+    """Write value as relative in folder (pipeline.files.path_inside: never outside it)."""
     text = indented(value, allow_nan=False) + "\n"
-    path.write_bytes(text.encode("utf-8"))
+    write_inside(folder, relative, text.encode("utf-8"), display)
 
 
 def write_package(folder: Path, contract: Contract, tables: dict[str, Table], build_info: dict):
@@ -49,7 +51,7 @@ def write_package(folder: Path, contract: Contract, tables: dict[str, Table], bu
     stats = {}
     for resource in contract.resources:
         relative = safe_resource_path(resource, contract.file)
-        target = folder / relative
+        target = path_inside(folder, relative, contract.file)
         target.parent.mkdir(parents=True, exist_ok=True)
         frame = guard_frame(tables[resource.name].frame, text_fields(resource))
         size, sha256 = write_csv(frame, resource.field_names, target)
@@ -58,7 +60,7 @@ def write_package(folder: Path, contract: Contract, tables: dict[str, Table], bu
     provenance = with_input_list(build_info[PROVENANCE_KEY], written)
     build_info = {**build_info, PROVENANCE_KEY: provenance}
     descriptor = built_descriptor(contract.descriptor, stats, build_info)
-    write_json(folder / DESCRIPTOR_NAME, descriptor)
+    write_json(folder, DESCRIPTOR_NAME, descriptor)
     return descriptor
 
 

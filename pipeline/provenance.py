@@ -22,7 +22,7 @@ import pandas as pd
 from pipeline import __version__
 from pipeline.csv_output import write_csv
 from pipeline.errors import Problem, UsageProblem
-from pipeline.files import hash_file
+from pipeline.files import hash_file, path_inside
 
 PIPELINE_NAME = "figures-pipeline"
 PROVENANCE_KEY = "provenance"  # the descriptor's custom property holding the record
@@ -47,7 +47,7 @@ def input_files(
 def write_input_list(folder: Path, files: list[tuple[str, str]]) -> dict:
     """Write the input files and their hashes as INPUT_LIST_PATH in the package folder;
     returns what the descriptor says of that file (provenance.inputs.files)."""
-    target = folder / INPUT_LIST_PATH
+    target = path_inside(folder, INPUT_LIST_PATH)
     target.parent.mkdir(parents=True, exist_ok=True)
     frame = pd.DataFrame(files, columns=list(INPUT_LIST_FIELDS))
     size, sha256 = write_csv(frame, list(INPUT_LIST_FIELDS), target)

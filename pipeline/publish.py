@@ -4,7 +4,8 @@ One build at a time per output folder (an flock on the folder that holds it),
 leftovers of an interrupted build are cleared by the next one, and the new
 build replaces the old in one atomic exchange of the two folders (Linux
 renameat2), or, where that is not available, two renames whose gap the next
-build repairs.
+build repairs. A folder is a build only if it holds the marker file that every
+build writes first (MARKER_NAME): nothing else is ever replaced, restored or removed.
 """
 
 from __future__ import annotations
@@ -13,12 +14,24 @@ import ctypes
 import errno
 import fcntl
 import os
+import secrets
 import shutil
-from contextlib import contextmanager
+import stat
+from contextlib import contextmanager, suppress
 from pathlib import Path
+
+from pipeline.files import write_inside
 
 RENAME_EXCHANGE = 2  # from <linux/fs.h>
 AT_FDCWD = -100
+# Written first into every staging folder, so it is in every build, old build and
+# leftover; always these bytes, so that builds stay byte-identical.
+MARKER_NAME = ".pipeline-build"
+MARKER = (
+    b"This folder was written by `pipeline build` (figures-pipeline). The next build\n"
+    b"into it replaces it whole, so keep nothing else here. The pipeline replaces or\n"
+    b"removes only a folder that holds this file.\n"
+)
 
 
 def staging_prefix(out: Path) -> str:
@@ -27,6 +40,34 @@ def staging_prefix(out: Path) -> str:
 
 def old_prefix(out: Path) -> str:
     return f".{out.name}-old-"
+
+
+def is_build(folder: Path) -> bool:
+    """Whether folder is one that a build wrote: a folder (not a symlink to one) holding
+    the marker as a regular file with the marker's bytes."""
+    marker = folder / MARKER_NAME
+    try:
+        if not stat.S_ISDIR(os.lstat(folder).st_mode):
+            return False
+        if not stat.S_ISREG(os.lstat(marker).st_mode):
+            return False
+        return marker.read_bytes() == MARKER
+    except OSError:
+        return False
+
+
+def make_staging(out: Path) -> Path:
+    """A new, marked staging folder beside out, under a name no one can guess (so that
+    no folder of a user's is taken for one, or made ready in its place)."""
+    staging = out.with_name(f"{staging_prefix(out)}{secrets.token_hex(16)}")
+    staging.mkdir(mode=0o700)  # fails if the name exists: never a folder we did not make
+    try:
+        staging.chmod(0o755)  # the build is for publishing
+        write_inside(staging, MARKER_NAME, MARKER)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)  # unmarked, no cleanup would take it
+        raise
+    return staging
 
 
 @contextmanager
@@ -42,14 +83,24 @@ def build_lock(out: Path):
 
 def clear_leftovers(out: Path) -> None:
     """Under the lock: put back a previous build that an interrupted swap left aside,
-    then remove every staging and old folder of out."""
-    parent = out.parent
-    olds = sorted(p for p in parent.iterdir() if p.name.startswith(old_prefix(out)))
+    then remove every staging and old folder of out; only folders a build marked."""
+    leftovers = [
+        path
+        for path in out.parent.iterdir()
+        if path.name.startswith((staging_prefix(out), old_prefix(out)))
+    ]
+    olds = [p for p in leftovers if p.name.startswith(old_prefix(out)) and is_build(p)]
     if olds and not os.path.lexists(out):
-        os.replace(olds[-1], out)  # killed between the two renames: out is the old build
-    for path in parent.iterdir():
-        if path.name.startswith((staging_prefix(out), old_prefix(out))) and path.is_dir():
+        # killed between the two renames: out is the old build (the newest, if ever several)
+        newest = max(olds, key=lambda path: os.lstat(path).st_ctime)
+        os.replace(newest, out)
+        leftovers.remove(newest)
+    for path in leftovers:
+        if is_build(path):
             shutil.rmtree(path, ignore_errors=True)
+        else:  # a build killed before it marked its staging folder left it empty
+            with suppress(OSError):
+                os.rmdir(path)  # removes only an empty folder: nothing is lost
 
 
 def exchange(first: Path, second: Path) -> bool:
@@ -73,7 +124,7 @@ def swap_into_place(staging: Path, out: Path) -> None:
     if not os.path.lexists(out):
         os.replace(staging, out)
     elif not exchange(staging, out):
-        old = out.with_name(f"{old_prefix(out)}{os.getpid()}")
+        old = out.with_name(f"{old_prefix(out)}{secrets.token_hex(16)}")
         os.replace(out, old)
         try:
             os.replace(staging, out)

@@ -42,7 +42,9 @@ OUTPUT_FILES = {
     "ckan-package.json",
     "index.html",
 }
-ALL_FILES = RESOURCE_FILES | PROVENANCE_FILES | OUTPUT_FILES
+# The marker that lets the next build replace the folder (pipeline.publish.MARKER_NAME).
+MARKER_FILES = {".pipeline-build"}
+ALL_FILES = RESOURCE_FILES | PROVENANCE_FILES | OUTPUT_FILES | MARKER_FILES
 
 
 def files_in(folder: Path) -> dict[str, bytes]:

@@ -17,6 +17,7 @@ import pytest
 
 from pipeline.cli import cli
 from pipeline.files import hash_file
+from pipeline.publish import MARKER_NAME
 from pipeline.writers import FORMATS, WRITER_MODULES, parse_formats, writer
 
 BIN = Path(sys.executable).parent
@@ -41,7 +42,8 @@ def test_descriptor_lists_every_file_of_the_build_once(portal_build):
     ]
     listed.append(descriptor["provenance"]["inputs"]["files"]["path"])
     assert len(listed) == len(set(listed))
-    assert set(listed) | {"datapackage.json"} == set(files_in(portal_build))
+    # the marker says a build wrote the folder; it is not part of the package
+    assert set(listed) | {"datapackage.json", MARKER_NAME} == set(files_in(portal_build))
 
 
 def test_each_output_records_its_size_hash_format_and_consumer(portal_build):
@@ -113,7 +115,7 @@ def test_formats_csv_writes_only_the_resources_and_descriptor(project, run):
     build = project / "build"
     assert "outputs" not in descriptor_of(build)
     others = {p for p in files_in(build) if not p.startswith("data/")}
-    assert others == {"datapackage.json", "provenance/inputs.csv"}
+    assert others == {"datapackage.json", "provenance/inputs.csv", MARKER_NAME}
 
 
 def test_formats_chooses_the_outputs_and_validate_accepts_them(project, run):

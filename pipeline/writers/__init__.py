@@ -87,5 +87,5 @@ def write_outputs(
     if not outputs:
         return descriptor
     descriptor = {**descriptor, OUTPUTS_KEY: [file.entry() for file in outputs]}
-    write_json(folder / DESCRIPTOR_NAME, descriptor)
+    write_json(folder, DESCRIPTOR_NAME, descriptor)
     return descriptor

@@ -41,7 +41,7 @@ CKAN_FORMATS = {
 
 
 def write(source: PackageSource, folder: Path) -> list[PackageFile]:
-    write_json(folder / PATH, package_dict(source))
+    write_json(folder, PATH, package_dict(source))
     return [
         PackageFile(
             path=PATH,

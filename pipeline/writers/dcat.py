@@ -32,7 +32,7 @@ PERIOD_TYPES = {4: "xsd:gYear", 7: "xsd:gYearMonth", 10: "xsd:date"}  # by lengt
 
 
 def write(source: PackageSource, folder: Path) -> list[PackageFile]:
-    write_json(folder / PATH, catalog(source))
+    write_json(folder, PATH, catalog(source))
     return [
         PackageFile(
             path=PATH,

@@ -17,6 +17,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from pipeline.files import write_inside
 from pipeline.package import DESCRIPTOR_NAME
 from pipeline.writers import facts, schemaorg
 from pipeline.writers.chart import build_chart, format_number, value_text
@@ -35,7 +36,7 @@ SENTENCE_END = re.compile(r"[.!?][\u201d\u2019\"')\]]*(?=\s|$)|\n")
 
 
 def write(source: PackageSource, folder: Path) -> list[PackageFile]:
-    (folder / PATH).write_bytes(render_page(source).encode("utf-8"))
+    write_inside(folder, PATH, render_page(source).encode("utf-8"))
     return [
         PackageFile(
             path=PATH,

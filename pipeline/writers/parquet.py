@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.contract import Field, Resource
+from pipeline.files import path_inside
 from pipeline.writers.source import PackageFile, PackageSource
 
 FORMAT = "parquet"
@@ -79,11 +80,12 @@ def arrow_table(source: PackageSource, resource: Resource) -> pa.Table:
 
 def write(source: PackageSource, folder: Path) -> list[PackageFile]:
     files = []
-    (folder / FOLDER).mkdir(exist_ok=True)
     for resource in source.contract.resources:
         table = arrow_table(source, resource)
         path = parquet_path(resource)
-        pq.write_table(table, folder / path, **WRITER_SETTINGS)
+        target = path_inside(folder, path, source.contract.file)
+        target.parent.mkdir(exist_ok=True)
+        pq.write_table(table, target, **WRITER_SETTINGS)
         files.append(
             PackageFile(
                 path=path,

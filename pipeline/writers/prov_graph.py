@@ -22,6 +22,7 @@ from pathlib import Path
 
 from prov.serializers.provjson import encode_json_representation
 
+from pipeline.files import write_inside
 from pipeline.json_text import indented
 from pipeline.package import DESCRIPTOR_NAME
 from pipeline.provenance import PROVENANCE_KEY, read_input_list
@@ -45,7 +46,7 @@ LABEL, TYPE, VALUE, LOCATION = "prov:label", "prov:type", "prov:value", "prov:lo
 
 def write(source: PackageSource, folder: Path) -> list[PackageFile]:
     text = indented(provenance_document(source).container, sort_keys=True)
-    (folder / PATH).write_bytes((text + "\n").encode("utf-8"))
+    write_inside(folder, PATH, (text + "\n").encode("utf-8"))
     return [
         PackageFile(
             path=PATH,

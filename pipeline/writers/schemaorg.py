@@ -21,7 +21,7 @@ CONTEXT = {"@vocab": "https://schema.org/"}
 
 
 def write(source: PackageSource, folder: Path) -> list[PackageFile]:
-    write_json(folder / PATH, dataset(source))
+    write_json(folder, PATH, dataset(source))
     return [
         PackageFile(
             path=PATH,

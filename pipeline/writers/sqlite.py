@@ -16,6 +16,7 @@ import apsw
 
 from pipeline.contract import Field, Resource
 from pipeline.errors import InvalidInput, Problem
+from pipeline.files import path_inside
 from pipeline.package import write_json
 from pipeline.writers.source import PackageFile, PackageSource
 
@@ -32,8 +33,9 @@ def database_name(source: PackageSource) -> str:
 
 def write(source: PackageSource, folder: Path) -> list[PackageFile]:
     name = database_name(source)
-    write_database(source, folder / f"{name}.db")
-    write_json(folder / METADATA_NAME, datasette_metadata(source))
+    # the name is the contract's: the fence keeps a name like ../x or /x inside the folder
+    write_database(source, path_inside(folder, f"{name}.db", source.contract.file))
+    write_json(folder, METADATA_NAME, datasette_metadata(source))
     return [
         PackageFile(
             path=f"{name}.db",

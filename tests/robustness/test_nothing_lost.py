@@ -274,9 +274,12 @@ def test_leftovers_of_a_kill_between_two_renames_are_repaired(project, versions)
     """Where there is no atomic exchange, a kill between the two renames leaves the
     previous build as an old folder and no build/: the next build puts it back first."""
     old, new = versions
-    (project / "build").rename(project / ".build-old-12345")
+    (project / "build").rename(project / ".build-old-12345")  # a build: it has the marker
     (project / ".build-staging-abc").mkdir()
     (project / ".build-staging-abc" / "half.csv").write_text("half", encoding="utf-8")
+    marker = pipeline.publish.MARKER_NAME
+    (project / ".build-staging-abc" / marker).write_bytes(pipeline.publish.MARKER)
+    (project / ".build-staging-empty").mkdir()  # killed before its marker was written
 
     pipeline.publish.clear_leftovers(project / "build")
 

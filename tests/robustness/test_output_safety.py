@@ -1,6 +1,8 @@
 """Output that cannot hurt its readers: text cells that spreadsheets would run as
-formulas are guarded with a leading ' (and read back exactly), and every JSON the
-pipeline writes is valid UTF-8 for any string it can hold."""
+formulas are guarded with a leading ' (and read back exactly), every JSON the
+pipeline writes is valid UTF-8 for any string it can hold, no file is written
+outside the folder being written (pipeline.files.path_inside), and a build
+replaces only a folder that a build wrote (its marker), never a user's."""
 
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from hypothesis import strategies as st
 from pipeline.contract import load_contract
 from pipeline.csv_output import write_csv
 from pipeline.errors import InvalidInput, Problem
-from pipeline.files import LONE_SURROGATE, decode_utf8, parse_json
+from pipeline.files import LONE_SURROGATE, decode_utf8, parse_json, write_inside
 from pipeline.package import write_json
 from pipeline.spreadsheet import FORMULA_STARTS, GUARD, guard_cell, guard_frame, unguard_table
 from pipeline.tables import parse_csv_table
@@ -242,7 +244,7 @@ def test_json_with_a_lone_surrogate_escape_is_refused_at_its_line(surrogate, bef
 )
 def test_descriptor_json_is_valid_utf8_json_for_any_value(value):
     with scratch() as folder:
-        write_json(folder / "d.json", {"value": value})
+        write_json(folder, "d.json", {"value": value})
         assert json.loads((folder / "d.json").read_bytes().decode("utf-8")) == {"value": value}
 
 
@@ -263,8 +265,9 @@ def test_json_report_is_valid_utf8_for_a_file_name_that_is_not_utf8(tmp_path):
     assert machine.returncode == human.returncode == 1, human.stderr
     report = json.loads(machine.stdout.decode("utf-8"))
     shown = {e["file"] for e in report["errors"]}
-    assert "raw/sources/bad\\udcff/source.json" in shown
-    assert "raw/sources/bad\\udcff/source.json" in human.stderr.decode("utf-8")
+    # the folder is named: a source id must be a plain name (pipeline.names)
+    assert "raw/sources/bad\\udcff" in shown
+    assert "raw/sources/bad\\udcff: " in human.stderr.decode("utf-8")
     assert b"Traceback" not in human.stderr + machine.stderr
 
 
@@ -278,3 +281,181 @@ def test_the_contract_states_the_formula_guard_rule():
     from pipeline.spreadsheet import RULE
 
     assert RULE in CONTRACT.descriptor["description"]
+
+
+# ---- the write fence: nothing written outside the folder being written ---------------
+
+
+@pytest.mark.parametrize("name", ["../../escaped", "ABSOLUTE/escaped"])
+def test_a_package_name_that_leads_outside_writes_nothing_outside(tmp_path, name):
+    (tmp_path / "work").mkdir()
+    project = copy_project(tmp_path / "work")
+    name = name.replace("ABSOLUTE", str(tmp_path))
+    contract = json.loads((project / "datapackage.json").read_text(encoding="utf-8"))
+    contract["name"] = name
+    (project / "datapackage.json").write_text(json.dumps(contract, indent=2), encoding="utf-8")
+    outside = {p for p in tmp_path.rglob("*") if project not in p.parents}
+
+    result = invoke(project, "build")
+
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert result.stderr.startswith("datapackage.json"), result.stderr
+    assert {p for p in tmp_path.rglob("*") if project not in p.parents} == outside
+    assert not list(tmp_path.rglob("escaped*"))
+    assert sorted(p.name for p in project.iterdir()) == ["datapackage.json", "raw"]
+
+
+@pytest.mark.parametrize(
+    ("relative", "says"),
+    [
+        ("/etc/x.db", "is an absolute path"),
+        ("../x.db", "goes up out of the folder with '..'"),
+        ("data/../../x.csv", "goes up out of the folder with '..'"),
+        ("out/x.csv", "leads out of the folder through a symlink"),
+        ("aux.db", "reserved for a device on Windows"),
+        ("data/NUL", "reserved for a device on Windows"),
+        ("a:b.db", "has the character ':'"),
+        ("a\\b.db", "has the character '\\\\'"),
+        ("x.db.", "without its last character"),
+        ("", "is empty"),
+        ("x" * 256, "longer than 255 bytes"),
+    ],
+)
+def test_the_write_fence_refuses_a_path_that_leaves_the_folder_or_is_not_portable(
+    tmp_path, relative, says
+):
+    root, elsewhere = tmp_path / "staging", tmp_path / "elsewhere"
+    root.mkdir(), elsewhere.mkdir()
+    (root / "out").symlink_to(elsewhere)
+
+    with pytest.raises(InvalidInput) as refused:
+        write_inside(root, relative, b"x", "datapackage.json")
+
+    [problem] = refused.value.problems
+    assert (problem.code, problem.file) == ("write-outside", "datapackage.json")
+    assert says in problem.message and "expected a relative path" in problem.message
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["elsewhere", "out", "staging"]
+
+
+def test_the_write_fence_takes_a_plain_path_and_a_symlink_that_stays_inside(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "here").symlink_to(tmp_path / "data")
+
+    assert write_inside(tmp_path, "parquet/x.parquet", b"1") == tmp_path / "parquet/x.parquet"
+    assert write_inside(tmp_path, "here/.x.csv", b"2") == tmp_path / "here/.x.csv"
+    assert (tmp_path / "data/.x.csv").read_bytes() == b"2"
+
+
+def test_add_source_refuses_a_source_folder_that_is_a_symlink_out_of_raw(tmp_path):
+    project = copy_project(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (project / "raw/sources/thefts-2023").symlink_to(elsewhere)
+    article = tmp_path / "thefts-2023.txt"
+    article.write_text("Thefts rose by 12 per cent.\n", encoding="utf-8")
+
+    result = invoke(project, "add-source", str(article), "--url", "https://example.org/t")
+
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert result.stderr.startswith("raw/sources/thefts-2023/snapshot.txt: would write"), (
+        result.stderr
+    )
+    assert "through a symlink" in result.stderr
+    assert list(elsewhere.iterdir()) == []
+
+
+# ---- the output folder: a build replaces only a folder that a build wrote ---------------
+
+
+def everything_in(folder: Path) -> dict[str, bytes | None]:
+    """Every file (its bytes) and folder (None) under folder, dotfiles included."""
+    return {
+        p.relative_to(folder).as_posix(): None if p.is_dir() else p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+def another_project(into: Path) -> Path:
+    """Another pipeline project under git, with a file of the user's not yet committed."""
+    victim = copy_project(into)
+    subprocess.run(["git", "init", "-q", str(victim)], check=True, timeout=60)
+    (victim / "NOTES.txt").write_text("notes\n", encoding="utf-8")
+    return victim
+
+
+def assert_refused_and_kept(project: Path, out: Path, *expected_names: str) -> None:
+    before = everything_in(out.parent)
+
+    result = invoke(project, "build", "--out", str(out))
+
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert result.stderr.startswith(f"{out}: "), result.stderr
+    for name in expected_names:
+        assert name in result.stderr, result.stderr
+    assert "expected" in result.stderr
+    assert everything_in(out.parent) == before
+
+
+def test_build_refuses_to_replace_another_project_and_keeps_its_git_and_raw(tmp_path):
+    project = copy_project(tmp_path)
+    (tmp_path / "victim").mkdir()
+    victim = another_project(tmp_path / "victim")
+
+    assert_refused_and_kept(project, victim, ".git", "NOTES.txt", "raw")
+    assert (victim / ".git").is_dir() and (victim / "raw").is_dir()
+
+
+def test_build_refuses_to_replace_a_hand_made_data_package_folder(tmp_path):
+    project = copy_project(tmp_path)
+    package = tmp_path / "my-package"
+    (package / "data").mkdir(parents=True)
+    (package / "datapackage.json").write_text('{"name": "mine", "resources": []}\n')
+    (package / "data" / "table.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    (package / "README.md").write_text("my own words\n", encoding="utf-8")
+
+    assert_refused_and_kept(project, package, "README.md", "data", "datapackage.json")
+
+
+def test_a_build_replaces_the_folder_an_earlier_build_wrote(tmp_path):
+    project = copy_project(tmp_path)
+    out = tmp_path / "out"
+    assert invoke(project, "build", "--out", str(out), "--formats", "csv").exit_code == 0
+
+    result = invoke(project, "build", "--out", str(out))
+
+    assert result.exit_code == 0, result.output
+    assert (out / "index.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "project"]
+
+
+def test_lookalike_staging_and_old_folders_of_a_user_survive_builds(tmp_path):
+    project = copy_project(tmp_path)
+    mine = {}
+    for name in (".build-old-x", ".build-staging-x", ".build-old-99999999"):
+        (project / name).mkdir()
+        (project / name / "mine.txt").write_text(f"{name} is mine\n", encoding="utf-8")
+        mine[name] = everything_in(project / name)
+
+    for _ in range(2):  # a first build (no build/ yet), then one that replaces it
+        result = invoke(project, "build", "--formats", "csv")
+        assert result.exit_code == 0, result.output
+        assert (project / "build" / "datapackage.json").is_file()
+        assert not (project / "build" / "mine.txt").exists()
+        for name, files in mine.items():
+            assert everything_in(project / name) == files, name
+
+
+def test_out_inside_an_earlier_build_is_refused(tmp_path):
+    project = copy_project(tmp_path)
+    assert invoke(project, "build", "--formats", "csv").exit_code == 0
+    before = everything_in(project / "build")
+
+    result = invoke(project, "build", "--out", "build/sub")
+
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("build/sub: "), result.stderr
+    assert "inside build" in result.stderr and "expected" in result.stderr
+    assert everything_in(project / "build") == before
