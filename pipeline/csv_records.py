@@ -155,7 +155,7 @@ def read_chunks(
                     rows.append(record)
                     starts.append(start)
                 elif record:  # a blank line ([]) is not a record
-                    problems.append(_field_count(record, header, display, start, resource))
+                    problems.append(field_count_problem(record, header, display, start, resource))
             if rows:
                 yield header, rows, starts
             if reader.line_num == before:  # every record takes at least one line
@@ -164,7 +164,7 @@ def read_chunks(
         problems.append(_csv_error(error, reader.line_num, previous_end + 1, display, resource))
 
 
-def _field_count(record: list[str], header: list[str], display: str, line: int, resource):
+def field_count_problem(record: list[str], header: list[str], display: str, line: int, resource):
     return Problem(
         "field-count",
         f"row has {len(record)} fields; expected {len(header)} ({','.join(header)})",

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.contract import Contract, Resource
-from pipeline.csv_records import MAX_FIELD_CHARS, field_too_large
+from pipeline.csv_records import MAX_FIELD_CHARS, field_count_problem, field_too_large
 from pipeline.errors import InvalidInput, Problem, UsageProblem
 from pipeline.files import decode_utf8
 from pipeline.package import DESCRIPTOR_NAME
@@ -131,23 +131,15 @@ def read_rows(data: bytes, display: str, resource: Resource) -> list[dict[str, s
         end = reader.line_num
         for record in reader:
             if len(record) != len(header) and record:  # [] is a blank line, not a record
-                raise InvalidInput([_field_count(record, header, display, end + 1, resource)])
+                raise InvalidInput(
+                    [field_count_problem(record, header, display, end + 1, resource)]
+                )
             if record:
                 rows.append(dict(zip(header, record, strict=True)))
             end = reader.line_num
     except csv.Error as error:
         raise InvalidInput([_csv_problem(error, display, end + 1, resource)]) from None
     return rows
-
-
-def _field_count(record: list[str], header: list[str], display: str, line: int, resource):
-    return Problem(
-        "field-count",
-        f"row has {len(record)} fields; expected {len(header)} ({','.join(header)})",
-        file=display,
-        line=line,
-        resource=resource.name,
-    )
 
 
 def _csv_problem(error: csv.Error, display: str, line: int, resource: Resource) -> Problem:

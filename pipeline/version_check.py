@@ -8,25 +8,23 @@ previous release, and nothing to compare: a first build always passes.
 
 from __future__ import annotations
 
-import csv
-from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline.diff import PackageDiff, diff_packages
-from pipeline.errors import InvalidInput, Problem
+from pipeline.errors import Problem
 from pipeline.files import locate_key, read_text
 from pipeline.paths import display_path
-from pipeline.releases import BUILD_NAME, committed_build, read_package_folder
-from pipeline.tables import MAX_FIELD_CHARS
+from pipeline.releases import committed_build, read_package_folder
 
 
 def version_problems(project: Path, built: Path, contract: Path) -> list[Problem]:
     """A problem at the contract's "version" when built needs a bigger bump than it has."""
-    with _package_cells():
-        previous = committed_build(project)
-        if previous is None:
-            return []
-        diff = diff_packages(previous, read_package_folder(built, "this build"))
+    # both builds are read with the cell limit `check` holds every value to, and a
+    # longer cell is a located problem (pipeline.releases.read_tables)
+    previous = committed_build(project)
+    if previous is None:
+        return []
+    diff = diff_packages(previous, read_package_folder(built, "this build"))
     verdict = diff.verdict
     if verdict.ok:
         return []
@@ -45,30 +43,6 @@ def version_problems(project: Path, built: Path, contract: Path) -> list[Problem
             column=column,
         )
     ]
-
-
-@contextmanager
-def _package_cells():
-    """Built CSV files read with the cell limit `check` holds every value to
-    (pipeline.csv_records.MAX_FIELD_CHARS), whatever another library (frictionless)
-    set the csv module's process-wide limit to; a longer cell is a located problem."""
-    previous = csv.field_size_limit(MAX_FIELD_CHARS)
-    try:
-        yield
-    except csv.Error as error:
-        raise InvalidInput(
-            [
-                Problem(
-                    "field-too-large",
-                    f"cannot compare with the build committed at HEAD: {error}; expected every "
-                    f"cell of it to be at most {MAX_FIELD_CHARS} characters, as pipeline check "
-                    "now holds them",
-                    file=f"HEAD:{BUILD_NAME}",
-                )
-            ]
-        ) from None
-    finally:
-        csv.field_size_limit(previous)
 
 
 def change_summary(diff: PackageDiff) -> str:

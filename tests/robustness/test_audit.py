@@ -120,11 +120,16 @@ def within(path: Path, roots) -> bool:
 
 
 def python_installation() -> list[Path]:
+    import importlib.metadata
     import site
     import sysconfig
 
     roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, *sysconfig.get_paths().values()}
     roots.update(site.getsitepackages())
+    # the metadata folders of installed distributions (entry points, versions), which
+    # importlib.metadata reads: an editable install keeps the pipeline's own
+    # (figures_pipeline.egg-info) at the top of the checkout, outside site-packages
+    roots.update(str(d._path) for d in importlib.metadata.distributions() if hasattr(d, "_path"))
     return [Path(os.path.realpath(r)) for r in roots if r]
 
 

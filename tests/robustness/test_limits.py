@@ -140,8 +140,8 @@ def test_committed_build_with_a_cell_over_the_limit_is_a_located_problem_of_the_
     result = invoke(project, "build", "--json")
 
     [error] = json.loads(result.stdout)["errors"]
-    assert (error["file"], error["code"]) == ("HEAD:build", "field-too-large")
-    assert f"at most {MAX_FIELD_CHARS} characters" in error["message"]
+    assert (error["file"], error["code"]) == ("HEAD:build/data/sources.csv", "field-too-large")
+    assert f"longer than {MAX_FIELD_CHARS} characters" in error["message"]
 
 
 def test_descriptor_of_a_million_resources_is_refused_with_bounded_memory(tmp_path, built_package):
