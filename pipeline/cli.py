@@ -96,12 +96,9 @@ def emit_report(ctx: click.Context, valid: bool, problems: list[Problem], **extr
     for note in extra.get("skipped", []):
         click.echo(f"note: {note}", err=True)
     if problems:
-        files = {p.file or p.resource for p in problems}
-        click.echo(
-            f"{len(problems)} problem{'s' * (len(problems) != 1)} in "
-            f"{len(files)} file{'s' * (len(files) != 1)}",
-            err=True,
-        )
+        files = {p.file or p.resource for p in problems} - {None}  # a usage error has none
+        where = f" in {len(files)} file{'s' * (len(files) != 1)}" if files else ""
+        click.echo(f"{len(problems)} problem{'s' * (len(problems) != 1)}{where}", err=True)
 
 
 @click.group(cls=PipelineGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -745,8 +745,9 @@ def test_source_date_epoch_that_is_not_a_time_is_a_usage_error_naming_it(
     result = run(project, "build")
 
     assert result.exit_code == 2, result.output
-    [problem, _] = result.stderr.splitlines()
+    [problem, summary] = result.stderr.splitlines()
     assert problem.startswith("SOURCE_DATE_EPOCH is ") and repr(epoch[:20]) in problem
+    assert summary == "1 problem"  # a variable, not a file
     assert "expected a whole number of seconds since 1970-01-01 in ASCII digits" in problem
     assert not (project / "build").exists()
 
