@@ -34,7 +34,7 @@ def jobs_option(command):
         callback=lambda ctx, param, value: _cap_threads(value),
         help="Threads the columnar engine may use: sets POLARS_MAX_THREADS and Arrow's "
         "CPU and I/O thread counts; the result is the same whatever the count  "
-        "[default: the engine's own, one per CPU]",
+        "[default: the engine's own, a compute thread per CPU]",
     )(command)
 
 
