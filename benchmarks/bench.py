@@ -36,7 +36,6 @@ DEFAULT_SIZES = "10000,100000,1000000"
 GRACE_SECONDS = 60  # for a timed-out command to stop after SIGINT
 ALL_FORMATS = "build, all formats"
 CSV_ONLY = "build, csv only"
-ONE_PROCESS = "build, one process"  # --jobs 1: the package build without worker processes
 
 # The targets: a limit on a ratio measured in the same run.
 TARGETS = {
@@ -201,10 +200,6 @@ class Bench:
             command = [self.pipeline, "build", "--project", corpus, "--out", build]
             command += ["--formats", "csv"]
             steps["pipeline build"] = self.step(f"build {figures}", command, repeat)
-        if ok(steps.get("pipeline build")):  # next, while raw/ is as warm in the file cache
-            command = [self.pipeline, "build", "--project", corpus, "--out", f"{corpus}/build-1"]
-            command += ["--formats", "csv", "--jobs", "1"]
-            steps[ONE_PROCESS] = self.step(f"build one process {figures}", command, repeat)
         if ok(steps.get("pipeline build")):
             command = [self.pipeline, "validate", build, "--snapshots", f"{corpus}/raw/sources"]
             steps["pipeline validate"] = self.step(f"validate {figures}", command, repeat)
@@ -228,9 +223,6 @@ class Bench:
                 ),
                 "all_formats_vs_frictionless": ratio(
                     steps.get(ALL_FORMATS), steps.get("frictionless validate")
-                ),
-                "one_process_vs_frictionless": ratio(
-                    steps.get(ONE_PROCESS), steps.get("frictionless validate")
                 ),
             },
         }
@@ -297,7 +289,7 @@ def growth(sizes: dict[int, dict]) -> dict:
     found: dict[str, list] = {}
     measured = sorted(sizes)
     for small, large in zip(measured, measured[1:], strict=False):
-        steps = ("pipeline build", ONE_PROCESS, "pipeline validate", "frictionless validate")
+        steps = ("pipeline build", "pipeline validate", "frictionless validate")
         for step in (*steps, ALL_FORMATS):
             before = sizes[small]["steps"].get(step)
             after = sizes[large]["steps"].get(step)
@@ -394,8 +386,6 @@ def table(results: dict) -> str:
                 versus = ratios.get("build_vs_frictionless")
             elif step == ALL_FORMATS:
                 versus = ratios.get("all_formats_vs_frictionless")
-            elif step == ONE_PROCESS:
-                versus = ratios.get("one_process_vs_frictionless")
             elif step == CSV_ONLY:
                 versus = ratios.get("csv_only_vs_frictionless")
             elif step == "pipeline validate":

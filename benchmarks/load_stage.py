@@ -1,5 +1,5 @@
 """The load stage alone: `load_raw` of a project (a synthetic corpus from `pipeline
-synth`), then the provenance record from the hashes it kept; seconds and peak memory.
+synth`), then the provenance record from the hashes it kept: seconds and peak memory (MB).
 
     .venv/bin/python benchmarks/load_stage.py /tmp/corpus
 """

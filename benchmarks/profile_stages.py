@@ -63,6 +63,7 @@ STAGES = (
     ("validate_package (build: of the staged package)", "pipeline/validate.py", "validate_package"),
     ("  frictionless descriptor check", "pipeline/validate.py", "descriptor_problems"),
     ("  file sizes and hashes", "pipeline/validate.py", "file_integrity_problems"),
+    ("Data Package profile (frictionless)", "pipeline/descriptor_profile.py", "profile_problems"),
 )
 
 

@@ -14,13 +14,10 @@ import filecmp
 import os
 import shutil
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline import load_worker
 from pipeline.contract import load_contract
-from pipeline.descriptor_profile import ProfileCheck
 from pipeline.errors import InvalidInput, Problem, UsageProblem, fail_if_any
 from pipeline.package import DESCRIPTOR_NAME, write_package
 from pipeline.paths import display_path
@@ -36,7 +33,6 @@ from pipeline.publish import (
 )
 from pipeline.raw import SOURCES_RESOURCE, RawTree, load_raw
 from pipeline.spreadsheet import guard_frame, text_fields
-from pipeline.tables import Table
 from pipeline.validate import check_descriptor
 from pipeline.verify import check_tables
 from pipeline.version_check import version_problems
@@ -112,8 +108,7 @@ def build_package(
     progress = progress or Progress()
     try:
         out = check_out(project, out)
-        with ProfileCheck() as profile:  # prepares while the package is built
-            return _build(project, out, check_version, formats, progress, profile)
+        return _build(project, out, check_version, formats, progress)
     finally:
         progress.close()
 
@@ -124,7 +119,6 @@ def _build(
     check_version: bool,
     formats: tuple[str, ...],
     progress: Progress,
-    profile: ProfileCheck,
 ) -> dict:
     contract, tree = read_raw(project, progress)
     try:
@@ -133,21 +127,10 @@ def _build(
             clear_leftovers(out)
             staging = make_staging(out)
             try:
-                # With more than one job, the package's CSVs and descriptor are written
-                # (mostly in Arrow, which lets go of the GIL) while the tables are checked,
-                # and only a clean check uses them; with one, one thing at a time (the
-                # least memory at once).
-                with ThreadPoolExecutor(1) as pool:
-                    writing = None
-                    if load_worker.jobs() > 1:
-                        writing = pool.submit(_write_package, project, staging, contract, tree)
-                    checked = check_read(contract, tree, progress)
+                checked = check_read(contract, tree, progress)
                 fail_if_any(tree.problems + checked.problems)
                 progress.stage("writing", len(formats))
-                if writing is None:
-                    descriptor = _write_package(project, staging, contract, tree)
-                else:
-                    descriptor = writing.result()
+                descriptor = _write_package(project, staging, contract, tree)
                 progress.advance()
                 # the writers beyond the CSVs take the typed tables; with none, none are needed
                 frames = as_written(contract, checked.frames) if len(formats) > 1 else {}
@@ -155,7 +138,7 @@ def _build(
                     staging, contract, descriptor, tree.snapshots, formats, frames, progress
                 )
                 progress.stage("checking the package", 1)
-                fail_if_any(check_descriptor(staging, descriptor, profile))
+                fail_if_any(check_descriptor(staging, descriptor))
                 if check_version:
                     fail_if_any(version_problems(project.root, staging, project.contract))
                 swap_in(staging, out)
@@ -179,13 +162,7 @@ def _write_package(project: Project, staging: Path, contract, tree: RawTree) -> 
     info = provenance_record(
         project.root, [project.contract], _received(tree), tree.input_hashes(project.root)
     )
-    tables = {name: _own_frame(table) for name, table in tree.tables.items()}
-    return write_package(staging, contract, tables, info)
-
-
-def _own_frame(table: Table) -> Table:
-    """The table with a frame object of its own (its columns shared), for another thread."""
-    return Table(table.resource, table.frame.copy(deep=False), table.origins, (), ())
+    return write_package(staging, contract, tree.tables, info)
 
 
 def as_written(contract, frames: dict) -> dict:

@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline import forked, load_worker, numbers
+from pipeline import numbers
 from pipeline.columns import arrow_text, is_in
 from pipeline.stated_numbers import exact_numbers, stated_directions, stated_numbers
 
@@ -36,15 +36,11 @@ class Context:
     # what several checks of one frame share, by name: (the frame, what was worked out);
     # the frame is held weakly, as pandera's frames must not outlive their validation
     shared: dict[str, tuple] = field(default_factory=dict, repr=False, compare=False)
-    # what a forked copy of this process is working out for the checks (start_aside)
-    aside: forked.Forked | None = field(default=None, repr=False, compare=False)
 
     def share(self, name: str, frame: pd.DataFrame, work: Callable[[], object]):
-        """work(), done once for the frame that several checks are given (or taken from
-        the copy working it out aside, which did it for the same rows)."""
+        """work(), done once for the frame that several checks are given."""
         if name not in self.shared or self.shared[name][0]() is not frame:
-            aside = self.aside if self.aside and name in self.aside.names else None
-            self.shared[name] = (weakref.ref(frame), aside.take(name, work) if aside else work())
+            self.shared[name] = (weakref.ref(frame), work())
         return self.shared[name][1]
 
 
@@ -669,29 +665,6 @@ SEMANTIC_CHECKS: tuple[SemanticCheck, ...] = (
         explain_direction,
     ),
 )
-
-
-# The work of the quote checks that is worth a process of its own (what numbers each
-# quote states, and which direction), by the name the checks share it by; from this
-# many quotes, a forked copy of this process works it out while the other resources
-# are checked here. With two jobs, all the checks took 0.21 s instead of 0.25 s at
-# 20,000 quotes, 0.8 s instead of 1.2 s at 200,000, 8.5 s instead of 13.4 s at 2 million.
-ASIDE_WORK = {"stated_values": _stated_values, "directions": _directions}
-ASIDE_QUOTES = 10_000
-
-
-def start_aside(context: Context) -> forked.Forked | None:
-    """With more than one job and many quotes, the quote checks' heaviest work started
-    in a forked copy of this process, for context.aside (stop it when the checks end);
-    else None. The copy is made before context.aside is set: in it, share() does the
-    work itself."""
-    quotes = context.frames.get("quotes")
-    if quotes is None or len(quotes) < ASIDE_QUOTES or load_worker.jobs() < 2:
-        return None
-    return forked.start(
-        frozenset(ASIDE_WORK),
-        lambda: {name: work(quotes, context) for name, work in ASIDE_WORK.items()},
-    )
 
 
 def checks_for(resource: str) -> list[SemanticCheck]:

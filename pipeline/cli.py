@@ -7,6 +7,7 @@ exit codes: 0 valid, 1 invalid data or failed check, 2 usage error.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -24,23 +25,29 @@ def _set_meta(ctx: click.Context, param: click.Parameter, value: bool) -> None:
 
 
 def jobs_option(command):
-    """--jobs: how many processes a large job may use (pipeline.load_worker)."""
+    """--jobs: a cap on the threads of the columnar engine (one process does the work)."""
     return click.option(
         "--jobs",
         type=click.IntRange(min=1),
         default=None,
         expose_value=False,
-        callback=lambda ctx, param, value: _set_jobs(value),
-        help="Processes to use: a large raw/ tree (20,000 files or more), a package's "
-        "snapshots and the numbers of its quotes are read in parallel, with the same "
-        "result  [default: one per CPU]",
+        callback=lambda ctx, param, value: _cap_threads(value),
+        help="Threads the columnar engine may use: sets POLARS_MAX_THREADS and Arrow's "
+        "CPU and I/O thread counts; the result is the same whatever the count  "
+        "[default: the engine's own, a compute thread per CPU]",
     )(command)
 
 
-def _set_jobs(value: int | None) -> None:
-    from pipeline import load_worker
+def _cap_threads(value: int | None) -> None:
+    """Polars reads POLARS_MAX_THREADS once, when it is imported (after this: commands
+    import the library in their bodies); Arrow's pools are set directly."""
+    if value is None:
+        return
+    os.environ["POLARS_MAX_THREADS"] = str(value)
+    import pyarrow
 
-    load_worker.set_jobs(value)
+    pyarrow.set_cpu_count(value)
+    pyarrow.set_io_thread_count(value)
 
 
 def common_options(command):

@@ -10,9 +10,7 @@ done a column at a time, so a table of millions of rows is written in seconds.
 from __future__ import annotations
 
 import hashlib
-from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -22,8 +20,7 @@ import pyarrow.compute as pc
 from pipeline.columns import string_values
 
 NEEDS_QUOTES = r'[,"\r\n]'
-SLICE_ROWS = 131_072  # rows made ready at a time (in threads) and written
-THREADS = 4
+SLICE_ROWS = 131_072  # rows made ready at a time and written
 
 
 def csv_bytes(frame: pd.DataFrame, columns: list[str]) -> bytes:
@@ -52,23 +49,11 @@ def write_csv(frame: pd.DataFrame, columns: list[str], path: Path) -> tuple[int,
 
 def csv_pieces(names: list[str], columns: list) -> Iterator[bytes | memoryview]:
     """The CSV file of a header row of names over columns, in pieces end to end: the
-    header, then the records of SLICE_ROWS rows at a time. The slices are made ready in
-    threads (Arrow lets go of the GIL in its kernels), a few ahead of the one given."""
+    header, then the records of SLICE_ROWS rows at a time."""
     yield csv_line(names).encode("utf-8")
     texts = [_text_array(column) for column in columns]
-    rows = len(texts[0])
-    if rows <= SLICE_ROWS:
-        if rows:
-            yield _records(texts, 0, rows)
-        return
-    with ThreadPoolExecutor(THREADS) as pool:
-        ahead: deque[Future] = deque()
-        for start in range(0, rows, SLICE_ROWS):
-            ahead.append(pool.submit(_records, texts, start, SLICE_ROWS))
-            if len(ahead) == THREADS:
-                yield ahead.popleft().result()
-        while ahead:
-            yield ahead.popleft().result()
+    for start in range(0, len(texts[0]), SLICE_ROWS):
+        yield _records(texts, start, SLICE_ROWS)
 
 
 def _records(texts: list[pa.Array], start: int, rows: int) -> memoryview:

@@ -11,12 +11,11 @@ from __future__ import annotations
 import errno
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from pipeline import load_worker, memory
 from pipeline.contract import Contract
 from pipeline.errors import InvalidInput, Problem
 from pipeline.files import (
@@ -61,11 +60,6 @@ class RawTree:
         return ((f"{prefix}/{name}", digest) for name, digest in self.hashes.items())
 
 
-# Source folders are read in several processes (load_raw's jobs) only when they hold
-# at least this many files: starting a process costs about half a second of imports,
-# and reading a file about 0.1 ms.
-PARALLEL_FILES = 20_000
-START_FILES = 10_000  # about as long to read as a process takes to start
 # CSV files of one resource are read, then their rows added this many at a time
 # (TableBuilder.add_csvs: in one go where they are as the build writes them).
 BATCH_FILES = 2_000
@@ -116,39 +110,28 @@ def load_raw(
     display_root: str = "raw",
     on_file: Callable[[], None] | None = None,
     on_total: Callable[[int], None] | None = None,
-    jobs: int | None = None,
 ) -> RawTree:
     """Every table and snapshot under raw/, with every problem found.
     on_file: called once for each input file read; on_total: called once with the
-    number of files there are to read, when it is known (to show progress).
-    jobs: processes that read the source folders of a large tree (None: one per CPU);
-    the tree and its problems are the same whatever the number."""
+    number of files there are to read, when it is known (to show progress)."""
     if not raw.is_dir():
         raise InvalidInput(
             [Problem("missing-folder", "folder not found; expected the raw/ tree", display_root)]
         )
     loader = _Loader(Inputs(raw, display_root, on_file), contract, on_total or (lambda _: None))
-    loader.jobs = load_worker.jobs() if jobs is None else max(1, jobs)
     loader.load()
     tables = {name: builder.table() for name, builder in loader.builders.items()}
     if loader.problems:
         raise InvalidInput(loader.problems)
     sources = tables[SOURCES_RESOURCE]
-    snapshots, snapshot_problems = loader.own_snapshots or read_snapshots(
+    snapshots, snapshot_problems = read_snapshots(
         raw / "sources",
         f"{display_root}/sources",
         sources,
         _snapshot_reader(loader.inputs, loader.trusted_snapshots),
-        range(loader.own_sources if loader.read_elsewhere else len(sources.frame)),
     )
-    for offset, read in loader.read_elsewhere:  # slices read by other processes, in order
-        snapshots.update(read.snapshots)
-        snapshot_problems += [_shift_row(problem, offset) for problem in read.snapshot_problems]
     _check_folder_names(sources, loader.late)
-    tree = RawTree(tables, snapshots, loader.late + snapshot_problems, raw, loader.inputs.hashes)
-    del loader  # what reading made and no longer needs is given back before the checks
-    memory.give_back()
-    return tree
+    return RawTree(tables, snapshots, loader.late + snapshot_problems, raw, loader.inputs.hashes)
 
 
 def _snapshot_reader(inputs: Inputs, trusted_snapshots: set[str]) -> Callable:
@@ -162,13 +145,6 @@ def _snapshot_reader(inputs: Inputs, trusted_snapshots: set[str]) -> Callable:
     return read_snapshot
 
 
-def _shift_row(problem: Problem, offset: int) -> Problem:
-    """A problem found in a slice's own sources table, at its row in the whole table."""
-    if problem.resource != SOURCES_RESOURCE or problem.row is None:
-        return problem
-    return replace(problem, row=problem.row + offset)
-
-
 class _Loader:
     """The walk over raw/: shared CSV files, then each source folder in name order."""
 
@@ -176,7 +152,6 @@ class _Loader:
         self.inputs = inputs
         self.contract = contract
         self.on_total = on_total
-        self.jobs = 1
         self.builders = {
             r.name: source_records(r) if r.name == SOURCES_RESOURCE else TableBuilder(r)
             for r in contract.resources
@@ -189,9 +164,6 @@ class _Loader:
         self.problems: list[Problem] = []
         self.late: list[Problem] = []  # reported only once the tables load
         self.trusted_snapshots: set[str] = set()  # folders whose snapshot is inside raw/
-        self.own_sources = 0  # sources rows read here, when other processes read the rest
-        self.read_elsewhere: list[tuple[int, Slice]] = []  # (first sources row, slice)
-        self.own_snapshots: tuple[SnapshotTexts, list[Problem]] | None = None  # read meanwhile
         self.queued: dict[str, list[tuple[bytes, str]]] = {}  # CSV files read, rows to add
 
     def load(self) -> None:
@@ -219,52 +191,9 @@ class _Loader:
             }
             listed.append((entry.name, files))
         self.on_total(len(self.inputs.hashes) + sum(len(files) for _, files in listed))
-        parts = _slices(listed, self.jobs)
-        if len(parts) == 1:
-            for name, files in listed:
-                self.load_folder(name, files)
-            self.flush()
-        else:
-            self.load_in_processes(parts)
-
-    def load_in_processes(self, parts: list[list[tuple[str, dict[str, bool]]]]) -> None:
-        """The first slice of folders here, each other one in a Python process of its
-        own (pipeline.load_worker), then each slice's rows, hashes and problems after
-        the last, in folder order."""
-        raw, shown = self.inputs.raw, self.inputs.display_root
-        workers = [
-            load_worker.start("pipeline.raw:load_slice", (raw, shown, self.contract, part))
-            for part in parts[1:]
-        ]
-        try:
-            for name, files in parts[0]:
-                self.load_folder(name, files)
-            self.flush()
-            self.own_sources = len(self.builders[SOURCES_RESOURCE].row_line)
-            if not self.problems:  # else load_raw stops at the problems
-                self.own_snapshots = read_snapshots(
-                    raw / "sources",
-                    f"{shown}/sources",
-                    self.builders[SOURCES_RESOURCE].table(keep=True),
-                    _snapshot_reader(self.inputs, self.trusted_snapshots),
-                )
-            for part, worker in zip(parts[1:], workers, strict=True):
-                loaded = load_worker.result(worker)
-                self.read_elsewhere.append((len(self.builders[SOURCES_RESOURCE].row_line), loaded))
-                self.add_slice(loaded)
-                for _ in range(sum(len(files) for _, files in part)):
-                    self.inputs.on_file()
-        finally:
-            for worker in workers:
-                load_worker.stop(worker)
-
-    def add_slice(self, loaded: Slice) -> None:
-        for name, builder in self.builders.items():
-            builder.extend(loaded.rows[name])
-        self.inputs.hashes.update(loaded.hashes)
-        self.problems += loaded.problems
-        self.late += loaded.late
-        self.trusted_snapshots |= loaded.trusted_snapshots
+        for name, files in listed:
+            self.load_folder(name, files)
+        self.flush()
 
     def list_folder(self, folder: Path) -> list[os.DirEntry]:
         try:
@@ -357,65 +286,6 @@ class _Loader:
             queued = self.queued.pop(resource, [])
             if queued:
                 self.problems += self.builders[resource].add_csvs(queued, self.inputs.rereader)
-
-
-@dataclass
-class Slice:
-    """What reading some source folders found: each resource's rows (TableBuilder.rows),
-    the files' hashes, problems, and the folders whose snapshot is inside raw/."""
-
-    rows: dict[str, tuple]
-    hashes: dict[str, str]
-    problems: list[Problem]
-    late: list[Problem]
-    trusted_snapshots: set[str]
-    snapshots: SnapshotTexts  # read only when the slice had no problem
-    snapshot_problems: list[Problem]
-
-
-def load_slice(
-    raw: Path, display_root: str, contract: Contract, folders: list[tuple[str, dict[str, bool]]]
-) -> Slice:
-    """Read some source folders (in a process of their own)."""
-    loader = _Loader(Inputs(raw, display_root, None), contract, lambda _: None)
-    for name, files in folders:
-        loader.load_folder(name, files)
-    loader.flush()
-    rows = {name: builder.rows() for name, builder in loader.builders.items()}
-    snapshots, snapshot_problems = SnapshotTexts(), []
-    if not loader.problems:  # else no snapshot is read (load_raw stops at the problems)
-        snapshots, snapshot_problems = read_snapshots(
-            raw / "sources",
-            f"{display_root}/sources",
-            loader.builders[SOURCES_RESOURCE].table(),
-            _snapshot_reader(loader.inputs, loader.trusted_snapshots),
-        )
-    return Slice(
-        rows,
-        loader.inputs.hashes,
-        loader.problems,
-        loader.late,
-        loader.trusted_snapshots,
-        snapshots,
-        snapshot_problems,
-    )
-
-
-def _slices(listed: list, jobs: int) -> list[list]:
-    """listed (source folders and their files) cut into at most `jobs` runs of about
-    as many files each; one run when there are too few files to be worth a process."""
-    total = sum(len(files) for _, files in listed)
-    if jobs <= 1 or total < PARALLEL_FILES:
-        return [listed]
-    parts: list[list] = [[]]
-    # the first slice is read here while the others' processes start: it is larger
-    share, count = (total + START_FILES * (jobs - 1)) / jobs, 0
-    for folder in listed:
-        if count >= share * len(parts) - START_FILES * (len(parts) - 1) and len(parts) < jobs:
-            parts.append([])
-        parts[-1].append(folder)
-        count += len(folder[1])
-    return parts
 
 
 def read_problem(error: OSError, display: str) -> Problem:

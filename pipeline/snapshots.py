@@ -155,7 +155,7 @@ class SnapshotTexts(Mapping):
 
     def __init__(self, data: dict[str, bytes] | None = None):
         self._data: dict[str, bytes] = data or {}
-        self._last: tuple[str, str] | None = None  # one assignment: safe across threads
+        self._last: tuple[str, str] | None = None
 
     def __getitem__(self, source_id: str) -> str:
         last = self._last
@@ -178,41 +178,17 @@ class SnapshotTexts(Mapping):
         """A snapshot's bytes, known to be UTF-8."""
         self._data[source_id] = data
 
-    def update(self, other: SnapshotTexts) -> None:
-        self._data.update(other._data)
-
-    def __reduce__(self):  # pickled as its bytes (a worker's snapshots), not its last text
-        return SnapshotTexts, (self._data,)
-
-
-def read_snapshot_files(folder: Path, display_root: str, source_ids: list[str]) -> dict:
-    """Snapshot (or the problems reading it) of each source_id, each a plain folder name
-    (read ahead in another process, pipeline.load_worker, by `pipeline validate`)."""
-    found: dict[str, Snapshot | list[Problem]] = {}
-    for source_id in source_ids:
-        display = f"{display_root}/{source_id}/{SNAPSHOT_NAME}"
-        try:
-            data = read_bytes(folder / source_id / SNAPSHOT_NAME, display, inside=folder)
-            found[source_id] = snapshot_of(data, hash_bytes(data), display)
-        except InvalidInput as error:
-            found[source_id] = error.problems
-    return found
-
 
 def read_snapshots(
     folder: Path,
     display_root: str,
     sources: Table,
     read: Callable[[str, str], tuple[bytes, str]] | None = None,
-    rows: range | None = None,
-    found: dict | None = None,
 ) -> tuple[SnapshotTexts, list[Problem]]:
     """Snapshot texts by source_id, and problems where a snapshot is
     missing, outside folder, or its bytes do not match the recorded SHA-256 and size.
     read(source_id, display): the bytes of a source's snapshot and their SHA-256 (by
-    default read with read_bytes inside folder); rows: the sources rows whose snapshots
-    to read (by default all); found: snapshots already read (read_snapshot_files), by
-    source_id."""
+    default read with read_bytes inside folder)."""
     if read is None:
 
         def read(source_id: str, display: str) -> tuple[bytes, str]:
@@ -222,9 +198,8 @@ def read_snapshots(
     texts = SnapshotTexts()
     problems: list[Problem] = []
     frame = sources.frame
-    rows = range(len(frame)) if rows is None else rows
-    columns = [frame[name].iloc[rows.start : rows.stop].tolist() for name in SNAPSHOT_FIELDS]
-    for row, source in zip(rows, map(_SourceRow._make, zip(*columns, strict=True)), strict=True):
+    columns = [frame[name].tolist() for name in SNAPSHOT_FIELDS]
+    for row, source in enumerate(map(_SourceRow._make, zip(*columns, strict=True))):
         source_id = source.source_id
         if pd.isna(source_id):
             continue
@@ -239,12 +214,10 @@ def read_snapshots(
             )
             continue
         display = f"{display_root}/{source_id}/{SNAPSHOT_NAME}"
-        snapshot = None if found is None else found.get(source_id)
-        if snapshot is None:
-            try:
-                snapshot = snapshot_of(*read(source_id, display), display)
-            except InvalidInput as error:
-                snapshot = error.problems
+        try:
+            snapshot = snapshot_of(*read(source_id, display), display)
+        except InvalidInput as error:
+            snapshot = error.problems
         if isinstance(snapshot, list):  # it could not be read
             problems.extend(snapshot)
             continue

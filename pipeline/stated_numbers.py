@@ -3,8 +3,7 @@ finds in each text, found in one pass over all of them.
 
 Most quotes state their numbers in digits, so text2num runs only on the texts
 that hold a number word; the digits of every text are found in one pass of a
-regular expression over all texts joined by a separator (of many texts, half of
-them in a second process, the two joined texts kept apart); a number's qualifier
+regular expression over all texts joined by a separator; a number's qualifier
 is read backwards from where the number starts to where its text starts, and only
 for the numbers a check asks about. numbers.find_numbers stays the reference (and
 explains a failing row); tests/test_stated_numbers.py holds the two to the same
@@ -24,12 +23,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline import load_worker, numbers
+from pipeline import numbers
 from pipeline.columns import arrow_text, string_values
 
-# From this many texts, half of them are read in another process (starting one costs
-# about a second; reading a text about three microseconds).
-PARALLEL_TEXTS = 400_000
 # Texts are joined by a character that none of them holds and that is neither a word
 # character, a space, a digit nor punctuation a number reads, so no match reaches across it.
 SEPARATORS = [chr(c) for c in (*range(0x00, 0x09), *range(0x0E, 0x1C))]
@@ -73,11 +69,10 @@ class StatedNumbers:
     and then reading order, with columns text (position in the texts given), value (its
     magnitude in exact_numbers' form), percent and start (where the number starts in the
     texts joined: each text, number words as digits, followed by `separator`, which none
-    of them holds). `parts` is that joined text in one piece or more, end to end (each
-    read in a process of its own)."""
+    of them holds), kept as `joined`."""
 
     found: pd.DataFrame
-    parts: list[str]
+    joined: str
     separator: str
 
     def qualifiers(self, rows: np.ndarray) -> list[str | None]:
@@ -85,16 +80,13 @@ class StatedNumbers:
         from where the number starts to where its text starts."""
         if "qualifier" in self.found:
             return self.found["qualifier"].to_numpy()[rows].tolist()
-        part_starts = np.cumsum([0] + [len(part) for part in self.parts])
-        starts = self.found["start"].to_numpy()[rows]
-        in_part = np.searchsorted(part_starts, starts, side="right") - 1
-        local = (starts - part_starts[in_part]).tolist()
+        starts = self.found["start"].to_numpy()[rows].tolist()
         may_qualify = self.found["may_qualify"].to_numpy()[rows].tolist()
+        text = self.joined
         qualifiers = []
-        for part, start, may in zip(in_part.tolist(), local, may_qualify, strict=True):
+        for start, may in zip(starts, may_qualify, strict=True):
             match = None
             if may:
-                text = self.parts[part]
                 before = text[text.rfind(self.separator, 0, start) + 1 : start]
                 match = _QUALIFIER_BACKWARDS.match(before[::-1])
             qualifiers.append(_qualifier(match.group("qualifier")[::-1]) if match else None)
@@ -125,32 +117,12 @@ def with_digits(texts: pd.Series) -> pa.Array:
 
 
 def stated_numbers(texts: pd.Series) -> StatedNumbers:
-    """The numbers stated in each of texts (a string Series without missing values).
-    Of many texts, the second half is read in another process (pipeline.load_worker)."""
+    """The numbers stated in each of texts (a string Series without missing values)."""
     separator = next((s for s in SEPARATORS if not texts.str.contains(s, regex=False).any()), None)
     if separator is None:
         return _by_reference(texts)
-    half = len(texts) // 2 if len(texts) >= PARALLEL_TEXTS and load_worker.jobs() > 1 else None
-    if half is None:
-        found, joined = numbers_in(texts, separator)
-        return StatedNumbers(_frame(found), [joined], separator)
-    second = texts.iloc[half:].reset_index(drop=True)
-    worker = load_worker.start("pipeline.stated_numbers:numbers_in", (second, separator))
-    try:
-        found, joined = numbers_in(texts.iloc[:half], separator)
-        theirs, their_joined = load_worker.result(worker)
-    finally:
-        load_worker.stop(worker)
-    theirs["text"] += half  # positions in the whole of texts and of the texts joined
-    theirs["start"] += len(joined)
-    found = {name: _concatenate(found[name], theirs[name]) for name in found}
-    return StatedNumbers(_frame(found), [joined, their_joined], separator)
-
-
-def _concatenate(mine, theirs):
-    if isinstance(mine, pa.Array):
-        return pa.concat_arrays([mine, theirs])
-    return np.concatenate([mine, theirs])
+    found, joined = numbers_in(texts, separator)
+    return StatedNumbers(_frame(found), joined, separator)
 
 
 def _frame(found: dict) -> pd.DataFrame:
@@ -270,7 +242,7 @@ def _by_reference(texts: pd.Series) -> StatedNumbers:
     found = pd.DataFrame(rows, columns=columns)
     values = exact_numbers(pa.array(found["value"].tolist(), type=pa.large_string()))
     found["value"] = pd.arrays.ArrowStringArray(values)
-    return StatedNumbers(found, [], "")
+    return StatedNumbers(found, "", "")
 
 
 def stated_directions(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -268,26 +268,6 @@ class TableBuilder:
             pending.append(cell)
         self._add_rows(1, (1,))
 
-    def rows(self) -> tuple:
-        """The rows gathered, to hand to another process's builder (extend); the
-        origins as columns, which pickle far faster than as objects."""
-        self._pack()
-        origins = tuple(
-            [getattr(origin, name) for origin in self.origins] for name in Origin.__slots__
-        )
-        return origins, self.row_origin, self.row_line, self._chunks
-
-    def extend(self, rows: tuple) -> None:
-        """Add the rows another builder of the same resource gathered (its rows())."""
-        origins, row_origin, row_line, chunks = rows
-        self._pack()  # rows already gathered stay before these
-        shifted = np.frombuffer(row_origin, dtype=np.int32) + np.int32(len(self.origins))
-        self.origins.extend(map(Origin, *origins))
-        self.row_origin.frombytes(shifted.astype(np.int32).tobytes())
-        self.row_line.extend(row_line)
-        for mine, theirs in zip(self._chunks, chunks, strict=True):
-            mine.extend(theirs)
-
     def _layout(self, header: list[str]) -> tuple[tuple[str, ...], list[int]]:
         """One shared tuple per distinct header, and where each contract field sits in it."""
         key = tuple(header)
@@ -340,9 +320,8 @@ class TableBuilder:
             return pc.if_else(is_missing, pa.scalar(None, STRINGS), cells)
         return cells
 
-    def table(self, keep: bool = False) -> Table:
-        """The rows gathered as a Table; keep: go on gathering rows after it (the
-        table holds those gathered so far)."""
+    def table(self) -> Table:
+        """The rows gathered as a Table."""
         self._pack()
         names = self.resource.field_names
         if not self.row_line:
@@ -356,8 +335,7 @@ class TableBuilder:
                     for name, chunks in zip(names, self._chunks, strict=True)
                 }
             )
-        if not keep:
-            self._chunks = [[] for _ in names]
+        self._chunks = [[] for _ in names]
         return Table(self.resource.name, frame, self.origins, self.row_origin, self.row_line)
 
 

