@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 STEPS = (
     "pipeline synth",
@@ -31,6 +33,7 @@ def load_bench():
     return module
 
 
+@pytest.mark.slow
 def test_benchmark_runs_at_a_tiny_size_and_writes_its_table_and_json(tmp_path):
     out, work = tmp_path / "results.json", tmp_path / "work"
     done = subprocess.run(
