@@ -61,6 +61,12 @@ def examples(count: int) -> int:
     return max(1, int(count * SCALE))
 
 
+def first_then_slow(values: list) -> list:
+    """Parametrize values for a test whose every case runs in a process of its own: the
+    first case in the default run, the others marked slow (CI runs them all)."""
+    return values[:1] + [pytest.param(value, marks=pytest.mark.slow) for value in values[1:]]
+
+
 # ---- projects --------------------------------------------------------------------------
 
 
