@@ -61,6 +61,25 @@ def examples(count: int) -> int:
     return max(1, int(count * SCALE))
 
 
+def without_a_tool(found: str | None, in_ci: bool) -> str | None:
+    """What a test that needs a program outside Python does where it is (not) found:
+    None to run it; "skip" (the reason printed by -ra) on a machine without it; "fail"
+    in CI, which must run every test."""
+    if found:
+        return None
+    return "fail" if in_ci else "skip"
+
+
+def require_tool(found: str | None, missing: str) -> str:
+    """The program found, or the test skipped (failed under CI=true) saying missing."""
+    outcome = without_a_tool(found, IN_CI)
+    if outcome == "fail":
+        pytest.fail(f"{missing} (CI=true: this test must run)", pytrace=False)
+    if outcome == "skip":
+        pytest.skip(f"{missing}; CI=true makes this a failure")
+    return found
+
+
 def first_then_slow(values: list) -> list:
     """Parametrize values for a test whose every case runs in a process of its own: the
     first case in the default run, the others marked slow (CI runs them all)."""

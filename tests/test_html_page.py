@@ -19,7 +19,7 @@ import pytest
 from pipeline.writers.chart import build_chart, nice_extent, value_text
 from pipeline.writers.html import quote_in_sentence
 from tests.cdp import Browser, find_chromium
-from tests.conftest import IN_CI
+from tests.conftest import require_tool, without_a_tool
 
 REPO = Path(__file__).resolve().parents[1]
 SNAPSHOT = (REPO / "raw/sources/kandal-crime-2022/snapshot.txt").read_text(encoding="utf-8")
@@ -210,24 +210,9 @@ CONTROL_PAGE = '<!DOCTYPE html><p>control</p><img src="http://cdn.example.invali
 NO_CHROMIUM = "chromium not found: install Debian's chromium (apt-get install -y chromium)"
 
 
-def without_a_browser(found: str | None, in_ci: bool) -> str | None:
-    """What the browser test does where Chromium is (not) found: None to run it in the
-    browser found; "skip" (with NO_CHROMIUM as the reason) on a machine without one;
-    "fail" in CI, which must run it."""
-    if found:
-        return None
-    return "fail" if in_ci else "skip"
-
-
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    found = find_chromium()
-    outcome = without_a_browser(found, IN_CI)
-    if outcome == "fail":
-        pytest.fail(f"{NO_CHROMIUM} (CI=true: the browser test must run)", pytrace=False)
-    if outcome == "skip":
-        pytest.skip(f"{NO_CHROMIUM}; CI=true makes this a failure")
-    return found
+    return require_tool(find_chromium(), NO_CHROMIUM)
 
 
 @pytest.mark.parametrize(
@@ -239,8 +224,8 @@ def chromium() -> str:
         (None, True, "fail"),
     ],
 )
-def test_a_missing_browser_skips_the_browser_test_except_in_ci(found, in_ci, outcome):
-    assert without_a_browser(found, in_ci) == outcome
+def test_a_missing_program_skips_its_test_except_in_ci(found, in_ci, outcome):
+    assert without_a_tool(found, in_ci) == outcome
 
 
 def test_page_renders_chart_and_table_offline_in_chromium(portal_build, chromium, tmp_path):
