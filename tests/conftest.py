@@ -3,8 +3,9 @@
 The default run (the README's test command) is the quick one a newcomer runs: property
 tests try a tenth of their examples and the tests marked `slow` are deselected. CI
 (`.ci/run`, with CI=true) runs the full battery: every example (the `ci` hypothesis
-profile), the `slow` tests (`pytest -m slow`), and the browser test, which fails there
-when no Chromium is installed instead of being skipped.
+profile), the `slow` tests (`pytest -m slow`), and the tests that need a program outside
+Python (Chromium, /usr/bin/time), which fail there when it is missing instead of being
+skipped.
 """
 
 from __future__ import annotations
