@@ -13,6 +13,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from tests.conftest import require_tool
+
 REPO = Path(__file__).resolve().parents[1]
 STEPS = (
     "pipeline synth",
@@ -23,6 +27,14 @@ STEPS = (
 )
 
 
+@pytest.fixture
+def time_command() -> str:
+    """/usr/bin/time, which benchmarks/run measures every command with."""
+    path = "/usr/bin/time"
+    found = path if os.access(path, os.X_OK) else None
+    return require_tool(found, f"{path} not found: install Debian's time (apt-get install -y time)")
+
+
 def load_bench():
     spec = importlib.util.spec_from_file_location("bench", REPO / "benchmarks" / "bench.py")
     module = importlib.util.module_from_spec(spec)
@@ -30,7 +42,8 @@ def load_bench():
     return module
 
 
-def test_benchmark_runs_at_a_tiny_size_and_writes_its_table_and_json(tmp_path):
+@pytest.mark.slow
+def test_benchmark_runs_at_a_tiny_size_and_writes_its_table_and_json(tmp_path, time_command):
     out, work = tmp_path / "results.json", tmp_path / "work"
     done = subprocess.run(
         [str(REPO / "benchmarks" / "run"), "--sizes", "12,24", "--startup-repeat", "1"]
@@ -66,7 +79,7 @@ def test_benchmark_runs_at_a_tiny_size_and_writes_its_table_and_json(tmp_path):
     assert not (work / "corpus-12").exists()  # corpora are removed unless --keep
 
 
-def test_a_step_that_runs_out_of_time_is_stopped_and_recorded(tmp_path):
+def test_a_step_that_runs_out_of_time_is_stopped_and_recorded(tmp_path, time_command):
     out = tmp_path / "results.json"
     done = subprocess.run(
         [str(REPO / "benchmarks" / "run"), "--sizes", "12", "--startup-repeat", "1"]

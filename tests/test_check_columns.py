@@ -25,6 +25,7 @@ from pipeline.schema import known_rows
 from pipeline.stated_numbers import stated_directions
 from pipeline.synth import synthesize
 from pipeline.verify import cast_table, number_problem, number_problems
+from tests.conftest import examples
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -55,7 +56,7 @@ def cells(values) -> pd.Series:
     return pd.Series(values, dtype="string")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.lists(st.tuples(st.integers(0, 4), st.sampled_from([0.0, 1.5, 78.0, 1e308]), st.booleans())),
     st.lists(st.tuples(st.integers(0, 5), st.sampled_from([0.0, 1.5, 78.0, 96.0]), st.booleans())),
@@ -262,7 +263,7 @@ def test_quote_checks_are_their_one_row_definitions(broken_corpus, resource, che
     assert 0 < expected.count(False) < len(expected)  # the changes made some rows fail
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
+@settings(max_examples=examples(300), deadline=None, derandomize=True)
 @given(cells=st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "", "é", "a "])), max_size=8))
 def test_all_distinct_is_what_pandas_duplicated_says(cells):
     from pipeline.columns import all_distinct

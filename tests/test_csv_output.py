@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.csv_output import csv_bytes, csv_line
+from tests.conftest import examples
 
 CELLS = st.one_of(st.none(), st.text(alphabet=st.sampled_from('ab ,"\r\n=é\t'), max_size=6))
 
@@ -23,7 +24,7 @@ def record_by_record(frame: pd.DataFrame, columns: list[str]) -> bytes:
     return "".join(lines).encode("utf-8")
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
+@settings(max_examples=examples(300), deadline=None, derandomize=True)
 @given(
     rows=st.lists(st.lists(CELLS, min_size=3, max_size=3), max_size=20),
     width=st.sampled_from([1, 3]),
@@ -48,7 +49,7 @@ def test_a_lone_carriage_return_is_quoted():
     assert csv_bytes(frame, ["a", "b"]) == b'a,b\n"x\ry",1\n,2\n'
 
 
-@settings(max_examples=100, deadline=None, derandomize=True)
+@settings(max_examples=examples(100), deadline=None, derandomize=True)
 @given(rows=st.lists(st.lists(CELLS, min_size=3, max_size=3), min_size=1, max_size=20))
 def test_columns_made_ready_in_slices_are_written_the_same(rows):
     import pipeline.csv_output
@@ -63,7 +64,7 @@ def test_columns_made_ready_in_slices_are_written_the_same(rows):
         assert csv_bytes(frame, columns) == whole == record_by_record(frame, columns)
 
 
-@settings(max_examples=50, deadline=None, derandomize=True)
+@settings(max_examples=examples(50), deadline=None, derandomize=True)
 @given(
     rows=st.lists(st.lists(CELLS, min_size=3, max_size=3), max_size=40),
     width=st.sampled_from([1, 3]),

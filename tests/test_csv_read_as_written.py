@@ -18,7 +18,7 @@ from pipeline.contract import load_contract
 from pipeline.csv_output import csv_bytes
 from pipeline.errors import InvalidInput
 from pipeline.tables import FileAt, TableBuilder, parse_csv_table
-from tests.conftest import REPO
+from tests.conftest import REPO, examples
 
 CONTRACT = load_contract(REPO / "datapackage.json", "datapackage.json")
 INDICATORS = CONTRACT.resource("indicators")  # indicator_id,title,definition,definition_note
@@ -76,7 +76,7 @@ def edited(data: bytes, edits) -> bytes:
     return data
 
 
-@settings(max_examples=400, deadline=None, derandomize=True)
+@settings(max_examples=examples(400), deadline=None, derandomize=True)
 @given(
     rows=st.lists(st.lists(CELLS, min_size=4, max_size=4), max_size=12),
     order=st.permutations(NAMES),
@@ -139,7 +139,7 @@ def _gathered(builder: TableBuilder) -> tuple:
     )
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
+@settings(max_examples=examples(300), deadline=None, derandomize=True)
 @given(
     files=st.lists(
         st.tuples(

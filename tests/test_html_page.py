@@ -19,6 +19,7 @@ import pytest
 from pipeline.writers.chart import build_chart, nice_extent, value_text
 from pipeline.writers.html import quote_in_sentence
 from tests.cdp import Browser, find_chromium
+from tests.conftest import require_tool, without_a_tool
 
 REPO = Path(__file__).resolve().parents[1]
 SNAPSHOT = (REPO / "raw/sources/kandal-crime-2022/snapshot.txt").read_text(encoding="utf-8")
@@ -206,11 +207,25 @@ PAGE_FACTS = """JSON.stringify({
 CONTROL_PAGE = '<!DOCTYPE html><p>control</p><img src="http://cdn.example.invalid/x.png">'
 
 
+NO_CHROMIUM = "chromium not found: install Debian's chromium (apt-get install -y chromium)"
+
+
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    found = find_chromium()
-    assert found, "chromium not found: install Debian's chromium (apt-get install -y chromium)"
-    return found
+    return require_tool(find_chromium(), NO_CHROMIUM)
+
+
+@pytest.mark.parametrize(
+    ("found", "in_ci", "outcome"),
+    [
+        ("/usr/bin/chromium", False, None),
+        ("/usr/bin/chromium", True, None),
+        (None, False, "skip"),
+        (None, True, "fail"),
+    ],
+)
+def test_a_missing_program_skips_its_test_except_in_ci(found, in_ci, outcome):
+    assert without_a_tool(found, in_ci) == outcome
 
 
 def test_page_renders_chart_and_table_offline_in_chromium(portal_build, chromium, tmp_path):

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import pipeline.json_text
 from pipeline.json_text import indented
+from tests.conftest import examples
 
 SCALARS = st.one_of(
     st.none(),
@@ -30,7 +31,7 @@ VALUES = st.recursive(
 )
 
 
-@settings(max_examples=1000, deadline=None, derandomize=True)
+@settings(max_examples=examples(1000), deadline=None, derandomize=True)
 @given(value=VALUES, sort_keys=st.booleans())
 def test_any_json_value_is_written_as_the_json_module_writes_it(value, sort_keys):
     try:
@@ -40,7 +41,7 @@ def test_any_json_value_is_written_as_the_json_module_writes_it(value, sort_keys
     assert indented(value, sort_keys=sort_keys) == expected
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
+@settings(max_examples=examples(300), deadline=None, derandomize=True)
 @given(number=st.floats(allow_nan=False, allow_infinity=False))
 def test_floats_orjson_writes_are_written_as_repr(number):
     if pipeline.json_text._alike(number):

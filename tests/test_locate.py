@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from pipeline.files import line_and_column
 from pipeline.locate import PARAGRAPH_BREAK, Graphemes, Places, fold, locate
-from tests.conftest import REPO, SOURCE_ID
+from tests.conftest import REPO, SOURCE_ID, examples
 
 SNAPSHOT = (REPO / "raw/sources" / SOURCE_ID / "snapshot.txt").read_text(encoding="utf-8")
 CONTRACT = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
@@ -230,7 +230,7 @@ def test_words_in_100000_places_describe_20_hits_and_count_the_rest(project, run
     assert human.endswith("and 99980 more hits, not shown: add words to make them unique\n")
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
+@settings(max_examples=examples(300), deadline=None, derandomize=True)
 @given(st.text(alphabet="\r\n \tab", max_size=30))
 def test_places_are_what_counting_from_the_start_gives(text):
     places = Places(text)
@@ -239,7 +239,7 @@ def test_places_are_what_counting_from_the_start_gives(text):
         assert places.paragraph(offset) == len(PARAGRAPH_BREAK.findall(text, 0, offset)) + 1
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
+@settings(max_examples=examples(300), deadline=None, derandomize=True)
 @given(
     st.text(alphabet="ae\u0301\u200d\r\n\U0001f1eb\U0001f1f7\U0001f3fb", max_size=20),
     st.lists(st.integers(0, 20), max_size=8),

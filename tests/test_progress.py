@@ -9,6 +9,8 @@ import pty
 import subprocess
 import sys
 
+import pytest
+
 from pipeline.build import Project, build_package
 from pipeline.progress import Progress, TerminalProgress, for_terminal
 
@@ -68,6 +70,7 @@ def test_the_cli_draws_no_bar_into_a_pipe(project, run):
     assert "reading raw/" not in result.stderr and "[" not in result.stderr
 
 
+@pytest.mark.slow
 def test_a_real_terminal_gets_the_bar_and_a_pipe_does_not(project):
     """A real pseudo-terminal for standard error, with a delay of 0 through the
     library, against the same command with standard error piped."""

@@ -22,6 +22,7 @@ from text_to_num import alpha2digit
 from pipeline.numbers import find_numbers
 from pipeline.stated_numbers import HAS_NUMBER_WORD, SEPARATORS, exact_numbers, stated_numbers
 from pipeline.synth import synthesize
+from tests.conftest import examples
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -220,7 +221,7 @@ written_numbers = st.builds(
 )
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
+@settings(max_examples=examples(300), deadline=None, derandomize=True)
 @given(st.lists(written_numbers, min_size=1, max_size=12))
 def test_exact_forms_are_equal_exactly_when_the_numbers_are(written):
     forms = exact_numbers(pa.array(written, type=pa.large_string()), longest=100).to_pylist()

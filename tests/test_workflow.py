@@ -102,6 +102,7 @@ def test_every_run_step_is_valid_bash(job):
             assert done.returncode == 0, f"{step.get('name')}: {done.stderr}"
 
 
+@pytest.mark.slow
 def test_checks_script_passes_on_a_fresh_build_and_fails_on_a_stale_one(built):
     project = built.parent
     shutil.copytree(REPO / ".ci", project / ".ci")

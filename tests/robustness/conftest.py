@@ -1,9 +1,10 @@
-"""Shared pieces of the robustness suite: the hypothesis profile, fresh copies of the
-project and of a built package, and the one property every run must have: it ends
-with exit 0, 1 or 2 and, on failure, problems that name their file.
+"""Shared pieces of the robustness suite: fresh copies of the project and of a built
+package, and the one property every run must have: it ends with exit 0, 1 or 2 and,
+on failure, problems that name their file.
 
-Run reproducibly (the default, as CI does) or explore with new random inputs and
-more of them:
+The hypothesis profiles are tests/conftest.py's: reproducible, a tenth of the examples
+by default and all of them in CI (CI=true, or HYPOTHESIS_PROFILE=ci). Explore with new
+random inputs and more of them:
     HYPOTHESIS_PROFILE=explore ROBUSTNESS_SCALE=10 .venv/bin/python -m pytest tests/robustness
 """
 
@@ -12,41 +13,19 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, settings
-from hypothesis.configuration import set_hypothesis_home_dir
 
 from pipeline.cli import cli
+from tests.conftest import copy_inputs
+from tests.conftest import examples as examples  # the property tests import it from here
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCE = "raw/sources/kandal-crime-2022"
-
-# Hypothesis caches (Unicode tables, constants) go to the system's temporary folder,
-# not .hypothesis/ in the repository.
-set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "figures-pipeline-hypothesis")
-
-_COMMON = {
-    "deadline": None,  # timing varies on shared machines; tests assert behaviour, not speed
-    "database": None,  # never write .hypothesis/ into the repository
-    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
-    "print_blob": True,
-}
-settings.register_profile("robustness", derandomize=True, **_COMMON)
-settings.register_profile("explore", derandomize=False, **_COMMON)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "robustness"))
-
-SCALE = float(os.environ.get("ROBUSTNESS_SCALE", "1"))
-
-
-def examples(count: int) -> int:
-    return max(1, int(count * SCALE))
-
 
 # Problems about a whole file (no line to point at) rather than a place in it.
 FILE_LEVEL = {
@@ -66,11 +45,7 @@ PROBLEM_LINE = re.compile(r"\S.*?: .+ \[[a-z0-9-]+\]")
 
 
 def copy_project(into: Path) -> Path:
-    root = into / "project"
-    root.mkdir()
-    shutil.copy2(REPO / "datapackage.json", root / "datapackage.json")
-    shutil.copytree(REPO / "raw", root / "raw")
-    return root
+    return copy_inputs(into / "project")
 
 
 @contextmanager
@@ -137,9 +112,7 @@ def assert_human_report(folder: Path, *args: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def built_package(tmp_path_factory) -> Path:
-    """A project built once for the session; tests copy it before changing it."""
-    root = copy_project(tmp_path_factory.mktemp("built"))
-    result = invoke(root, "build")
-    assert result.exit_code == 0, result.output
-    return root
+def built_package(session_project) -> Path:
+    """A project built once for the session (tests/conftest.py's); tests copy it before
+    changing it."""
+    return session_project

@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 import pipeline
+from tests.conftest import first_then_slow
 from tests.git_helpers import commit_all, git
 from tests.robustness.conftest import REPO, SOURCE, copy_project
 
@@ -263,7 +264,7 @@ def test_the_hook_sees_a_write_outside_the_project_that_the_user_asked_for(proje
     assert_writes_inside(run, project, out=case / "outside")
 
 
-@pytest.mark.parametrize("name", ["../../x", "/OUTSIDE/victim-app", "../x"])
+@pytest.mark.parametrize("name", first_then_slow(["../../x", "/OUTSIDE/victim-app", "../x"]))
 def test_contract_name_that_leads_out_writes_nothing_outside(project, case, name):
     name = name.replace("/OUTSIDE", str(case / "outside"))
     contract = project / "datapackage.json"
@@ -354,7 +355,7 @@ def point_resource_out(package: Path, case: Path, how: str) -> tuple[str, Path]:
 HOW = ["absolute", "dot-dot", "symlink"]
 
 
-@pytest.mark.parametrize("how", HOW)
+@pytest.mark.parametrize("how", first_then_slow(HOW))
 def test_validate_of_a_package_leading_out_reads_and_shows_nothing_outside(package, case, how):
     token, _ = point_resource_out(package, case, how)
 
@@ -369,8 +370,8 @@ def test_validate_of_a_package_leading_out_reads_and_shows_nothing_outside(packa
     assert any(e["file"].startswith("build/") for e in errors), errors
 
 
-@pytest.mark.parametrize("output", ["--json", None])
-@pytest.mark.parametrize("how", HOW)
+@pytest.mark.parametrize("output", first_then_slow(["--json", None]))
+@pytest.mark.parametrize("how", first_then_slow(HOW))
 def test_diff_of_a_package_leading_out_reads_and_shows_nothing_outside(package, case, how, output):
     old = case / "old"
     shutil.copytree(package / "build", old)
@@ -395,7 +396,7 @@ def test_diff_of_a_package_leading_out_reads_and_shows_nothing_outside(package, 
 HOSTILE_IDS = ["../x", "../../../x", "/OUTSIDE/y", "aux"]
 
 
-@pytest.mark.parametrize("source_id", HOSTILE_IDS)
+@pytest.mark.parametrize("source_id", first_then_slow(HOSTILE_IDS))
 def test_locate_with_a_hostile_source_id_writes_nothing(project, case, source_id):
     source_id = source_id.replace("/OUTSIDE", str(case / "outside"))
     before = outside_snapshot(case, project)
@@ -410,7 +411,7 @@ def test_locate_with_a_hostile_source_id_writes_nothing(project, case, source_id
     assert_nothing_changed_outside(raw_before, files_under(project / "raw"), "raw/")
 
 
-@pytest.mark.parametrize("source_id", HOSTILE_IDS)
+@pytest.mark.parametrize("source_id", first_then_slow(HOSTILE_IDS))
 def test_add_source_with_a_hostile_source_id_writes_nothing_outside(project, case, source_id):
     source_id = source_id.replace("/OUTSIDE", str(case / "outside"))
     text = case / "outside" / "article.txt"

@@ -76,11 +76,11 @@ def change_inputs(project: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def template(tmp_path_factory) -> tuple[Path, dict, dict]:
+def template(tmp_path_factory, built_package) -> tuple[Path, dict, dict]:
     """A project whose build/ (old) predates a change to its inputs, and the files
     that the changed inputs build (new)."""
-    root = copy_project(tmp_path_factory.mktemp("template"))
-    assert invoke(root, "build").exit_code == 0
+    root = tmp_path_factory.mktemp("template") / "project"
+    shutil.copytree(built_package, root, symlinks=True)
     old = files_in(root / "build")
     change_inputs(root)
     expected = root.parent / "expected-new"
@@ -223,6 +223,7 @@ def run_killer(project: Path, step: int) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_sigkill_at_every_step_of_the_write_leaves_a_whole_build(project, versions):
     old, new = versions
     counting = run_killer(project, 0)
@@ -248,6 +249,7 @@ def test_sigkill_at_every_step_of_the_write_leaves_a_whole_build(project, versio
     assert names_in(project) == ["build", "datapackage.json", "raw"]  # leftovers cleared
 
 
+@pytest.mark.slow
 def test_sigkill_of_the_installed_command_at_spread_delays_leaves_a_whole_build(project, versions):
     old, new = versions
     command = [str(BIN / "pipeline"), "build", "--project", str(project)]
@@ -290,6 +292,7 @@ def test_leftovers_of_a_kill_between_two_renames_are_repaired(project, versions)
 # ---- two builds at once -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_two_builds_at_once_into_one_folder_both_finish_with_a_whole_build(tmp_path):
     (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
     first, second = copy_project(tmp_path / "a"), copy_project(tmp_path / "b")
