@@ -7,7 +7,7 @@ from pathlib import Path
 
 # The suite builds and validates in this one process: with frictionless loaded here
 # once, each of them checks its descriptor's Data Package profile at once rather than
-# in a worker started for it (pipeline.descriptor_profile.loaded_here), as a library
+# in a worker started for it (pipeline.check.profile.loaded_here), as a library
 # caller's would; tests/test_descriptor_profile.py runs the check in a worker too.
 import frictionless
 import pytest
@@ -57,7 +57,8 @@ def built(project: Path, run) -> Path:
 def portal_build(tmp_path_factory) -> Path:
     """The repository's inputs built once with every output, for the tests that load
     the outputs in their consumers; those tests only read it."""
-    from pipeline.build import Project, build_package
+    from pipeline.build import build_package
+    from pipeline.project import Project
 
     root = tmp_path_factory.mktemp("portal") / "project"
     root.mkdir()

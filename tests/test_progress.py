@@ -9,8 +9,9 @@ import pty
 import subprocess
 import sys
 
-from pipeline.build import Project, build_package
+from pipeline.build import build_package
 from pipeline.progress import Progress, TerminalProgress, for_terminal
+from pipeline.project import Project
 
 
 class Terminal(io.StringIO):
