@@ -2,7 +2,7 @@
 validate`, side by side, at several corpus sizes, in one run.
 
 Every command runs under `/usr/bin/time -v` (wall time, CPU time, peak memory).
-For each size: a synthetic corpus (`pipeline synth`), `pipeline build --formats
+For each size: a synthetic corpus (`python -m benchmarks.synth`), `pipeline build --formats
 csv` of it (the data package: its CSVs and datapackage.json, which is what
 frictionless validates), `pipeline validate` of that build (quotes checked
 against the snapshots), `frictionless validate` of the same build, and, up to
@@ -170,12 +170,13 @@ class Bench:
         self.args = args
         self.work = work
         self.bin = Path(sys.executable).parent  # not resolved: a venv's python is a link
+        self.python = sys.executable
         self.pipeline = str(self.bin / "pipeline")
         self.frictionless = str(self.bin / "frictionless")
 
-    def step(self, name: str, command: list[str], repeat: int) -> dict:
+    def step(self, name: str, command: list[str], repeat: int, cwd: Path | None = None) -> dict:
         log = self.work / "logs" / (re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") + ".log")
-        result = measure_median(command, self.work, self.args.timeout, log, repeat)
+        result = measure_median(command, cwd or self.work, self.args.timeout, log, repeat)
         state = "timed out" if result.get("timed_out") else f"exit {result.get('exit')}"
         if not ok(result):
             tail = log.with_name(result["log"]).read_text(errors="replace")[-2000:]
@@ -193,8 +194,10 @@ class Bench:
         repeat = self.args.repeat
         seed = str(self.args.seed)
         project = ["--project", str(REPO)]
-        synth = [self.pipeline, "synth", corpus, "--figures", str(figures), "--seed", seed]
-        steps["pipeline synth"] = self.step(f"synth {figures}", synth + project, 1)
+        # the generator lives in the repository, not the installed package: run from there
+        synth = [self.python, "-m", "benchmarks.synth", str(self.work / corpus)]
+        synth += ["--figures", str(figures), "--seed", seed]
+        steps["pipeline synth"] = self.step(f"synth {figures}", synth + project, 1, cwd=REPO)
         os.sync()  # the corpus on disk: no build pays for writing it back
         if ok(steps["pipeline synth"]):
             command = [self.pipeline, "build", "--project", corpus, "--out", build]

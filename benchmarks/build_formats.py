@@ -16,8 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline.build import Project, build_package
-from pipeline.writers import FORMATS
+from pipeline.build import build_package
+from pipeline.outputs import FORMATS
+from pipeline.project import Project
 
 REPO = Path(__file__).resolve().parents[1]
 

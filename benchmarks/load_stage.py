@@ -11,9 +11,9 @@ import resource
 import time
 from pathlib import Path
 
-from pipeline.contract import load_contract
-from pipeline.provenance import provenance_record
-from pipeline.raw import SOURCES_RESOURCE, load_raw
+from pipeline.assemble.provenance import provenance_record
+from pipeline.contract.model import load_contract
+from pipeline.load.raw import SOURCES_RESOURCE, load_raw
 
 
 def peak_mb() -> float:

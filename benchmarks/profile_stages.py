@@ -23,47 +23,52 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # the synthetic-corpus generator, benchmarks.synth
 
 PANDERA_CHECKS = "pandera/backends/pandas/builtin_checks.py"
 # (label, module path suffix or "~" for a built-in, function name): cumulative time of each
 STAGES = (
-    ("load raw/ (all)", "pipeline/raw.py", "load_raw"),
-    ("  read input files (bytes + SHA-256)", "pipeline/raw.py", "read"),
-    ("  rows of one CSV file (csv module)", "pipeline/tables.py", "add_csv"),
-    ("  one source.json record", "pipeline/snapshots.py", "add_source_record"),
-    ("  one frame per resource (Arrow strings)", "pipeline/tables.py", "table"),
-    ("  read + hash + decode snapshots", "pipeline/snapshots.py", "read_snapshots"),
-    ("check tables (cast + pandera + semantic)", "pipeline/verify.py", "check_tables"),
-    ("  cast strings to types (pandera coerce)", "pipeline/verify.py", "cast_table"),
-    ("  build pandera schemas", "pipeline/schema.py", "dataframe_schema"),
+    ("load raw/ (all)", "pipeline/load/raw.py", "load_raw"),
+    ("  read input files (bytes + SHA-256)", "pipeline/load/raw.py", "read"),
+    ("  rows of one CSV file (csv module)", "pipeline/load/tables.py", "add_csv"),
+    ("  one source.json record", "pipeline/load/snapshots.py", "add_source_record"),
+    ("  one frame per resource (Arrow strings)", "pipeline/load/tables.py", "table"),
+    ("  read + hash + decode snapshots", "pipeline/load/snapshots.py", "read_snapshots"),
+    ("check tables (cast + pandera + semantic)", "pipeline/check/tables.py", "check_tables"),
+    ("  cast strings to types (pandera coerce)", "pipeline/check/tables.py", "cast_table"),
+    ("  build pandera schemas", "pipeline/check/schema.py", "dataframe_schema"),
     ("  pandera column checks: pattern", PANDERA_CHECKS, "str_matches"),
     ("  pandera column checks: enum", PANDERA_CHECKS, "isin"),
-    ("  unique keys", "pipeline/schema.py", "no_duplicates"),
-    ("  foreign keys", "pipeline/schema.py", "resolves"),
-    ("  problems -> messages", "pipeline/verify.py", "translate"),
-    ("  semantic: quote_matches_snapshot", "pipeline/checks.py", "quote_matches_snapshot"),
-    ("  semantic: figure_value_in_quote", "pipeline/checks.py", "figure_value_in_quote"),
-    ("  semantic: qualifier_matches_quote", "pipeline/checks.py", "qualifier_matches_quote"),
+    ("  unique keys", "pipeline/check/schema.py", "no_duplicates"),
+    ("  foreign keys", "pipeline/check/schema.py", "resolves"),
+    ("  problems -> messages", "pipeline/check/tables.py", "translate"),
+    ("  semantic: quote_matches_snapshot", "pipeline/check/rules.py", "quote_matches_snapshot"),
+    ("  semantic: figure_value_in_quote", "pipeline/check/rules.py", "figure_value_in_quote"),
+    ("  semantic: qualifier_matches_quote", "pipeline/check/rules.py", "qualifier_matches_quote"),
     (
         "  semantic: change_direction_matches_quote",
-        "pipeline/checks.py",
+        "pipeline/check/rules.py",
         "change_direction_matches_quote",
     ),
-    ("  semantic: figure_qualifier_is_quoted", "pipeline/checks.py", "figure_qualifier_is_quoted"),
-    ("  semantic: ISO codes, calendar dates (nested test)", "pipeline/checks.py", "test"),
-    ("  semantic: language_is_iso_639_1", "pipeline/checks.py", "language_is_iso_639_1"),
-    ("    number parsing: find_numbers", "pipeline/numbers.py", "find_numbers"),
-    ("    numbers of all quotes at once", "pipeline/stated_numbers.py", "stated_numbers"),
-    ("    direction words of all quotes", "pipeline/stated_numbers.py", "stated_directions"),
+    (
+        "  semantic: figure_qualifier_is_quoted",
+        "pipeline/check/rules.py",
+        "figure_qualifier_is_quoted",
+    ),
+    ("  semantic: ISO codes, calendar dates (nested test)", "pipeline/check/rules.py", "test"),
+    ("  semantic: language_is_iso_639_1", "pipeline/check/rules.py", "language_is_iso_639_1"),
+    ("    number parsing: find_numbers", "pipeline/check/numbers.py", "find_numbers"),
+    ("    numbers of all quotes at once", "pipeline/check/stated_numbers.py", "stated_numbers"),
+    ("    direction words of all quotes", "pipeline/check/stated_numbers.py", "stated_directions"),
     ("    number words: text2num alpha2digit (Rust)", "~", "alpha2digit"),
-    ("    direction words", "pipeline/numbers.py", "direction"),
-    ("provenance (hash inputs, git)", "pipeline/provenance.py", "provenance_record"),
-    ("write package (CSV + descriptor)", "pipeline/package.py", "write_package"),
-    ("  write one CSV", "pipeline/csv_output.py", "write_csv"),
+    ("    direction words", "pipeline/check/numbers.py", "direction"),
+    ("provenance (hash inputs, git)", "pipeline/assemble/provenance.py", "provenance_record"),
+    ("write package (CSV + descriptor)", "pipeline/assemble/package.py", "write_package"),
+    ("  write one CSV", "pipeline/assemble/csv.py", "write_csv"),
     ("validate_package (build: of the staged package)", "pipeline/validate.py", "validate_package"),
     ("  frictionless descriptor check", "pipeline/validate.py", "descriptor_problems"),
     ("  file sizes and hashes", "pipeline/validate.py", "file_integrity_problems"),
-    ("Data Package profile (frictionless)", "pipeline/descriptor_profile.py", "profile_problems"),
+    ("Data Package profile (frictionless)", "pipeline/check/profile.py", "profile_problems"),
 )
 
 
@@ -104,8 +109,9 @@ def main() -> int:
     corpus = args.corpus or work / "corpus"
     try:
         if args.corpus is None:
-            size = ["--figures", str(args.figures), "--seed", str(args.seed)]
-            run_command(["synth", str(corpus), *size, "--project", str(REPO)])
+            from benchmarks.synth import synthesize
+
+            synthesize(REPO, corpus, args.figures, args.seed, {})
         build = corpus / "build"
         if args.command == "validate" and not (build / "datapackage.json").is_file():
             run_command(["build", "--project", str(corpus), "--out", str(build)])

@@ -12,7 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline.build import Project, build_package
+from pipeline.build import build_package
+from pipeline.project import Project
 
 
 def seconds(project: Project, out: Path, check_version: bool) -> float:

@@ -14,51 +14,27 @@ import filecmp
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.contract import load_contract
+from pipeline.assemble.package import write_package
+from pipeline.assemble.provenance import provenance_record
+from pipeline.assemble.spreadsheet import guard_frame, text_fields
+from pipeline.check.tables import check_tables
+from pipeline.contract.model import load_contract
 from pipeline.errors import InvalidInput, Problem, UsageProblem, fail_if_any
-from pipeline.package import DESCRIPTOR_NAME, write_package
-from pipeline.paths import display_path
+from pipeline.load.raw import SOURCES_RESOURCE, RawTree, load_raw
+from pipeline.outputs import FORMATS, write_outputs
 from pipeline.progress import Progress
-from pipeline.provenance import provenance_record
+from pipeline.project import DESCRIPTOR_NAME, MARKER_NAME, Project, display_path
 from pipeline.publish import (
-    MARKER_NAME,
     build_lock,
     clear_leftovers,
     is_build,
     make_staging,
     swap_into_place,
 )
-from pipeline.raw import SOURCES_RESOURCE, RawTree, load_raw
-from pipeline.spreadsheet import guard_frame, text_fields
+from pipeline.release.version_check import version_problems
 from pipeline.validate import check_descriptor
-from pipeline.verify import check_tables
-from pipeline.version_check import version_problems
-from pipeline.writers import FORMATS, write_outputs
-
-CONTRACT_NAME = "datapackage.json"
-RAW_NAME = "raw"
-
-
-@dataclass
-class Project:
-    """The folders a build reads from."""
-
-    root: Path
-
-    @property
-    def contract(self) -> Path:
-        return self.root / CONTRACT_NAME
-
-    @property
-    def raw(self) -> Path:
-        return self.root / RAW_NAME
-
-    @property
-    def snapshots(self) -> Path:
-        return self.raw / "sources"
 
 
 def check_raw(project: Project, progress: Progress | None = None):
@@ -101,8 +77,8 @@ def build_package(
     """Build into out, replacing it only if every check passed. Returns the descriptor.
 
     check_version: refuse a build whose data changed since the build committed at
-    HEAD without the version bump that calls for (pipeline/version_check.py).
-    formats: the outputs to write beside the CSVs (pipeline.writers.FORMATS).
+    HEAD without the version bump that calls for (pipeline/release/version_check.py).
+    formats: the outputs to write beside the CSVs (pipeline.outputs.FORMATS).
     progress: told of each stage and step (pipeline.progress); by default nothing is shown.
     """
     progress = progress or Progress()
@@ -167,7 +143,7 @@ def _write_package(project: Project, staging: Path, contract, tree: RawTree) -> 
 
 def as_written(contract, frames: dict) -> dict:
     """The checked, typed tables as the built CSVs hold them: text cells guarded
-    against spreadsheet formulas (pipeline.spreadsheet), as write_package wrote them."""
+    against spreadsheet formulas (pipeline.assemble.spreadsheet), as write_package wrote them."""
     return {
         resource.name: guard_frame(frames[resource.name], text_fields(resource))
         for resource in contract.resources

@@ -17,10 +17,10 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+from pipeline.assemble.json_text import levels
+from pipeline.contract.names import DEVICE_NAMES
 from pipeline.errors import InvalidInput, Problem
-from pipeline.json_text import levels
-from pipeline.names import DEVICE_NAMES
-from pipeline.paths import display_path
+from pipeline.project import display_path
 
 BOM = "\ufeff"
 

@@ -21,12 +21,12 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from pipeline.files import write_inside
+from pipeline.project import MARKER_NAME
 
 RENAME_EXCHANGE = 2  # from <linux/fs.h>
 AT_FDCWD = -100
 # Written first into every staging folder, so it is in every build, old build and
 # leftover; always these bytes, so that builds stay byte-identical.
-MARKER_NAME = ".pipeline-build"
 MARKER = (
     b"This folder was written by `pipeline build` (figures-pipeline). The next build\n"
     b"into it replaces it whole, so keep nothing else here. The pipeline replaces or\n"

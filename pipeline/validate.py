@@ -13,19 +13,19 @@ import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.contract import is_safe_relative_path, parse_contract
-from pipeline.descriptor_profile import profile_problems
+from pipeline.assemble.package import OUTPUTS_KEY
+from pipeline.assemble.provenance import PROVENANCE_KEY
+from pipeline.assemble.spreadsheet import unguard_table
+from pipeline.check.profile import profile_problems
+from pipeline.check.tables import check_tables
+from pipeline.contract.model import is_safe_relative_path, parse_contract
 from pipeline.errors import InvalidInput, Problem
 from pipeline.files import MAX_BUILT_FILE_BYTES, hash_bytes, locate_key, read_text, size_and_hash
-from pipeline.package import DESCRIPTOR_NAME, OUTPUTS_KEY
-from pipeline.package_reader import PackageFolder, descriptor_problems
-from pipeline.paths import display_path
-from pipeline.provenance import PROVENANCE_KEY
-from pipeline.raw import SOURCES_RESOURCE
-from pipeline.snapshots import read_snapshots
-from pipeline.spreadsheet import unguard_table
-from pipeline.tables import FileAt, parse_csv_table
-from pipeline.verify import check_tables
+from pipeline.load.package import PackageFolder, descriptor_problems
+from pipeline.load.raw import SOURCES_RESOURCE
+from pipeline.load.snapshots import read_snapshots
+from pipeline.load.tables import FileAt, parse_csv_table
+from pipeline.project import DESCRIPTOR_NAME, display_path
 
 
 @dataclass
@@ -98,7 +98,7 @@ def _read_package(folder: Path, snapshots: Path | None):
 def check_descriptor(folder: Path, descriptor: dict) -> list[Problem]:
     """The descriptor of a package just written into folder: our contract rules, the
     size and hash keys, no external reference, then the Data Package profile
-    (pipeline.descriptor_profile). A build runs this on its staging
+    (pipeline.check.profile). A build runs this on its staging
     folder; the files' sizes and hashes were taken from the bytes as they were written,
     and the descriptor is the one written there (its text is read only to locate what a
     problem is about)."""
@@ -161,7 +161,7 @@ def output_problems(folder: Path, descriptor: dict, text: str, display: str) -> 
 
 def input_list_problems(folder: Path, descriptor: dict, text: str, display: str) -> list[Problem]:
     """The list of input files that the provenance record names (provenance.inputs.files,
-    pipeline.provenance.write_input_list) exists with its recorded size and hash. A
+    pipeline.assemble.provenance.write_input_list) exists with its recorded size and hash. A
     descriptor without one (a package built by someone else, or one that lists its
     inputs in the descriptor itself) has nothing to check here."""
     provenance = descriptor.get(PROVENANCE_KEY)

@@ -53,7 +53,7 @@ class Versions(NamedTuple):
 
 def versions(project: Path = REPO) -> Versions:
     """Read from the contract, so that tests follow the release being prepared; the
-    bumps are worked out here by hand, not by pipeline/versioning.py, which they test."""
+    bumps are worked out here by hand, not by pipeline/release/versioning.py, which they test."""
     contract = json.loads((project / "datapackage.json").read_text(encoding="utf-8"))
     current = contract["version"]
     major, minor, patch = (int(part) for part in current.split("."))

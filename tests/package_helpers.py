@@ -17,3 +17,17 @@ def rehash(package: Path) -> None:
         resource["bytes"] = len(data)
         resource["hash"] = f"sha256:{hashlib.sha256(data).hexdigest()}"
     path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def synth_corpus(folder: Path, *args: str):
+    """`python -m benchmarks.synth ARGS` run in folder (through Click's runner): a
+    synthetic project for tests, from the generator kept outside the runtime package."""
+    from contextlib import chdir
+
+    from click.testing import CliRunner
+
+    from benchmarks.synth.__main__ import runner
+
+    with chdir(folder):
+        arguments = ["synth", *map(str, args)]
+        return CliRunner().invoke(runner, arguments, catch_exceptions=False)

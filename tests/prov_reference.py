@@ -1,5 +1,5 @@
 """The provenance graph built with the `prov` library's object model, record by
-record: the reference the fast PROV-JSON writer (pipeline/writers/prov_graph.py)
+record: the reference the fast PROV-JSON writer (pipeline/outputs/prov.py)
 must equal byte for byte. It is the writer as it was before it had to scale
 (a package of a million figures takes the library tens of minutes).
 """
@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from prov.model import PROV, PROV_LABEL, PROV_LOCATION, PROV_TYPE, PROV_VALUE, ProvDocument
 
-from pipeline.package import DESCRIPTOR_NAME
-from pipeline.provenance import read_input_list
-from pipeline.writers import facts
-from pipeline.writers.prov_graph import AGENT_TYPES, ENTITY_KINDS, PREFIX, attributes, node
-from pipeline.writers.source import PackageSource
+from pipeline.assemble.provenance import read_input_list
+from pipeline.outputs import facts
+from pipeline.outputs.prov import AGENT_TYPES, ENTITY_KINDS, PREFIX, attributes, node
+from pipeline.outputs.source import PackageSource
+from pipeline.project import DESCRIPTOR_NAME
 
 
 def serialize(source: PackageSource) -> bytes:

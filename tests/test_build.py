@@ -26,7 +26,7 @@ RESOURCE_FILES = {
 }
 # The build's own record beside them: its input files and their hashes.
 PROVENANCE_FILES = {"provenance/inputs.csv"}
-# The portal-ready outputs a default build writes beside them (pipeline/writers/).
+# The portal-ready outputs a default build writes beside them (pipeline/outputs/).
 OUTPUT_FILES = {
     "kandal-crime-2022.db",
     "datasette-metadata.json",
@@ -179,18 +179,18 @@ def test_validate_takes_a_descriptor_larger_than_a_contract_may_be(built, run):
 def test_validate_reads_built_resources_with_the_limit_for_built_files(built, run, monkeypatch):
     """A million figures make a 332 MB quotes.csv, past the 256 MB allowed any one input:
     validate reads a package's own files with the larger limit for built files (through
-    pipeline.package_reader, which reads every package)."""
-    import pipeline.package_reader
+    pipeline.load.package, which reads every package)."""
+    import pipeline.load.package
     from pipeline.files import MAX_BUILT_FILE_BYTES, MAX_FILE_BYTES
 
     limits = {}
-    real = pipeline.package_reader.read_bytes
+    real = pipeline.load.package.read_bytes
 
     def recorded(path, display, inside=None, limit=MAX_FILE_BYTES):
         limits[Path(path).name] = limit
         return real(path, display, inside=inside, limit=limit)
 
-    monkeypatch.setattr(pipeline.package_reader, "read_bytes", recorded)
+    monkeypatch.setattr(pipeline.load.package, "read_bytes", recorded)
 
     result = run(built.parent, "validate")
 

@@ -1,6 +1,6 @@
 """The checks that work on whole columns give, row for row, what their one-row
 definitions give: number forms, patterns, membership, foreign keys, direction words,
-and the quote checks, on awkward cells and on a synthetic corpus with errors in it.
+and the quote rules, on awkward cells and on a synthetic corpus with errors in it.
 """
 
 from __future__ import annotations
@@ -15,16 +15,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import checks, numbers
-from pipeline.checks import Context
-from pipeline.columns import is_in
-from pipeline.contract import load_contract
-from pipeline.patterns import compile_pattern, matches_pattern
-from pipeline.raw import load_raw
-from pipeline.schema import known_rows
-from pipeline.stated_numbers import stated_directions
-from pipeline.synth import synthesize
-from pipeline.verify import cast_table, number_problem, number_problems
+from benchmarks.synth import synthesize
+from pipeline.check import numbers, rules
+from pipeline.check.columns import is_in
+from pipeline.check.rules import Context
+from pipeline.check.schema import known_rows
+from pipeline.check.stated_numbers import stated_directions
+from pipeline.check.tables import cast_table, number_problem, number_problems
+from pipeline.contract.model import load_contract
+from pipeline.contract.patterns import compile_pattern, matches_pattern
+from pipeline.load.raw import load_raw
 from tests.conftest import examples
 
 REPO = Path(__file__).resolve().parents[1]
@@ -67,7 +67,7 @@ def test_first_stated_is_the_first_number_of_its_text_with_that_value_and_sign(f
     for row, key in enumerate(found):
         first.setdefault(key, row)
     frame = pd.DataFrame(found or None, columns=["text", "value", "percent"])
-    got = checks._first_stated(
+    got = rules._first_stated(
         frame.astype({"text": "int64", "value": "float64", "percent": "bool"}),
         np.array([text for text, _, _ in wanted], dtype=np.int64),
         np.array([value for _, value, _ in wanted], dtype=np.float64),
@@ -128,7 +128,7 @@ def rows(frame: pd.DataFrame, *columns: str):
 
 
 def reference_value_in_quote(frame, context) -> list[bool]:
-    joined = checks._quote_figures(frame, context)
+    joined = rules._quote_figures(frame, context)
     return [
         pd.isna(f)
         or pd.isna(v)
@@ -139,7 +139,7 @@ def reference_value_in_quote(frame, context) -> list[bool]:
 
 
 def reference_qualifier(frame, context) -> list[bool]:
-    joined = checks._quote_figures(frame, context)
+    joined = rules._quote_figures(frame, context)
     ok = []
     for t, v, u, q, f in rows(joined, "text", "value", "unit", "qualifier", "figure_id"):
         q = None if pd.isna(q) else q
@@ -154,7 +154,7 @@ def reference_qualifier(frame, context) -> list[bool]:
 
 
 def reference_direction(frame, context) -> list[bool]:
-    joined = checks._quote_figures(frame, context)
+    joined = rules._quote_figures(frame, context)
     return [
         m != "change"
         or pd.isna(v)
@@ -205,12 +205,12 @@ def reference_figure_qualifier(frame, context) -> list[bool]:
 
 
 REFERENCES = [
-    ("quotes", checks.figure_value_in_quote, reference_value_in_quote),
-    ("quotes", checks.qualifier_matches_quote, reference_qualifier),
-    ("quotes", checks.change_direction_matches_quote, reference_direction),
-    ("quotes", checks.quote_matches_snapshot, reference_snapshot),
-    ("quotes", checks.quote_keeps_characters_whole, reference_whole),
-    ("figures", checks.figure_qualifier_is_quoted, reference_figure_qualifier),
+    ("quotes", rules.figure_value_in_quote, reference_value_in_quote),
+    ("quotes", rules.qualifier_matches_quote, reference_qualifier),
+    ("quotes", rules.change_direction_matches_quote, reference_direction),
+    ("quotes", rules.quote_matches_snapshot, reference_snapshot),
+    ("quotes", rules.quote_keeps_characters_whole, reference_whole),
+    ("figures", rules.figure_qualifier_is_quoted, reference_figure_qualifier),
 ]
 
 
@@ -266,7 +266,7 @@ def test_quote_checks_are_their_one_row_definitions(broken_corpus, resource, che
 @settings(max_examples=examples(300), deadline=None, derandomize=True)
 @given(cells=st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "", "é", "a "])), max_size=8))
 def test_all_distinct_is_what_pandas_duplicated_says(cells):
-    from pipeline.columns import all_distinct
+    from pipeline.check.columns import all_distinct
 
     for dtype in ("string", object):
         series = pd.Series(cells, dtype=dtype)

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.csv_output import csv_bytes, csv_line
+from pipeline.assemble.csv import csv_bytes, csv_line
 from tests.conftest import examples
 
 CELLS = st.one_of(st.none(), st.text(alphabet=st.sampled_from('ab ,"\r\n=é\t'), max_size=6))
@@ -52,7 +52,7 @@ def test_a_lone_carriage_return_is_quoted():
 @settings(max_examples=examples(100), deadline=None, derandomize=True)
 @given(rows=st.lists(st.lists(CELLS, min_size=3, max_size=3), min_size=1, max_size=20))
 def test_columns_made_ready_in_slices_are_written_the_same(rows):
-    import pipeline.csv_output
+    import pipeline.assemble.csv
 
     columns = ["a", "b", "c"]
     frame = pd.DataFrame(
@@ -60,7 +60,7 @@ def test_columns_made_ready_in_slices_are_written_the_same(rows):
     )
     whole = csv_bytes(frame, columns)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pipeline.csv_output, "SLICE_ROWS", 3)
+        patch.setattr(pipeline.assemble.csv, "SLICE_ROWS", 3)
         assert csv_bytes(frame, columns) == whole == record_by_record(frame, columns)
 
 
@@ -76,8 +76,8 @@ def test_a_file_written_in_slices_is_the_table_and_its_size_and_hash_are_the_fil
     ahead of the one written) and hashes as it writes: the file is csv_bytes exactly."""
     import hashlib
 
-    import pipeline.csv_output
-    from pipeline.csv_output import write_csv
+    import pipeline.assemble.csv
+    from pipeline.assemble.csv import write_csv
 
     columns = ["a", "b", "c"][:width]
     frame = pd.DataFrame(
@@ -85,7 +85,7 @@ def test_a_file_written_in_slices_is_the_table_and_its_size_and_hash_are_the_fil
     )
     path = tmp_path_factory.mktemp("written") / "table.csv"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pipeline.csv_output, "SLICE_ROWS", 3)
+        patch.setattr(pipeline.assemble.csv, "SLICE_ROWS", 3)
         size, sha256 = write_csv(frame, columns, path)
     data = path.read_bytes()
     assert data == csv_bytes(frame, columns) == record_by_record(frame, columns)

@@ -1,5 +1,5 @@
 """Arrow's CSV reader is taken for a file only where it reads what the csv module
-reads: large files exactly as the build writes them (pipeline.csv_output). Any file,
+reads: large files exactly as the build writes them (pipeline.assemble.csv). Any file,
 as written or broken by a few edits, gives the same table (cells, null cells, the
 line each row starts on) or the same located problems with Arrow's reading allowed
 as with the csv module alone."""
@@ -13,11 +13,11 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-import pipeline.csv_records
-from pipeline.contract import load_contract
-from pipeline.csv_output import csv_bytes
+import pipeline.load.csv_records
+from pipeline.assemble.csv import csv_bytes
+from pipeline.contract.model import load_contract
 from pipeline.errors import InvalidInput
-from pipeline.tables import FileAt, TableBuilder, parse_csv_table
+from pipeline.load.tables import FileAt, TableBuilder, parse_csv_table
 from tests.conftest import REPO, examples
 
 CONTRACT = load_contract(REPO / "datapackage.json", "datapackage.json")
@@ -42,7 +42,7 @@ def outcome(data: bytes, arrow: bool) -> tuple:
     it, the file is to be read again to locate a cell (as raw/ and validate do), so its
     text is not kept: a file Arrow reads as written is never decoded."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pipeline.csv_records, "ARROW_READ_BYTES", 0 if arrow else 1 << 62)
+        patch.setattr(pipeline.load.csv_records, "ARROW_READ_BYTES", 0 if arrow else 1 << 62)
         try:
             source = FileAt(Path("x.csv")) if arrow else None
             table = parse_csv_table(data, "x.csv", INDICATORS, source)
@@ -94,9 +94,11 @@ def test_a_file_as_written_is_read_by_arrow_with_its_lines(monkeypatch):
     rows = [["i1", "One", "a\r\nb", None], ["i2", 'say "x"', "", "n"], ["i3", "c\rd", "e\nf", ""]]
     data = written(rows, NAMES)
     calls = []
-    real = pipeline.csv_records.pa_csv.read_csv
+    real = pipeline.load.csv_records.pa_csv.read_csv
     monkeypatch.setattr(
-        pipeline.csv_records.pa_csv, "read_csv", lambda *a, **k: calls.append(1) or real(*a, **k)
+        pipeline.load.csv_records.pa_csv,
+        "read_csv",
+        lambda *a, **k: calls.append(1) or real(*a, **k),
     )
 
     kind, cells, lines, _ = outcome(data, True)
@@ -121,9 +123,9 @@ def test_a_file_as_written_is_read_by_arrow_with_its_lines(monkeypatch):
     ],
 )
 def test_a_file_not_as_written_is_read_record_by_record(data, monkeypatch):
-    monkeypatch.setattr(pipeline.csv_records, "ARROW_READ_BYTES", 0)
+    monkeypatch.setattr(pipeline.load.csv_records, "ARROW_READ_BYTES", 0)
 
-    assert pipeline.csv_records.read_as_written(data, INDICATORS, {}) is None
+    assert pipeline.load.csv_records.read_as_written(data, INDICATORS, {}) is None
     assert outcome(data, True) == outcome(data, False)
 
 
@@ -175,7 +177,7 @@ def test_files_added_together_give_what_each_file_added_alone_gives(
         datas.append((edited(data, edits) if edit else data, f"sources/s{i}/indicators.csv"))
     source = FileAt(Path("x.csv"))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pipeline.csv_records, "ARROW_READ_BYTES", threshold)
+        patch.setattr(pipeline.load.csv_records, "ARROW_READ_BYTES", threshold)
         together = TableBuilder(INDICATORS)
         problems = together.add_csvs(datas, source)
         alone, expected = TableBuilder(INDICATORS), []
@@ -195,7 +197,7 @@ def test_clean_files_are_added_in_one_go_with_each_row_at_its_file_and_line(monk
         (written([], NAMES), "b/indicators.csv"),
         (written([["i3", "C, c", 'say "x"', None]], NAMES), "c/indicators.csv"),
     ]
-    monkeypatch.setattr(pipeline.csv_records, "ARROW_READ_BYTES", 0)
+    monkeypatch.setattr(pipeline.load.csv_records, "ARROW_READ_BYTES", 0)
     builder = TableBuilder(INDICATORS)
     calls = []
     monkeypatch.setattr(builder, "add_csv", lambda *a: calls.append(a))

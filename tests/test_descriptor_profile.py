@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from pipeline.descriptor_profile import profile_problems
+from pipeline.check.profile import profile_problems
 from pipeline.validate import as_profiled
 from tests.conftest import REPO
 

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from pipeline.contract import load_contract
-from pipeline.dictionary import END, START, dictionary_markdown, replace_section
+from pipeline.contract.dictionary import END, START, dictionary_markdown, replace_section
+from pipeline.contract.model import load_contract
 from pipeline.errors import InvalidInput
 from tests.conftest import REPO
 

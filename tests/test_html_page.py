@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.writers.chart import build_chart, nice_extent, value_text
-from pipeline.writers.html import quote_in_sentence
+from pipeline.outputs.chart import build_chart, nice_extent, value_text
+from pipeline.outputs.html import quote_in_sentence
 from tests.cdp import Browser, find_chromium
 from tests.conftest import require_tool, without_a_tool
+from tests.package_helpers import synth_corpus
 
 REPO = Path(__file__).resolve().parents[1]
 SNAPSHOT = (REPO / "raw/sources/kandal-crime-2022/snapshot.txt").read_text(encoding="utf-8")
@@ -289,11 +290,11 @@ def test_a_large_package_lists_the_first_rows_and_says_where_all_are(run, tmp_pa
     the package holds and which file has them all."""
     import re as regex
 
-    from pipeline.writers import html
+    from pipeline.outputs import html
 
     repo = Path(__file__).resolve().parents[1]
     corpus = tmp_path / "corpus"
-    made = run(tmp_path, "synth", str(corpus), "--figures", "40", "--seed", "1", "--project", repo)
+    made = synth_corpus(tmp_path, str(corpus), "--figures", "40", "--seed", "1", "--project", repo)
     assert made.exit_code == 0, made.output
     monkeypatch.setattr(html, "PAGE_ROWS", 7)
 

@@ -9,8 +9,9 @@ import csv
 import json
 from pathlib import Path
 
+from pipeline.assemble.provenance import read_input_list, write_input_list
 from pipeline.files import line_and_column
-from pipeline.provenance import read_input_list, write_input_list
+from tests.package_helpers import synth_corpus
 
 REPO = Path(__file__).resolve().parents[1]
 LISTED = "provenance/inputs.csv"
@@ -56,8 +57,8 @@ def test_the_descriptor_does_not_grow_with_the_inputs(run, tmp_path):
     sizes = {}
     for figures in (40, 400):
         corpus = tmp_path / f"corpus-{figures}"
-        made = run(
-            tmp_path, "synth", corpus.name, "--project", str(REPO), "--figures", f"{figures}"
+        made = synth_corpus(
+            tmp_path, corpus.name, "--project", str(REPO), "--figures", f"{figures}"
         )
         assert made.exit_code == 0, made.output
         built = run(corpus, "build", "--formats", "csv")

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import pipeline.json_text
-from pipeline.json_text import indented
+import pipeline.assemble.json_text
+from pipeline.assemble.json_text import indented
 from tests.conftest import examples
 
 SCALARS = st.one_of(
@@ -44,7 +44,7 @@ def test_any_json_value_is_written_as_the_json_module_writes_it(value, sort_keys
 @settings(max_examples=examples(300), deadline=None, derandomize=True)
 @given(number=st.floats(allow_nan=False, allow_infinity=False))
 def test_floats_orjson_writes_are_written_as_repr(number):
-    if pipeline.json_text._alike(number):
+    if pipeline.assemble.json_text._alike(number):
         assert orjson.dumps(number).decode() == json.dumps(number)
 
 

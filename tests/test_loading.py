@@ -11,11 +11,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import pipeline.raw
-from pipeline.contract import load_contract
+import pipeline.load.raw
+from pipeline.contract.model import load_contract
 from pipeline.errors import InvalidInput
-from pipeline.raw import load_raw
-from pipeline.tables import CHUNK_ROWS, FilesUnder, TableBuilder, parse_csv_table
+from pipeline.load.raw import load_raw
+from pipeline.load.tables import CHUNK_ROWS, FilesUnder, TableBuilder, parse_csv_table
 from tests.conftest import REPO, SOURCE_ID
 
 CONTRACT = load_contract(REPO / "datapackage.json", "datapackage.json")
@@ -151,13 +151,13 @@ def test_every_input_is_read_once_and_its_hash_is_that_of_its_bytes(project, mon
     raw = project / "raw"
     (raw / "sources" / SOURCE_ID / "notes.txt").write_text("kept for provenance\n")
     reads: list[Path] = []
-    real = pipeline.raw.read_bytes
+    real = pipeline.load.raw.read_bytes
 
     def counted(path, *args, **kwargs):
         reads.append(Path(path))
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline.raw, "read_bytes", counted)
+    monkeypatch.setattr(pipeline.load.raw, "read_bytes", counted)
     calls = []
 
     tree = load_raw(raw, CONTRACT, "raw", on_file=lambda: calls.append(1))
@@ -173,7 +173,7 @@ def test_every_input_is_read_once_and_its_hash_is_that_of_its_bytes(project, mon
 
 
 def test_provenance_lists_the_hashes_read_in_path_order(project):
-    from pipeline.provenance import input_files
+    from pipeline.assemble.provenance import input_files
 
     tree = load_raw(project / "raw", CONTRACT, "raw")
 

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.authoring.locate import PARAGRAPH_BREAK, Graphemes, Places, fold, locate
 from pipeline.files import line_and_column
-from pipeline.locate import PARAGRAPH_BREAK, Graphemes, Places, fold, locate
 from tests.conftest import REPO, SOURCE_ID, examples
 
 SNAPSHOT = (REPO / "raw/sources" / SOURCE_ID / "snapshot.txt").read_text(encoding="utf-8")

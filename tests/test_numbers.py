@@ -1,10 +1,10 @@
-"""Unit tests of pipeline.numbers: numbers as prose states them."""
+"""Unit tests of pipeline.check.numbers: numbers as prose states them."""
 
 from __future__ import annotations
 
 import pytest
 
-from pipeline.numbers import StatedNumber, direction, find_numbers, matching_number
+from pipeline.check.numbers import StatedNumber, direction, find_numbers, matching_number
 
 
 @pytest.mark.parametrize(

@@ -17,8 +17,8 @@ import pytest
 
 from pipeline.cli import cli
 from pipeline.files import hash_file
-from pipeline.publish import MARKER_NAME
-from pipeline.writers import FORMATS, WRITER_MODULES, parse_formats, writer
+from pipeline.outputs import FORMATS, WRITERS, parse_formats, writer
+from pipeline.project import MARKER_NAME
 
 BIN = Path(sys.executable).parent
 
@@ -145,7 +145,7 @@ def test_build_help_names_every_format():
     option = next(p for p in help_text if p.name == "formats")
     for name in FORMATS:
         assert name in option.help
-    assert [writer(name).FORMAT for name in WRITER_MODULES] == list(FORMATS[1:])
+    assert [writer(name).FORMAT for name in WRITERS] == list(FORMATS[1:])
 
 
 def test_a_build_in_another_process_with_another_hash_seed_is_byte_identical(

@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.contract import load_contract
+from pipeline.contract.model import load_contract
 
 REPO = Path(__file__).resolve().parents[1]
 CONTRACT = load_contract(REPO / "datapackage.json", "datapackage.json")

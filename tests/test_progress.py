@@ -11,8 +11,9 @@ import sys
 
 import pytest
 
-from pipeline.build import Project, build_package
+from pipeline.build import build_package
 from pipeline.progress import Progress, TerminalProgress, for_terminal
+from pipeline.project import Project
 
 
 class Terminal(io.StringIO):

@@ -31,6 +31,7 @@ from prov.model import (
 )
 
 import pipeline
+from tests.package_helpers import synth_corpus
 
 ARTICLE = "https://phnompenhpost.com/national/kandal-crime-rate-plummets-thanks-safe-village-policy"
 # figure -> the words that state it, and who said them
@@ -180,8 +181,8 @@ def test_build_names_the_pipeline_version_and_the_input_hashes(document, portal_
 
 
 def _source_of(build):
-    from pipeline.contract import load_contract
-    from pipeline.writers.source import load_source
+    from pipeline.contract.model import load_contract
+    from pipeline.outputs.source import load_source
 
     descriptor = json.loads((build / "datapackage.json").read_text(encoding="utf-8"))
     contract = load_contract(build / "datapackage.json", "datapackage.json")
@@ -194,7 +195,7 @@ def _source_of(build):
 
 
 def _package_file(item):
-    from pipeline.writers.source import PackageFile
+    from pipeline.outputs.source import PackageFile
 
     return PackageFile(
         path=item["path"],
@@ -211,7 +212,7 @@ def _package_file(item):
 def _synth_build(run, tmp_path):
     corpus = tmp_path / "corpus"
     repo = Path(pipeline.__file__).resolve().parents[1]
-    made = run(tmp_path, "synth", str(corpus), "--figures", "60", "--seed", "3", "--project", repo)
+    made = synth_corpus(tmp_path, str(corpus), "--figures", "60", "--seed", "3", "--project", repo)
     assert made.exit_code == 0, made.output
     result = run(corpus, "build", "--formats", "csv,parquet")
     assert result.exit_code == 0, result.output
@@ -222,13 +223,13 @@ def _synth_build(run, tmp_path):
 def test_fast_writer_writes_the_bytes_the_prov_library_writes(package, portal_build, run, tmp_path):
     """The writer builds PROV-JSON record by record for speed; the library's own object
     model, given the same package, serialises to exactly the same bytes."""
-    from pipeline.writers import prov_graph
+    from pipeline.outputs import prov as prov_writer
     from tests.prov_reference import serialize
 
     build = portal_build if package == "kandal" else _synth_build(run, tmp_path)
     source = _source_of(build)
     reference = serialize(source)
-    prov_graph.write(source, tmp_path)
+    prov_writer.write(source, tmp_path)
 
     assert (tmp_path / "prov.json").read_bytes() == reference
     assert b'"prov:Quotation"' in reference and b'"_:id1"' in reference

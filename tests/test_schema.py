@@ -2,7 +2,7 @@
 for every resource and every field, so that neither can drift from the other.
 
 Expectations are read from the contract's JSON directly, not through
-pipeline.contract, so a misreading of the contract is caught too.
+pipeline.contract.model, so a misreading of the contract is caught too.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from pandera.engines import pandas_engine
 
-from pipeline.checks import SEMANTIC_CHECKS, Context
-from pipeline.contract import ForeignKey, load_contract
-from pipeline.schema import dataframe_schema, foreign_key_name, types_schema, unique_key_name
+from pipeline.check.rules import SEMANTIC_CHECKS, Context
+from pipeline.check.schema import dataframe_schema, foreign_key_name, types_schema, unique_key_name
+from pipeline.contract.model import ForeignKey, load_contract
 
 REPO = Path(__file__).resolve().parents[1]
 CONTRACT = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))

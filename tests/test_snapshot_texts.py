@@ -1,4 +1,4 @@
-"""Snapshot texts held as UTF-8 bytes (pipeline.snapshots.SnapshotTexts) read as the
+"""Snapshot texts held as UTF-8 bytes (pipeline.load.snapshots.SnapshotTexts) read as the
 texts themselves, and the quote checks that walk them a source at a time give each
 row its own snapshot's answer whatever order the rows come in."""
 
@@ -8,8 +8,8 @@ import random
 
 import pandas as pd
 
-from pipeline.checks import Context, quote_keeps_characters_whole, quote_matches_snapshot
-from pipeline.snapshots import SnapshotTexts
+from pipeline.check.rules import Context, quote_keeps_characters_whole, quote_matches_snapshot
+from pipeline.load.snapshots import SnapshotTexts
 
 TEXTS = {
     "ascii": "Reported crime fell 78 per cent on 2021.",

@@ -1,4 +1,4 @@
-"""The fast path of number reading (pipeline.stated_numbers) finds exactly what the
+"""The fast path of number reading (pipeline.check.stated_numbers) finds exactly what the
 reference, numbers.find_numbers, finds: the same numbers in the same order, with
 the same percent sign and qualifier, in the Kandal quotes, the quotes of a synthetic
 corpus, and texts chosen to be awkward.
@@ -19,9 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from text_to_num import alpha2digit
 
-from pipeline.numbers import find_numbers
-from pipeline.stated_numbers import HAS_NUMBER_WORD, SEPARATORS, exact_numbers, stated_numbers
-from pipeline.synth import synthesize
+from benchmarks.synth import synthesize
+from pipeline.check.numbers import find_numbers
+from pipeline.check.stated_numbers import HAS_NUMBER_WORD, SEPARATORS, exact_numbers, stated_numbers
 from tests.conftest import examples
 
 REPO = Path(__file__).resolve().parents[1]

@@ -1,4 +1,4 @@
-"""`pipeline synth`: a synthetic corpus that passes every check, the same bytes for
+"""`python -m benchmarks.synth`: a synthetic corpus that passes every check, the same bytes for
 the same seed, and planted errors that `pipeline check` finds where the manifest
 says they are, each exactly once.
 """
@@ -11,15 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.synth import source_sizes
-from pipeline.synth_plant import KINDS
+from benchmarks.synth import source_sizes
+from benchmarks.synth.plant import KINDS
+from tests.package_helpers import synth_corpus
 
 REPO = Path(__file__).resolve().parents[1]
 FIGURES = 150  # about 15 sources: room for a dozen planted errors, one per source
 
 
 def synth(run, tmp_path: Path, name: str, *args: str) -> Path:
-    result = run(tmp_path, "synth", name, "--project", str(REPO), *args)
+    result = synth_corpus(tmp_path, name, "--project", str(REPO), *args)
     assert result.exit_code == 0, result.output
     return tmp_path / name
 
@@ -131,7 +132,7 @@ def test_every_kind_planted_together_is_found_exactly(run, tmp_path):
 
 
 def test_synth_without_a_contract_names_the_missing_file(run, tmp_path):
-    result = run(tmp_path, "synth", "corpus")  # --project defaults to ".", which has none
+    result = synth_corpus(tmp_path, "corpus")  # --project defaults to ".", which has none
 
     assert result.exit_code == 1
     assert "datapackage.json: file not found [missing-file]" in result.stderr
@@ -140,7 +141,7 @@ def test_synth_without_a_contract_names_the_missing_file(run, tmp_path):
 
 def test_json_report_is_the_manifest(run, tmp_path):
     args = ["--figures", "30", "--plant", "type-error=1", "--json"]
-    result = run(tmp_path, "synth", "corpus", "--project", str(REPO), *args)
+    result = synth_corpus(tmp_path, "corpus", "--project", str(REPO), *args)
 
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
@@ -166,7 +167,7 @@ def test_source_sizes_add_up_to_the_figures_asked_for():
     ],
 )
 def test_bad_plant_requests_are_usage_errors(args, message, run, tmp_path):
-    result = run(tmp_path, "synth", "corpus", "--project", str(REPO), *args)
+    result = synth_corpus(tmp_path, "corpus", "--project", str(REPO), *args)
 
     assert result.exit_code == 2
     assert message in result.stderr
@@ -177,7 +178,7 @@ def test_synth_refuses_a_folder_that_is_not_empty(run, tmp_path):
     (tmp_path / "corpus").mkdir()
     (tmp_path / "corpus" / "keep.txt").write_text("mine", encoding="utf-8")
 
-    result = run(tmp_path, "synth", "corpus", "--project", str(REPO))
+    result = synth_corpus(tmp_path, "corpus", "--project", str(REPO))
 
     assert result.exit_code == 2
     assert "corpus: expected a new or empty folder [out-not-empty]" in result.stderr

@@ -13,7 +13,7 @@ from pathlib import Path
 import frictionless
 import pytest
 
-from tests.package_helpers import rehash
+from tests.package_helpers import rehash, synth_corpus
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -33,7 +33,7 @@ def planted(run, tmp_path):
     text is not what its snapshot has at its offsets. Returns the build and the
     (file, line) of each."""
     corpus = tmp_path / "corpus"
-    made = run(tmp_path, "synth", str(corpus), "--figures", "80", "--seed", "5", "--project", REPO)
+    made = synth_corpus(tmp_path, str(corpus), "--figures", "80", "--seed", "5", "--project", REPO)
     assert made.exit_code == 0, made.output
     assert run(corpus, "build", "--formats", "csv").exit_code == 0
     build = corpus / "build"

@@ -1,6 +1,6 @@
 """The version rule: each kind of change calls for a bump, and `pipeline build`
 refuses a package whose data changed since the build committed at HEAD unless its
-version is bumped that far. The rule is data (pipeline/versioning.py RULES) and the
+version is bumped that far. The rule is data (pipeline/release/versioning.py RULES) and the
 README documents exactly that data.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.versioning import BUMPS, RULES, judge
+from pipeline.release.versioning import BUMPS, RULES, judge
 from tests.conftest import REPO
 from tests.git_helpers import commit_all, init_repository, set_version, versions
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.contract import MAX_RESOURCES
+from pipeline.contract.model import MAX_RESOURCES
 from pipeline.files import MAX_FILE_BYTES, MAX_JSON_BYTES
-from pipeline.tables import MAX_FIELD_CHARS
+from pipeline.load.tables import MAX_FIELD_CHARS
 from tests.git_helpers import commit_all, init_repository
 from tests.robustness.conftest import SOURCE, copy_project, invoke
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
+import pipeline.assemble.package
 import pipeline.build
-import pipeline.package
 import pipeline.publish
 from tests.robustness.conftest import copy_project, invoke
 
@@ -117,8 +117,8 @@ STAGES = [
     ("pipeline.build", "check_tables"),
     ("pipeline.build", "provenance_record"),
     ("pipeline.build", "write_package"),
-    ("pipeline.package", "write_csv"),
-    ("pipeline.package", "write_json"),
+    ("pipeline.assemble.package", "write_csv"),
+    ("pipeline.assemble.package", "write_json"),
     ("pipeline.build", "check_descriptor"),
     ("pipeline.build", "swap_in"),
     ("pipeline.publish", "exchange"),

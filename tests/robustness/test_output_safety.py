@@ -21,13 +21,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.contract import load_contract
-from pipeline.csv_output import write_csv
+from pipeline.assemble.csv import write_csv
+from pipeline.assemble.package import write_json
+from pipeline.assemble.spreadsheet import (
+    FORMULA_STARTS,
+    GUARD,
+    guard_cell,
+    guard_frame,
+    unguard_table,
+)
+from pipeline.contract.model import load_contract
 from pipeline.errors import InvalidInput, Problem
 from pipeline.files import LONE_SURROGATE, decode_utf8, parse_json, write_inside
-from pipeline.package import write_json
-from pipeline.spreadsheet import FORMULA_STARTS, GUARD, guard_cell, guard_frame, unguard_table
-from pipeline.tables import parse_csv_table
+from pipeline.load.tables import parse_csv_table
 from tests.robustness.conftest import REPO, SOURCE, copy_project, examples, invoke, scratch
 
 BIN = Path(sys.executable).parent
@@ -137,21 +143,21 @@ def test_formula_text_is_guarded_in_the_build_and_validates_round_trip(tmp_path)
 def test_writers_get_the_tables_exactly_as_the_built_csvs_hold_them(tmp_path, monkeypatch):
     """A build hands its checked tables to the writers instead of reading its CSVs back:
     with guarded formula cells among them, they equal what reading the CSVs back gives."""
-    from pipeline import writers
-    from pipeline.writers import ckan
-    from pipeline.writers.source import read_back
+    from pipeline import outputs
+    from pipeline.outputs import ckan
+    from pipeline.outputs.source import read_back
 
     project = copy_project(tmp_path)
     put_quote_starting_with_a_minus(project)
     put_formula_notes(project)
     handed = []
-    real = writers.load_source
+    real = outputs.load_source
 
     def spy(folder, contract, descriptor, snapshots, frames=None):
         handed.append((folder, contract, frames))
         return real(folder, contract, descriptor, snapshots, frames)
 
-    monkeypatch.setattr(writers, "load_source", spy)
+    monkeypatch.setattr(outputs, "load_source", spy)
     written = {}
 
     def keep_copy(source, folder):  # the staging folder is gone after the build
@@ -265,7 +271,7 @@ def test_json_report_is_valid_utf8_for_a_file_name_that_is_not_utf8(tmp_path):
     assert machine.returncode == human.returncode == 1, human.stderr
     report = json.loads(machine.stdout.decode("utf-8"))
     shown = {e["file"] for e in report["errors"]}
-    # the folder is named: a source id must be a plain name (pipeline.names)
+    # the folder is named: a source id must be a plain name (pipeline.contract.names)
     assert "raw/sources/bad\\udcff" in shown
     assert "raw/sources/bad\\udcff: " in human.stderr.decode("utf-8")
     assert b"Traceback" not in human.stderr + machine.stderr
@@ -278,7 +284,7 @@ def test_problem_with_a_lone_surrogate_prints_as_utf8():
 
 
 def test_the_contract_states_the_formula_guard_rule():
-    from pipeline.spreadsheet import RULE
+    from pipeline.assemble.spreadsheet import RULE
 
     assert RULE in CONTRACT.descriptor["description"]
 

@@ -334,7 +334,7 @@ def test_frictionless_gets_no_network_even_for_a_profile_url(built_package, audi
     # (and connects nowhere); that is the import's, not the check's
     import requests  # noqa: F401
 
-    from pipeline.descriptor_profile import profile_problems
+    from pipeline.check.profile import profile_problems
 
     descriptor = json.loads((built_package / "build/datapackage.json").read_text("utf-8"))
     descriptor["profile"] = "https://example.org/profile.json"

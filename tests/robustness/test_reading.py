@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.contract import load_contract, parse_contract
+from pipeline.contract.model import load_contract, parse_contract
 from pipeline.errors import InvalidInput
 from pipeline.files import MAX_JSON_DEPTH, parse_json, read_json_object
-from pipeline.tables import parse_csv_table
+from pipeline.load.tables import parse_csv_table
 from tests.robustness.conftest import REPO, examples, scratch
 from tests.robustness.mutations import (
     HOSTILE_CELLS,

@@ -1,0 +1,70 @@
+"""Text cells that spreadsheets will not run as formulas.
+
+A spreadsheet treats a cell that begins with =, +, -, @, a tab or a carriage
+return as a formula (CSV injection). In the built CSV files, a text cell that
+begins with one of those, or with the guard ' itself, is written with one ' in
+front (as OWASP recommends); readers of the package remove one leading ' from a
+text cell. Numbers are typed, not text, so a value of -78 stays -78. Raw files
+are never guarded: a transcriber writes the words as the source prints them.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipeline.contract.model import Resource
+from pipeline.errors import Problem
+from pipeline.load.tables import Table
+
+GUARD = "'"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+RULE = (
+    "a text cell that begins with =, +, -, @, a tab, a carriage return or ' has one ' "
+    "put in front, so that spreadsheets do not run it as a formula; remove one leading ' "
+    "from a text cell to get its value"
+)
+
+
+def guard_cell(text: str) -> str:
+    return GUARD + text if text.startswith((*FORMULA_STARTS, GUARD)) else text
+
+
+def text_fields(resource: Resource) -> list[str]:
+    return [f.name for f in resource.fields if f.type == "string"]
+
+
+def _starts_with(column: pd.Series, starts: tuple[str, ...]) -> pd.Series:
+    """True where a cell begins with one of starts (False for a missing cell)."""
+    return column.str.startswith(starts).fillna(False).astype(bool)
+
+
+def guard_frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """A copy with every text cell in columns guarded (missing cells stay missing):
+    guard_cell, as one column operation."""
+    guarded = frame.copy()
+    for name in columns:
+        column = guarded[name]
+        needs = _starts_with(column, (*FORMULA_STARTS, GUARD))
+        guarded[name] = column.mask(needs, GUARD + column) if needs.any() else column
+    return guarded
+
+
+def unguard_table(table: Table, resource: Resource) -> list[Problem]:
+    """Remove the guard from a built table's text cells, in place; a cell that begins
+    with a formula character without the guard is a problem."""
+    problems = []
+    for name in text_fields(resource):
+        column = table.frame[name].astype("string")
+        unguarded = _starts_with(column, FORMULA_STARTS)
+        for row, value in column[unguarded].items():
+            problems.append(
+                Problem(
+                    "formula-unguarded",
+                    f"{name}: {value[:20]!r} begins with {value[0]!r}, which spreadsheets run "
+                    f"as a formula; expected a ' in front ({RULE})",
+                    **table.locate(int(row), name),
+                )
+            )
+        guarded = _starts_with(column, (GUARD,))
+        table.frame[name] = column.mask(guarded, column.str.slice(1)) if guarded.any() else column
+    return problems

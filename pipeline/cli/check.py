@@ -1,0 +1,28 @@
+"""`pipeline check`: check raw/ against the contract without building."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from pipeline.cli.options import common_options, jobs_option, project_option
+from pipeline.cli.report import emit_report
+
+
+@click.command()
+@project_option
+@jobs_option
+@common_options
+@click.pass_context
+def check(ctx: click.Context, project: Path):
+    """Check raw/ against the contract without building (fast feedback)."""
+    from pipeline.build import check_raw
+    from pipeline.project import Project
+
+    _, _, checked = check_raw(Project(project))
+    rows = {name: len(frame) for name, frame in checked.frames.items()}
+    if ctx.meta.get("json_output"):
+        emit_report(ctx, valid=True, problems=[], rows=rows)
+        return
+    click.echo("raw/ is valid: " + ", ".join(f"{n} {name}" for name, n in rows.items()))

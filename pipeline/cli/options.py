@@ -1,0 +1,70 @@
+"""Options shared by the commands, each defined once: --project, --json, --debug, --jobs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+
+def _set_meta(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.meta[param.name] = True
+
+
+def jobs_option(command):
+    """--jobs: a cap on the threads of the columnar engine (one process does the work)."""
+    return click.option(
+        "--jobs",
+        type=click.IntRange(min=1),
+        default=None,
+        expose_value=False,
+        callback=lambda ctx, param, value: _cap_threads(value),
+        help="Threads the columnar engine may use: sets POLARS_MAX_THREADS and Arrow's "
+        "CPU and I/O thread counts; the result is the same whatever the count  "
+        "[default: the engine's own, a compute thread per CPU]",
+    )(command)
+
+
+def _cap_threads(value: int | None) -> None:
+    """Polars reads POLARS_MAX_THREADS once, when it is imported (after this: commands
+    import the library in their bodies); Arrow's pools are set directly."""
+    if value is None:
+        return
+    os.environ["POLARS_MAX_THREADS"] = str(value)
+    import pyarrow
+
+    pyarrow.set_cpu_count(value)
+    pyarrow.set_io_thread_count(value)
+
+
+def common_options(command):
+    """--json and --debug, shared by every command."""
+    command = click.option(
+        "--debug",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_meta,
+        is_eager=True,
+        help="Show a traceback for errors.",
+    )(command)
+    command = click.option(
+        "--json",
+        "json_output",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_meta,
+        is_eager=True,
+        help="Print a machine-readable JSON report on stdout.",
+    )(command)
+    return command
+
+
+project_option = click.option(
+    "--project",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder holding datapackage.json (the contract) and raw/.",
+)

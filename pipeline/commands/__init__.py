@@ -1,1 +1,0 @@
-"""Commands kept one per file; pipeline/cli.py registers them on the `pipeline` group."""

@@ -1,0 +1,247 @@
+"""Source snapshots: archived texts, their metadata records, and their hashes.
+
+Each source lives in `<folder>/<source_id>/` as `snapshot.txt` (the text, byte
+for byte as received) and `source.json` (what is known about it).
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import NamedTuple
+
+import pandas as pd
+
+from pipeline.assemble.spreadsheet import guard_cell
+from pipeline.contract.model import Resource
+from pipeline.contract.names import PLAIN_NAME, name_problem
+from pipeline.errors import InvalidInput, Problem
+from pipeline.files import (
+    decode_utf8,
+    hash_bytes,
+    locate_key,
+    parse_json_object,
+    read_bytes,
+)
+from pipeline.load.tables import MAX_FIELD_CHARS, Table, TableBuilder
+from pipeline.project import SNAPSHOT_NAME, display_path
+
+# A source_id names a folder: one plain path segment (never "..", "/" or a URL); the
+# whole rule is pipeline.contract.names.name_problem.
+FOLDER_NAME = PLAIN_NAME
+
+
+def source_folders(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    try:
+        return sorted(p for p in folder.iterdir() if p.is_dir())
+    except OSError as error:
+        raise InvalidInput(
+            [Problem("unreadable-folder", f"cannot list: {error.strerror}", display_path(folder))]
+        ) from None
+
+
+def source_records(resource: Resource) -> TableBuilder:
+    """Where `source.json` records gather: JSON null is missing, any string is kept."""
+    return TableBuilder(resource, missing=())
+
+
+def add_source_record(records: TableBuilder, data: bytes, display: str, source) -> None:
+    """The record in the bytes of one `source.json`, checked against the contract's
+    fields; source: how to read the file again to locate a key in an error."""
+    text = decode_utf8(data, display)
+    record = parse_json_object(text, display)
+    expected = records.resource.field_names
+    problems = []
+    for key in record:
+        if key not in expected:
+            line, column = locate_key(text, key)
+            problems.append(
+                Problem(
+                    "extra-key",
+                    f"unknown key {key!r}; expected only: {', '.join(expected)}",
+                    display,
+                    line,
+                    column,
+                )
+            )
+        elif isinstance(record[key], dict | list):
+            line, column = locate_key(text, key)
+            problems.append(
+                Problem(
+                    "json-value-type",
+                    f"{key}: expected a string, number or null, found {type(record[key]).__name__}",
+                    display,
+                    line,
+                    column,
+                )
+            )
+        elif isinstance(record[key], str) and len(guard_cell(record[key])) > MAX_FIELD_CHARS:
+            problems.append(_too_long(key, record[key], text, display))
+    for key in expected:
+        if key not in record:
+            problems.append(
+                Problem(
+                    "missing-key",
+                    f"key {key!r} is missing; write null (with a note) when it is unknown",
+                    display,
+                    1,
+                    1,
+                    field=key,
+                )
+            )
+    if problems:
+        raise InvalidInput(problems)
+    records.add_record([_cell(record[key]) for key in expected], display, source)
+
+
+def _too_long(key: str, value: str, text: str, display: str) -> Problem:
+    """A value longer than a cell of the built package's CSV files may be: the limit
+    every reader of the package holds it to (pipeline.load.csv_records.MAX_FIELD_CHARS)."""
+    written = len(guard_cell(value))
+    guarded = f", {written} with the ' put in front of it in the package" * (written > len(value))
+    line, column = locate_key(text, key)
+    return Problem(
+        "field-too-large",
+        f"{key}: text of {len(value)} characters{guarded}; expected at most {MAX_FIELD_CHARS} "
+        "(the longest cell a CSV file of the package may hold)",
+        display,
+        line,
+        column,
+    )
+
+
+def _cell(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+SNAPSHOT_FIELDS = ("source_id", "sha256", "bytes")
+_SourceRow = namedtuple("_SourceRow", SNAPSHOT_FIELDS)
+
+
+class Snapshot(NamedTuple):
+    """One snapshot file as read: its SHA-256, its size in bytes, and its bytes once
+    known to be UTF-8 without a byte order mark (else None, and `problems` says why)."""
+
+    digest: str
+    size: int
+    data: bytes | None
+    problems: list[Problem]
+
+
+def snapshot_of(data: bytes, digest: str, display: str) -> Snapshot:
+    try:
+        decode_utf8(data, display, allow_bom=False)
+        return Snapshot(digest, len(data), data, [])
+    except InvalidInput as error:
+        return Snapshot(digest, len(data), None, error.problems)
+
+
+class SnapshotTexts(Mapping):
+    """Snapshot texts by source_id, held as their UTF-8 bytes and decoded when asked.
+
+    An article's text as a Python string takes two bytes a character as soon as one of
+    its characters is past Latin-1 (a curly quote, a dash), and four past the Basic
+    Multilingual Plane: its UTF-8 takes about half. The last text asked for is kept,
+    for callers that ask for one source's text row after row."""
+
+    def __init__(self, data: dict[str, bytes] | None = None):
+        self._data: dict[str, bytes] = data or {}
+        self._last: tuple[str, str] | None = None
+
+    def __getitem__(self, source_id: str) -> str:
+        last = self._last
+        if last is not None and last[0] == source_id:
+            return last[1]
+        text = self._data[source_id].decode("utf-8")
+        self._last = (source_id, text)
+        return text
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __contains__(self, source_id) -> bool:
+        return source_id in self._data
+
+    def add(self, source_id: str, data: bytes) -> None:
+        """A snapshot's bytes, known to be UTF-8."""
+        self._data[source_id] = data
+
+
+def read_snapshots(
+    folder: Path,
+    display_root: str,
+    sources: Table,
+    read: Callable[[str, str], tuple[bytes, str]] | None = None,
+) -> tuple[SnapshotTexts, list[Problem]]:
+    """Snapshot texts by source_id, and problems where a snapshot is
+    missing, outside folder, or its bytes do not match the recorded SHA-256 and size.
+    read(source_id, display): the bytes of a source's snapshot and their SHA-256 (by
+    default read with read_bytes inside folder)."""
+    if read is None:
+
+        def read(source_id: str, display: str) -> tuple[bytes, str]:
+            data = read_bytes(folder / source_id / SNAPSHOT_NAME, display, inside=folder)
+            return data, hash_bytes(data)
+
+    texts = SnapshotTexts()
+    problems: list[Problem] = []
+    frame = sources.frame
+    columns = [frame[name].tolist() for name in SNAPSHOT_FIELDS]
+    for row, source in enumerate(map(_SourceRow._make, zip(*columns, strict=True))):
+        source_id = source.source_id
+        if pd.isna(source_id):
+            continue
+        wrong = name_problem(source_id)
+        if wrong:
+            problems.append(
+                Problem(
+                    "unsafe-path",
+                    f"source_id {wrong} (it names the source's snapshot folder)",
+                    **sources.locate(row, "source_id"),
+                )
+            )
+            continue
+        display = f"{display_root}/{source_id}/{SNAPSHOT_NAME}"
+        try:
+            snapshot = snapshot_of(*read(source_id, display), display)
+        except InvalidInput as error:
+            snapshot = error.problems
+        if isinstance(snapshot, list):  # it could not be read
+            problems.extend(snapshot)
+            continue
+        if pd.isna(source.sha256):
+            continue  # the missing sha256 is reported by its required check
+        if snapshot.digest != source.sha256:
+            problems.append(
+                Problem(
+                    "snapshot-hash",
+                    f"snapshot has SHA-256 {snapshot.digest}, but its record says "
+                    f"{source.sha256}; the snapshot must stay byte for byte as received "
+                    "(restore it, or record a new source if the text really changed)",
+                    **sources.locate(row, "sha256"),
+                )
+            )
+            continue
+        if str(snapshot.size) != str(source.bytes):
+            problems.append(
+                Problem(
+                    "snapshot-bytes",
+                    f"snapshot is {snapshot.size} bytes, but its record says {source.bytes}",
+                    **sources.locate(row, "bytes"),
+                )
+            )
+        if snapshot.data is None:
+            problems.extend(snapshot.problems)
+        else:
+            texts.add(source_id, snapshot.data)
+    return texts, problems
