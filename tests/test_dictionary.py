@@ -1,4 +1,5 @@
-"""The README's data dictionary is generated from the contract and cannot drift."""
+"""The data dictionary (docs/data-dictionary.md) is generated from the contract and cannot
+drift."""
 
 from __future__ import annotations
 
@@ -12,19 +13,19 @@ from pipeline.errors import InvalidInput
 from tests.conftest import REPO
 
 
-def readme_section() -> str:
-    text = (REPO / "README.md").read_text(encoding="utf-8")
+def dictionary_section() -> str:
+    text = (REPO / "docs/data-dictionary.md").read_text(encoding="utf-8")
     return text[text.index(START) + len(START) : text.index(END)].strip("\n") + "\n"
 
 
-def test_readme_dictionary_matches_the_contract():
+def test_dictionary_page_matches_the_contract():
     contract = load_contract(REPO / "datapackage.json", "datapackage.json")
-    assert readme_section() == dictionary_markdown(contract)
+    assert dictionary_section() == dictionary_markdown(contract)
 
 
-def test_every_field_of_the_contract_is_in_the_readme_dictionary():
+def test_every_field_of_the_contract_is_in_the_dictionary_page():
     descriptor = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
-    section = readme_section()
+    section = dictionary_section()
     for resource in descriptor["resources"]:
         assert f"### `{resource['name']}`" in section
         for field in resource["schema"]["fields"]:

@@ -1,8 +1,9 @@
-"""The README's walkthrough, done by a test on a small made-up article it writes itself:
-add-source, locate, fill in the rows, check, build (refused until the version is
-bumped), diff shows the new figures, changelog, validate, and the pull-request diff
-script that CI posts. A second test keeps the README's practice blocks equal to
-what this walk does, so the README cannot drift from a walk that works.
+"""The walkthrough of the transcriber's guide (docs/transcribers-guide.md), done by a
+test on a small made-up article it writes itself: add-source, locate, fill in the
+rows, check, build (refused until the version is bumped), diff shows the new figures,
+changelog, validate, and the pull-request diff script that CI posts. A second test
+keeps the guide's practice blocks equal to what this walk does, so the guide cannot
+drift from a walk that works.
 """
 
 from __future__ import annotations
@@ -244,9 +245,11 @@ def test_pr_diff_fails_and_says_why_when_the_changelog_was_forgotten(released, r
 
 
 def readme_walkthrough() -> str:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    start = readme.index("### Adding a source: a walkthrough")
-    return readme[start : readme.index("\n## ", start)]
+    """The walkthrough in the transcriber's guide, to its end or the next section."""
+    guide = (REPO / "docs/transcribers-guide.md").read_text(encoding="utf-8")
+    start = guide.index("## Adding a source: a walkthrough")
+    end = guide.find("\n## ", start + 1)
+    return guide[start : end if end >= 0 else len(guide)]
 
 
 def test_the_readme_walkthrough_is_this_walk():
