@@ -251,12 +251,14 @@ def test_normal_build_writes_only_in_the_project_and_temporary_folder(project, c
 def test_the_hook_sees_a_write_outside_the_project_that_the_user_asked_for(project, case):
     """The witness works: `dictionary --update` on a file outside the project writes it
     (as asked), and the audit sees that write and refuses it as outside the project."""
-    readme = case / "outside" / "README.md"
-    readme.write_text(
-        (REPO / "README.md").read_text(encoding="utf-8"), encoding="utf-8", newline=""
+    page = case / "outside" / "data-dictionary.md"
+    page.write_text(
+        (REPO / "docs/data-dictionary.md").read_text(encoding="utf-8"),
+        encoding="utf-8",
+        newline="",
     )
 
-    run = run_audited(project, "dictionary", "--update", str(readme))
+    run = run_audited(project, "dictionary", "--update", str(page))
 
     assert run.code == 0, run.stderr
     with pytest.raises(AssertionError, match="outside what it may write"):
