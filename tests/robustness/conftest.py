@@ -71,6 +71,28 @@ def invoke(folder: Path, *args: str):
         return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
+def files_under(folder: Path, leave_out=()) -> dict[str, bytes]:
+    """Every file below folder and its bytes (a symlink's target for a symlink, which
+    is not followed), but for the folders in leave_out: to compare before and after."""
+    found = {}
+    for root, folders, names in os.walk(folder):
+        folders[:] = [f for f in folders if Path(root, f) not in leave_out]
+        for name in names + [f for f in folders if Path(root, f).is_symlink()]:
+            path = Path(root, name)
+            found[os.fsdecode(path.relative_to(folder))] = (
+                os.fsencode(os.readlink(path)) if path.is_symlink() else path.read_bytes()
+            )
+    return found
+
+
+def assert_unchanged(before: dict, after: dict, where: str) -> None:
+    """Two files_under of one folder hold the same files with the same bytes."""
+    added = sorted(set(after) - set(before))
+    lost = sorted(set(before) - set(after))
+    changed = sorted(k for k in set(before) & set(after) if before[k] != after[k])
+    assert not (added or lost or changed), f"{where}: added {added}, lost {lost}, changed {changed}"
+
+
 def count_lines(path: Path) -> int:
     text = path.read_bytes().decode("utf-8", "replace")
     return len(re.split(r"\r\n|\r|\n", text))

@@ -27,7 +27,13 @@ import pytest
 import pipeline
 from tests.conftest import first_then_slow
 from tests.git_helpers import commit_all, git
-from tests.robustness.conftest import REPO, SOURCE, copy_project
+from tests.robustness.conftest import (
+    REPO,
+    SOURCE,
+    assert_unchanged,
+    copy_project,
+    files_under,
+)
 
 DRIVER = Path(__file__).with_name("audit_driver.py")
 PIPELINE_CODE = Path(pipeline.__file__).resolve().parent
@@ -187,25 +193,6 @@ def assert_reads_inside(run: Run, cwd: Path, *packages: Path) -> None:
         raise AssertionError(f"opened {path} (that is {where}), outside the package")
 
 
-def files_under(folder: Path, leave_out=()) -> dict[str, bytes]:
-    """Every file below folder (not following symlinks) and its bytes, or the symlink's target."""
-    found = {}
-    for root, folders, names in os.walk(folder):
-        folders[:] = [f for f in folders if Path(root, f) not in leave_out]
-        for name in names + [f for f in folders if Path(root, f).is_symlink()]:
-            path = Path(root, name)
-            key = str(path.relative_to(folder))
-            found[key] = os.readlink(path).encode() if path.is_symlink() else path.read_bytes()
-    return found
-
-
-def assert_nothing_changed_outside(before: dict, after: dict, where: str) -> None:
-    added = sorted(set(after) - set(before))
-    lost = sorted(set(before) - set(after))
-    changed = sorted(k for k in set(before) & set(after) if before[k] != after[k])
-    assert not (added or lost or changed), f"{where}: added {added}, lost {lost}, changed {changed}"
-
-
 # ---- the cases ---------------------------------------------------------------------------
 
 
@@ -245,7 +232,7 @@ def test_normal_build_writes_only_in_the_project_and_temporary_folder(project, c
     assert (project / "build" / "datapackage.json").is_file()
     assert any(event == "open" for event, *_ in run.writes()), "the hook saw no write"
     assert len(run.processes) == 1, "the build ran Python processes the hook may not see"
-    assert_nothing_changed_outside(before, outside_snapshot(case, project), "around the project")
+    assert_unchanged(before, outside_snapshot(case, project), "around the project")
 
 
 def test_the_hook_sees_a_write_outside_the_project_that_the_user_asked_for(project, case):
@@ -280,8 +267,8 @@ def test_contract_name_that_leads_out_writes_nothing_outside(project, case, name
 
     assert_ended_cleanly(run)
     assert_writes_inside(run, project)
-    assert_nothing_changed_outside(before, outside_snapshot(case, project), "around the project")
-    assert_nothing_changed_outside(raw_before, files_under(project / "raw"), "raw/")
+    assert_unchanged(before, outside_snapshot(case, project), "around the project")
+    assert_unchanged(raw_before, files_under(project / "raw"), "raw/")
     assert run.code in (1, 2), run.stdout
     assert "datapackage.json" in run.stderr, run.stderr  # refused where the name is written
 
@@ -309,8 +296,8 @@ def test_build_out_at_another_projects_root_loses_nothing(project, case):
 
     assert_ended_cleanly(run)
     assert_writes_inside(run, project, out=victim)
-    assert_nothing_changed_outside(victim_before, files_under(victim), "the other project")
-    assert_nothing_changed_outside(before, outside_snapshot(case, project, victim), "around it")
+    assert_unchanged(victim_before, files_under(victim), "the other project")
+    assert_unchanged(before, outside_snapshot(case, project, victim), "around it")
     assert run.code == 2, (run.code, run.stderr)
     assert "victim" in run.stderr, run.stderr
 
@@ -409,8 +396,8 @@ def test_locate_with_a_hostile_source_id_writes_nothing(project, case, source_id
     assert_ended_cleanly(run)
     assert run.code in (1, 2), run.stdout
     assert_writes_inside(run, project)
-    assert_nothing_changed_outside(before, outside_snapshot(case, project), "around the project")
-    assert_nothing_changed_outside(raw_before, files_under(project / "raw"), "raw/")
+    assert_unchanged(before, outside_snapshot(case, project), "around the project")
+    assert_unchanged(raw_before, files_under(project / "raw"), "raw/")
 
 
 @pytest.mark.parametrize("source_id", first_then_slow(HOSTILE_IDS))
@@ -426,6 +413,6 @@ def test_add_source_with_a_hostile_source_id_writes_nothing_outside(project, cas
     assert run.code in (1, 2), (run.code, run.stdout)
     assert source_id in run.stderr or "--id" in run.stderr, run.stderr
     assert_writes_inside(run, project)
-    assert_nothing_changed_outside(before, outside_snapshot(case, project), "around the project")
+    assert_unchanged(before, outside_snapshot(case, project), "around the project")
     assert not (project / "raw" / "x").exists()
     assert sorted(p.name for p in (project / "raw/sources").iterdir()) == [Path(SOURCE).name]

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import secrets
 import shutil
@@ -23,7 +22,15 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.robustness.conftest import SOURCE, assert_reported, copy_project, examples, scratch
+from tests.robustness.conftest import (
+    SOURCE,
+    assert_reported,
+    assert_unchanged,
+    copy_project,
+    examples,
+    files_under,
+    scratch,
+)
 from tests.robustness.mutations import (
     NESTING,
     folder_name,
@@ -52,25 +59,6 @@ def plant_secret(outside: Path, header: str) -> str:
     cells = [token] + [""] * header.count(",")
     (outside / "secret.csv").write_text(f"{header}\n{','.join(cells)}\n", encoding="utf-8")
     return token
-
-
-def snapshot_files(folder: Path, leave_out: set[Path]) -> dict[str, bytes]:
-    found = {}
-    for root, folders, names in os.walk(folder):
-        folders[:] = [f for f in folders if Path(root, f) not in leave_out]
-        for name in names + [f for f in folders if Path(root, f).is_symlink()]:
-            path = Path(root, name)
-            found[os.fsdecode(path.relative_to(folder))] = (
-                os.fsencode(os.readlink(path)) if path.is_symlink() else path.read_bytes()
-            )
-    return found
-
-
-def assert_same(before: dict, after: dict, what: str) -> None:
-    added = sorted(set(after) - set(before))
-    lost = sorted(set(before) - set(after))
-    changed = sorted(k for k in set(before) & set(after) if before[k] != after[k])
-    assert not (added or lost or changed), f"{what}: added {added}, lost {lost}, changed {changed}"
 
 
 def build_outputs(project: Path) -> set[Path]:
@@ -141,13 +129,13 @@ def hostile_project(folder: Path, data) -> tuple[Path, Path, str, str, str]:
 def assert_run_is_safe(folder: Path, project: Path, command: str, token: str) -> dict:
     """Run command with --json: the robustness property, nothing changed around the
     project or in its inputs, and the secret not printed."""
-    around = snapshot_files(folder, {project})
-    before = snapshot_files(project, build_outputs(project))
+    around = files_under(folder, {project})
+    before = files_under(project, build_outputs(project))
 
     report = assert_reported(project, command)
 
-    assert_same(around, snapshot_files(folder, {project}), "around the project")
-    assert_same(before, snapshot_files(project, build_outputs(project)), "in the project")
+    assert_unchanged(around, files_under(folder, {project}), "around the project")
+    assert_unchanged(before, files_under(project, build_outputs(project)), "in the project")
     assert token not in json.dumps(report, ensure_ascii=False)
     return report
 
@@ -224,11 +212,11 @@ def test_diff_on_a_package_with_changed_paths_names_and_schemas_shows_nothing_ou
         if data.draw(st.booleans()):
             rehash_where_possible(project / "build", descriptor)
         path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False), encoding="utf-8")
-        around = snapshot_files(folder, {project})
+        around = files_under(folder, {project})
 
         report = assert_reported(project, "diff", str(old), "build")
 
-        assert_same(around, snapshot_files(folder, {project}), "around the project")
+        assert_unchanged(around, files_under(folder, {project}), "around the project")
         shown = json.dumps(report, ensure_ascii=False)
         if data.draw(st.integers(0, 2)) == 0:  # validate reads packages the same way
             shown += json.dumps(assert_reported(project, "validate"), ensure_ascii=False)
