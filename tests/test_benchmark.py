@@ -19,7 +19,7 @@ from tests.conftest import require_tool
 
 REPO = Path(__file__).resolve().parents[1]
 STEPS = (
-    "pipeline synth",
+    "synthetic corpus",
     "pipeline build",
     "pipeline validate",
     "frictionless validate",
@@ -46,7 +46,7 @@ def load_bench():
 def test_benchmark_runs_at_a_tiny_size_and_writes_its_table_and_json(tmp_path, time_command):
     out, work = tmp_path / "results.json", tmp_path / "work"
     done = subprocess.run(
-        [str(REPO / "benchmarks" / "run"), "--sizes", "12,24", "--startup-repeat", "1"]
+        [str(REPO / "benchmarks" / "run"), "--sizes", "12,60", "--startup-repeat", "1"]
         + ["--out", str(out), "--work", str(work)],
         capture_output=True,
         text=True,
@@ -57,7 +57,7 @@ def test_benchmark_runs_at_a_tiny_size_and_writes_its_table_and_json(tmp_path, t
 
     assert done.returncode == 0, done.stderr
     results = json.loads(out.read_text(encoding="utf-8"))
-    for figures in ("12", "24"):
+    for figures in ("12", "60"):
         at = results["sizes"][figures]
         assert at["corpus"]["rows"]["figures"] == int(figures)
         for step in STEPS:
@@ -67,15 +67,26 @@ def test_benchmark_runs_at_a_tiny_size_and_writes_its_table_and_json(tmp_path, t
         frictionless = at["steps"]["frictionless validate"]["wall_s"]
         build = at["steps"]["pipeline build"]["wall_s"]
         assert at["ratios"]["build_vs_frictionless"] == round(build / frictionless, 3)
-    assert [g["to"] for g in results["growth"]["pipeline build"]] == [24]
+    assert [g["to"] for g in results["growth"]["pipeline build"]] == [60]
     assert results["startup"]["steps"]["pipeline --help"]["exit"] == 0
     assert results["kandal"]["steps"]["frictionless validate"]["exit"] == 0
     assert results["kandal"]["steps"]["build, csv only"]["exit"] == 0
+    assert results["kandal"]["steps"]["pipeline check"]["exit"] == 0
+    assert "check, planted errors" not in results["sizes"]["12"]["steps"]  # too small to plant
+    planted = results["sizes"]["60"]["steps"]["check, planted errors"]
+    assert planted["planted"] >= 6 and planted["missed"] == 0, planted
+    assert results["targets"]["planted_errors_found"] == {
+        "about": load_bench().TARGETS["planted_errors_found"][0],
+        "limit": 0,
+        "measured": 0,
+        "at_figures": 60,
+        "met": True,
+    }
     assert set(results["targets"]) == set(load_bench().TARGETS)
-    assert results["targets"]["build_peak_mb"]["at_figures"] == 24
+    assert results["targets"]["build_peak_mb"]["at_figures"] == 60
     table = done.stdout.splitlines()
     assert table[0].split()[:2] == ["figures", "step"]
-    assert any(line.split()[:3] == ["24", "frictionless", "validate"] for line in table)
+    assert any(line.split()[:3] == ["60", "frictionless", "validate"] for line in table)
     assert not (work / "corpus-12").exists()  # corpora are removed unless --keep
 
 
@@ -93,10 +104,10 @@ def test_a_step_that_runs_out_of_time_is_stopped_and_recorded(tmp_path, time_com
 
     assert done.returncode == 0, done.stderr
     results = json.loads(out.read_text(encoding="utf-8"))
-    synth = results["sizes"]["12"]["steps"]["pipeline synth"]
+    synth = results["sizes"]["12"]["steps"]["synthetic corpus"]
     assert synth["timed_out"] is True and synth["timeout_s"] == 0.01
     assert "pipeline build" not in results["sizes"]["12"]["steps"]
-    assert results["stopped"][0].startswith("pipeline synth at 12 figures: stopped after 0.01 s")
+    assert results["stopped"][0].startswith("synthetic corpus at 12 figures: stopped after 0.01 s")
     assert results["targets"]["build_vs_frictionless"]["met"] is None
 
 
