@@ -18,6 +18,7 @@ from collections.abc import Iterator
 import orjson
 
 CONTAINERS = (dict, list, tuple)
+PLAIN_TYPES = frozenset((str, bool, type(None)))  # written alike by both
 SMALLEST_SAME_FLOAT = 1e-4  # from here up (and 0), orjson writes a float as repr() does
 ORJSON_INTEGERS = range(-(2**63), 2**64)
 NOT_FINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
@@ -32,15 +33,22 @@ def indented(value: object, sort_keys: bool = False, allow_nan: bool = True) -> 
 
 
 def _numbers_written_alike(value: object) -> bool:
-    """True when orjson writes every number in value as the json module does (looking
-    only at containers' children: no Python call per string)."""
+    """True when orjson writes every number in value as the json module does (a level
+    of arrays and objects at a time, strings passed over by their type alone)."""
     if not isinstance(value, CONTAINERS):
         return _alike(value)
-    for level in levels(value):
+    level = [value]
+    while level:
+        nested = []
         for item in level:
-            children = item.values() if isinstance(item, dict) else item
-            if not all(_alike(child) for child in children if isinstance(child, (float, int))):
-                return False
+            for child in item.values() if isinstance(item, dict) else item:
+                if type(child) in PLAIN_TYPES:
+                    continue
+                if isinstance(child, CONTAINERS):
+                    nested.append(child)
+                elif not _alike(child):
+                    return False
+        level = nested
     return True
 
 
@@ -67,7 +75,9 @@ def _python_numbers(value: object, allow_nan: bool) -> object:
 def levels(value: object) -> Iterator[list]:
     """The arrays and objects of a JSON value a level at a time, the value itself first
     (looking only at arrays and objects: no Python call per string or number)."""
-    level = [value] if isinstance(value, CONTAINERS) else []
+    if not isinstance(value, CONTAINERS):
+        return _alike(value)
+    level = [value]
     while level:
         yield level
         level = [
