@@ -14,7 +14,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import pipeline.load.csv_records
-from pipeline.assemble.csv import csv_bytes
+from pipeline.assemble.csv import transition_pandas_csv_bytes
 from pipeline.contract.model import load_contract
 from pipeline.errors import InvalidInput
 from pipeline.load.tables import FileAt, TableBuilder, parse_csv_table
@@ -60,7 +60,7 @@ def written(rows: list[list[str | None]], order: list[str]) -> bytes:
     frame = pd.DataFrame(
         {name: pd.array([row[i] for row in rows], dtype="string") for i, name in enumerate(NAMES)}
     )
-    return csv_bytes(frame, order)
+    return transition_pandas_csv_bytes(frame, order)
 
 
 def edited(data: bytes, edits) -> bytes:

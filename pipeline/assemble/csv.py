@@ -1,101 +1,75 @@
 """Writing a table as CSV: RFC 4180 quoting, LF line endings, cells verbatim.
 
 A cell holding a comma, a double quote, a CR or an LF is wrapped in double
-quotes, with each double quote in it doubled; every other cell is written as it
-is, and a missing cell as nothing. A lone CR is quoted too (csv.writer leaves it
-bare with LF line endings, and readers take it for a line break). The work is
-done a column at a time, so a table of millions of rows is written in seconds.
+quotes, with each double quote in it doubled (a lone CR too: readers take a bare
+one for a line break); every other cell is written as it is, and a missing or
+empty cell as nothing, except that a record of one empty cell is written `""`, so
+that it is not a blank line. Polars' CSV writer does the writing; it quotes
+exactly so (tests/test_csv_output.py holds it to the rule).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
-import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-
-from pipeline.check.columns import string_values
-
-NEEDS_QUOTES = r'[,"\r\n]'
-SLICE_ROWS = 131_072  # rows made ready at a time and written
+import polars as pl
 
 
-def csv_bytes(frame: pd.DataFrame, columns: list[str]) -> bytes:
-    """The table's CSV file: a header row of columns, then one record per row."""
-    return columns_csv_bytes(columns, [frame[name] for name in columns])
+def csv_ready(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame with its text cells as the rule writes them: Polars writes a missing
+    cell as nothing and an empty one as `""`, so empty text is made missing, and in a
+    table of one column every missing cell is made empty (written `""`)."""
+    texts = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    if frame.width == 1:
+        return frame.with_columns(pl.col(texts).fill_null(""))
+    return frame.with_columns(
+        pl.when(pl.col(name) != "").then(pl.col(name)).alias(name) for name in texts
+    )
 
 
-def columns_csv_bytes(names: list[str], columns: list) -> bytes:
-    """The CSV file of a header row of names over columns (pandas Series or Arrow
-    string arrays, all of one length)."""
-    return b"".join(csv_pieces(names, columns))
+def csv_bytes(frame: pl.DataFrame) -> bytes:
+    """The table's CSV file: a header row of its column names, then one record per row."""
+    return csv_ready(frame).write_csv().encode("utf-8")
 
 
-def write_csv(frame: pd.DataFrame, columns: list[str], path: Path) -> tuple[int, str]:
-    """Write the table's CSV file at path (callers guard text cells first:
-    pipeline.assemble.spreadsheet), a slice of rows at a time; returns its size in bytes and
-    its SHA-256 (hex)."""
-    digest, size = hashlib.sha256(), 0
+def write_csv(frame: pl.DataFrame, columns: list[str], path: Path) -> tuple[int, str]:
+    """Write the table's columns as a CSV file at path (callers guard text cells first:
+    pipeline.assemble.spreadsheet); returns its size in bytes and its SHA-256 (hex),
+    taken as it is written."""
     with path.open("wb") as out:
-        for piece in csv_pieces(columns, [frame[name] for name in columns]):
-            out.write(piece)
-            digest.update(piece)
-            size += len(piece)
-    return size, digest.hexdigest()
-
-
-def csv_pieces(names: list[str], columns: list) -> Iterator[bytes | memoryview]:
-    """The CSV file of a header row of names over columns, in pieces end to end: the
-    header, then the records of SLICE_ROWS rows at a time."""
-    yield csv_line(names).encode("utf-8")
-    texts = [_text_array(column) for column in columns]
-    for start in range(0, len(texts[0]), SLICE_ROWS):
-        yield _records(texts, start, SLICE_ROWS)
-
-
-def _records(texts: list[pa.Array], start: int, rows: int) -> memoryview:
-    """The CSV records of rows rows from start, each with its LF, end to end."""
-    cells = [_cells(text.slice(start, rows)) for text in texts]
-    comma, empty = _text(","), _text("")
-    records = pc.binary_join_element_wise(*cells, comma)
-    if len(cells) == 1:  # a record of one empty cell is not a blank line
-        records = pc.if_else(pc.equal(records, empty), _text('""'), records)
-    lines = pc.binary_join_element_wise(records, empty, _text("\n"))  # each record and its LF
-    return string_values(lines)
+        hashing = _HashingFile(out)
+        csv_ready(frame.select(columns)).write_csv(hashing)
+    return hashing.size, hashing.digest.hexdigest()
 
 
 def csv_line(cells) -> str:
-    """One CSV record, from Python values."""
-    line = ",".join(_quoted(str(cell)) for cell in cells)
-    return (line or '""') + "\n"
+    """One CSV record (with its LF), from Python values written as str() writes them."""
+    row = pl.DataFrame({str(i): [str(cell)] for i, cell in enumerate(cells)})
+    return csv_ready(row).write_csv(include_header=False)
 
 
-def _quoted(text: str) -> str:
-    if any(char in text for char in ',"\r\n'):
-        return '"' + text.replace('"', '""') + '"'
-    return text
+class _HashingFile:
+    """A binary file that counts and hashes what is written to it."""
+
+    def __init__(self, out: BinaryIO):
+        self.out, self.digest, self.size = out, hashlib.sha256(), 0
+
+    def write(self, data: bytes) -> int:
+        self.out.write(data)
+        self.digest.update(data)
+        self.size += len(data)
+        return len(data)
 
 
-def _text_array(column: pd.Series | pa.Array) -> pa.Array:
-    if isinstance(column, pa.Array):
-        return column.cast(pa.large_string())
-    return pa.array(column.astype("string"), type=pa.large_string())
+def transition_csv_pieces(names: list[str], columns: list) -> list[bytes]:
+    """The CSV file of a header row of names over Arrow string columns, as one piece.
+    TRANSITION(r17): removed when the areas are merged."""
+    return [csv_bytes(pl.DataFrame(dict(zip(names, columns, strict=True))))]
 
 
-def _cells(text: pa.Array) -> pa.Array:
-    """Text cells as CSV cells: quoted where needed; missing as empty."""
-    text = pc.fill_null(text, "")
-    needs = pc.match_substring_regex(text, NEEDS_QUOTES)
-    if not pc.any(needs).as_py():
-        return text
-    mark = _text('"')
-    doubled = pc.replace_substring(pc.filter(text, needs), '"', '""')
-    quoted = pc.binary_join_element_wise(mark, doubled, mark, _text(""))
-    return pc.replace_with_mask(text, needs, quoted)
-
-
-def _text(value: str) -> pa.Scalar:
-    return pa.scalar(value, type=pa.large_string())
+def transition_pandas_csv_bytes(frame, columns: list[str]) -> bytes:
+    """csv_bytes of a pandas frame of "string" columns.
+    TRANSITION(r17): removed when the areas are merged."""
+    return csv_bytes(pl.from_pandas(frame[columns]).cast(pl.String))

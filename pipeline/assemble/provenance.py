@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pandas as pd
+import polars as pl
 
 from pipeline import __version__
 from pipeline.assemble.csv import write_csv
@@ -49,7 +49,7 @@ def write_input_list(folder: Path, files: list[tuple[str, str]]) -> dict:
     returns what the descriptor says of that file (provenance.inputs.files)."""
     target = path_inside(folder, INPUT_LIST_PATH)
     target.parent.mkdir(parents=True, exist_ok=True)
-    frame = pd.DataFrame(files, columns=list(INPUT_LIST_FIELDS))
+    frame = pl.DataFrame(files, schema=dict.fromkeys(INPUT_LIST_FIELDS, pl.String), orient="row")
     size, sha256 = write_csv(frame, list(INPUT_LIST_FIELDS), target)
     return {
         "path": INPUT_LIST_PATH,

@@ -11,6 +11,7 @@ are never guarded: a transcriber writes the words as the source prints them.
 from __future__ import annotations
 
 import pandas as pd
+import polars as pl
 
 from pipeline.contract.model import Resource
 from pipeline.errors import Problem
@@ -38,15 +39,15 @@ def _starts_with(column: pd.Series, starts: tuple[str, ...]) -> pd.Series:
     return column.str.startswith(starts).fillna(False).astype(bool)
 
 
-def guard_frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """A copy with every text cell in columns guarded (missing cells stay missing):
-    guard_cell, as one column operation."""
-    guarded = frame.copy()
-    for name in columns:
-        column = guarded[name]
-        needs = _starts_with(column, (*FORMULA_STARTS, GUARD))
-        guarded[name] = column.mask(needs, GUARD + column) if needs.any() else column
-    return guarded
+def guard_frame(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """The frame with every text cell in columns guarded (missing cells stay missing):
+    guard_cell, as one expression per column."""
+    return frame.with_columns(_guarded(pl.col(name)).alias(name) for name in columns)
+
+
+def _guarded(column: pl.Expr) -> pl.Expr:
+    needs = column.str.slice(0, 1).is_in([*FORMULA_STARTS, GUARD])
+    return pl.when(needs).then(GUARD + column).otherwise(column)
 
 
 def unguard_table(table: Table, resource: Resource) -> list[Problem]:

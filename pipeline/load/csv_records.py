@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from pipeline.assemble.csv import csv_pieces
+from pipeline.assemble.csv import transition_csv_pieces
 from pipeline.contract.model import Resource
 from pipeline.errors import InvalidInput, Problem
 from pipeline.files import line_and_column
@@ -82,7 +82,7 @@ def _writes_back(data: bytes, header: list[str], columns: list[pa.Array]) -> boo
     """True when writing the columns under header gives data exactly: compared a piece
     of the writing at a time (as bytes: memcmp), so no second copy of the file is made."""
     at = 0
-    for piece in csv_pieces(header, columns):
+    for piece in transition_csv_pieces(header, columns):
         if data[at : at + len(piece)] != bytes(piece):
             return False
         at += len(piece)

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
 
-import pandas as pd
+import polars as pl
 
 from pipeline.assemble.package import OUTPUTS_KEY, write_json
 from pipeline.contract.model import Contract
@@ -61,7 +61,7 @@ def write_outputs(
     descriptor: dict,
     snapshots: Mapping[str, str],
     formats: tuple[str, ...] = FORMATS,
-    frames: dict[str, pd.DataFrame] | None = None,
+    frames: dict[str, pl.DataFrame] | None = None,
     progress: Progress | None = None,
 ) -> dict:
     """Write the chosen outputs beside the package's CSVs and list them in its descriptor.

@@ -59,8 +59,9 @@ def environment() -> Environment:
     )
 
 
-def render_page(source: PackageSource) -> str:
-    return environment().get_template("index.html").render(page_context(source))
+def render_page(source: PackageSource, page_rows: int = PAGE_ROWS) -> str:
+    """The page, listing (and charting) at most page_rows rows of each table."""
+    return environment().get_template("index.html").render(page_context(source, page_rows))
 
 
 def quote_in_sentence(text: str, start: int, end: int) -> tuple[str, str, str]:
@@ -76,12 +77,12 @@ def quote_in_sentence(text: str, start: int, end: int) -> tuple[str, str, str]:
     return text[begin:start].lstrip(), text[start:end], text[end:stop]
 
 
-def page_context(source: PackageSource) -> dict:
+def page_context(source: PackageSource, page_rows: int = PAGE_ROWS) -> dict:
     descriptor = source.descriptor
     indicators = source.rows_by_id("indicators")
-    figures = list(islice(source.rows("figures"), PAGE_ROWS))
-    statements = list(islice(source.rows("statements"), PAGE_ROWS))
-    sources = list(islice(source.rows("sources"), PAGE_ROWS))
+    figures = list(islice(source.rows("figures"), page_rows))
+    statements = list(islice(source.rows("statements"), page_rows))
+    sources = list(islice(source.rows("sources"), page_rows))
     return {
         "package": {"title": descriptor["name"], "description": "", "version": "", **descriptor},
         "licenses": [

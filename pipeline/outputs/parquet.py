@@ -65,16 +65,15 @@ def arrow_schema(source: PackageSource, resource: Resource) -> pa.Schema:
 
 
 def arrow_table(source: PackageSource, resource: Resource) -> pa.Table:
-    """The resource's typed table as Arrow columns (dates parsed from their ISO text)."""
+    """The resource's typed table as Arrow columns of the schema's types, one chunk each
+    (dates parsed from their ISO text)."""
     schema = arrow_schema(source, resource)
-    frame = source.frames[resource.name]
+    table = source.frames[resource.name].select(resource.field_names).rechunk().to_arrow()
     columns = []
-    for field in resource.fields:
+    for field, column in zip(resource.fields, table.columns, strict=True):
         if field.type == "date":
-            column = pa.array(frame[field.name], type=pa.string()).cast(pa.date32())
-        else:
-            column = pa.array(frame[field.name], type=ARROW_TYPES[field.type])
-        columns.append(column)
+            column = column.cast(pa.string())
+        columns.append(column.cast(ARROW_TYPES[field.type]).combine_chunks())
     return pa.Table.from_arrays(columns, schema=schema)
 
 

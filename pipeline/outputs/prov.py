@@ -76,6 +76,11 @@ def attributes(row: dict, leave_out: str) -> dict:
     }
 
 
+def _encoded(value):
+    """A value as PROV-JSON holds it (text as it is: the encoder's answer for a str)."""
+    return value if type(value) is str else encode_json_representation(value)
+
+
 class ProvJson:
     """A PROV-JSON container filled record by record: named elements under their
     identifiers, relations under _:id1, _:id2, … in the order they are added."""
@@ -85,7 +90,7 @@ class ProvJson:
         self.relations = 0
 
     def element(self, kind: str, identifier: str, attrs: dict | None = None) -> str:
-        values = {key: encode_json_representation(value) for key, value in (attrs or {}).items()}
+        values = {key: _encoded(value) for key, value in (attrs or {}).items()}
         self.container.setdefault(kind, {})[identifier] = values
         return identifier
 
