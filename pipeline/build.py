@@ -20,6 +20,7 @@ from pipeline.assemble.package import write_package
 from pipeline.assemble.provenance import provenance_record
 from pipeline.assemble.spreadsheet import guard_frame, text_fields
 from pipeline.check.tables import check_tables
+from pipeline.check.transition import transition_pandas_frame
 from pipeline.contract.model import load_contract
 from pipeline.errors import InvalidInput, Problem, UsageProblem, fail_if_any
 from pipeline.load.raw import SOURCES_RESOURCE, RawTree, load_raw
@@ -145,7 +146,9 @@ def as_written(contract, frames: dict) -> dict:
     """The checked, typed tables as the built CSVs hold them: text cells guarded
     against spreadsheet formulas (pipeline.assemble.spreadsheet), as write_package wrote them."""
     return {
-        resource.name: guard_frame(frames[resource.name], text_fields(resource))
+        resource.name: guard_frame(
+            transition_pandas_frame(frames[resource.name]), text_fields(resource)
+        )
         for resource in contract.resources
     }
 

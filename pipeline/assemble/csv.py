@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.check.columns import string_values
+from pipeline.check.transition import transition_string_values as string_values
 
 NEEDS_QUOTES = r'[,"\r\n]'
 SLICE_ROWS = 131_072  # rows made ready at a time and written

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.check.tables import cast_table
+from pipeline.check.transition import transition_cast_table
 from pipeline.contract.model import Contract, Resource
 from pipeline.errors import InvalidInput
 from pipeline.files import size_and_hash
@@ -134,7 +134,7 @@ def read_back(folder: Path, contract: Contract) -> dict[str, pd.DataFrame]:
     for resource in contract.resources:
         display = f"{folder.name}/{resource.path}"
         table = read_csv_table(folder / resource.path, display, resource)
-        frames[resource.name], cast_problems = cast_table(resource, table)
+        frames[resource.name], cast_problems = transition_cast_table(resource, table)
         problems += cast_problems
     if problems:  # the CSVs were written from checked tables: this is a bug, said plainly
         raise InvalidInput(problems)
