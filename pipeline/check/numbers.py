@@ -98,34 +98,14 @@ def stated_numbers(texts: pl.Series) -> pl.DataFrame:
     number, in the texts' order and then reading order: text (as given), value (its
     magnitude in exact_numbers' form), written (its digits without separators),
     percent, qualifier and words (as stated, number words as digits)."""
-    texts = texts.rename("text")
-    numbers = (
-        pl.LazyFrame({"text": texts, "digits": with_digits(texts)})
-        .with_columns(token=pl.col("digits").str.extract_all(_TOKEN))
-        .explode("token")
-        .filter(pl.col("token").str.contains(r"\d"))
-        .with_columns(pl.col("token").str.extract_groups(_TOKEN_PARTS).struct.unnest())
-        .with_columns(pl.col("run").str.extract_groups(_NUMBER_PARTS).struct.unnest())
-        .filter(pl.col("whole").is_not_null())
-    )
-    goes_on = pl.col("rest").str.contains(_GOES_ON)
-    fraction = pl.col("fraction").fill_null("")
-    numbers = numbers.with_columns(
-        number=pl.when(~goes_on)
-        .then(pl.col("whole") + fraction)
-        .when(pl.col("fraction").is_not_null())
-        .then(pl.col("whole")),
-        after=pl.when(goes_on).then(fraction + pl.col("rest")).otherwise(pl.col("rest"))
-        + pl.col("suffix"),
-    ).filter(pl.col("number").is_not_null())
-    numbers = numbers.with_columns(
+    numbers = _runs_of_digits(with_digits(texts)).with_columns(
         said=pl.col("after").str.extract(f"(?i)^({PERCENT})"),
         qualified=pl.col("prefix").str.extract_groups(_LAST_QUALIFIER),
         written=pl.col("number").str.replace_all(",", "", literal=True),
     )
     qualifier_words = pl.col("qualified").struct.field("words")
     found = numbers.select(
-        "text",
+        "at",
         "written",
         percent=pl.col("said").is_not_null(),
         qualifier=qualifier_words.str.to_lowercase()
@@ -137,7 +117,37 @@ def stated_numbers(texts: pl.Series) -> pl.DataFrame:
             pl.col("said").fill_null(""),
         ),
     ).collect()
-    return found.insert_column(1, exact_numbers(found["written"]).alias("value"))
+    text = texts.gather(found["at"]).alias("text")
+    value = exact_numbers(found["written"]).alias("value")
+    return found.drop("at").insert_column(0, text).insert_column(1, value)
+
+
+def _runs_of_digits(texts: pl.Series) -> pl.LazyFrame:
+    """The runs of texts that start with a number: at (the text's position), the
+    qualifier words before the run (prefix), the number and what follows it (after,
+    where a percent sign may be)."""
+    runs = (
+        pl.LazyFrame({"text": texts})
+        .with_row_index("at")
+        .select("at", token=pl.col("text").str.extract_all(_TOKEN))
+        .explode("token")
+        .filter(pl.col("token").str.contains(r"\d"))
+        .select("at", pl.col("token").str.extract_groups(_TOKEN_PARTS).struct.unnest())
+        .with_columns(pl.col("run").str.extract_groups(_NUMBER_PARTS).struct.unnest())
+        .filter(pl.col("whole").is_not_null())
+    )
+    goes_on = pl.col("rest").str.contains(_GOES_ON)
+    fraction = pl.col("fraction").fill_null("")
+    return runs.select(
+        "at",
+        "prefix",
+        number=pl.when(~goes_on)
+        .then(pl.col("whole") + fraction)
+        .when(pl.col("fraction").is_not_null())
+        .then(pl.col("whole")),
+        after=pl.when(goes_on).then(fraction + pl.col("rest")).otherwise(pl.col("rest"))
+        + pl.col("suffix"),
+    ).filter(pl.col("number").is_not_null())
 
 
 @lru_cache(maxsize=65536)

@@ -159,15 +159,19 @@ def foreign_key_check(fk: ForeignKey, context: Context) -> pa.Check:
 
 def known_rows(values: pl.DataFrame, known: pl.DataFrame) -> pl.Series:
     """True where a row of values is a row of known (compared as Python tuples are:
-    text equals only text), or where the row has a missing value."""
+    text equals only text), or where the row has a missing value (a join never
+    matches a missing value, and a key with one refers to nothing)."""
     names = [f"key_{i}" for i in range(values.width)]
     values = values.rename(dict(zip(values.columns, names, strict=True)))
-    known = known.rename(dict(zip(known.columns, names, strict=True))).drop_nulls()
-    has_null = pl.any_horizontal(pl.all().is_null())
+    known = known.rename(dict(zip(known.columns, names, strict=True)))
     if values.dtypes != known.dtypes:
-        if not all(d.is_numeric() for d in [*values.dtypes, *known.dtypes]):  # text equals text
-            return values.select(has_null.alias("known")).to_series()
-        values, known = values.cast(pl.Float64), known.cast(pl.Float64)
-    found = values.with_row_index("row").join(known.unique(), on=names, how="semi")
-    marked = pl.int_range(pl.len()).is_in(found["row"].implode())
-    return values.select((has_null | marked).alias("known")).to_series()
+        if all(d.is_numeric() for d in [*values.dtypes, *known.dtypes]):
+            values, known = values.cast(pl.Float64), known.cast(pl.Float64)
+        else:  # text equals only text: none of known is a row of values
+            known = known.clear().cast(dict(zip(names, values.dtypes, strict=True)))
+    unknown = (
+        values.with_row_index("row")
+        .drop_nulls(names)
+        .join(known.drop_nulls().unique(), on=names, how="anti")["row"]
+    )
+    return values.select(~pl.int_range(pl.len()).is_in(unknown.implode())).to_series()
