@@ -15,7 +15,7 @@ import pytest
 from benchmarks.synth import synthesize
 from pipeline.check import numbers, rules
 from pipeline.check.rules import Context
-from pipeline.check.schema import known_rows
+from pipeline.check.schema import known_rows, real_dates
 from pipeline.check.tables import cast_table, number_problem, number_problems
 from pipeline.contract.model import load_contract
 from pipeline.contract.patterns import compile_pattern, matches_pattern
@@ -70,6 +70,24 @@ def test_patterns_match_as_re2_matches_each_cell(pattern):
     expected = [True if v is None else compiled.fullmatch(v) is not None for v in values]
     found = pl.DataFrame({"cell": cells(values)}).select(matches_pattern(pl.col("cell"), pattern))
     assert found.to_series().to_list() == expected
+
+
+# date cells, and whether each is a real date YYYY-MM-DD (month and day of one or two digits)
+DATE_CELLS = [
+    ("2021-02-28", True), ("2021-02-29", False), ("2020-02-29", True), ("2021-1-1", True),
+    ("21-01-01", False), ("0001-01-01", True), ("2021-13-01", False), ("2021-01-00", False),
+    (" 2021-01-01", False), ("2021-01-01 ", False), ("+2021-01-01", False),
+    ("2021/01/01", False), ("2021-01-01T00:00", False), ("20210-01-01", False),
+    ("\uff12\uff10\uff12\uff11-01-01", True), ("\uff12\uff10\uff12\uff11-02-30", False),
+    ("", False), (None, True),
+]  # fmt: skip
+
+
+def test_real_dates_are_calendar_dates_of_that_shape():
+    values = [cell for cell, _ in DATE_CELLS]
+    others = [cell for cell in values if cell and not cell.isascii()]
+    found = pl.DataFrame({"cell": cells(values)}).select(real_dates(pl.col("cell"), others))
+    assert found.to_series().to_list() == [real for _, real in DATE_CELLS]
 
 
 @pytest.mark.parametrize("fields", [["x"], ["x", "y"]])

@@ -8,6 +8,7 @@ is not used: it drops titles, formats and foreign keys.
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
 
 import pandera.polars as pa
@@ -20,6 +21,8 @@ from pipeline.contract.patterns import matches_pattern
 
 DTYPES = {"string": pl.String, "integer": pl.Int64, "number": pl.Float64, "date": pl.String}
 DATE_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+DATE_SHAPE = r"^-?[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$"  # what pandas read as %Y-%m-%d
+ASCII = r"^[\x00-\x7f]*$"
 
 
 def column_checks(field: Field) -> list[pa.Check]:
@@ -48,7 +51,7 @@ def column_checks(field: Field) -> list[pa.Check]:
     if field.type == "date":
         checks.append(
             pa.Check(
-                partial(_column_test, test=real_dates),
+                _real_dates,
                 name="calendar_date",
                 error="expected a real date YYYY-MM-DD",
             )
@@ -81,10 +84,29 @@ def _column_test(data: PolarsData, test) -> pl.LazyFrame:
     return data.lazyframe.select(test(pl.col(data.key)))
 
 
-def real_dates(cells: pl.Expr) -> pl.Expr:
+def _real_dates(data: PolarsData) -> pl.LazyFrame:
     """True where a cell is a real calendar date YYYY-MM-DD (and where it is missing)."""
-    parsed = cells.str.to_date("%Y-%m-%d", strict=False)
-    return parsed.is_not_null() | cells.is_null()
+    cells = pl.col(data.key)
+    others = data.lazyframe.select(cells.filter(~cells.str.contains(ASCII)).unique()).collect()
+    return data.lazyframe.select(real_dates(cells, others.to_series().to_list()))
+
+
+def real_dates(cells: pl.Expr, others: list[str] = ()) -> pl.Expr:
+    """True where a cell is a real calendar date YYYY-MM-DD, as pandas read one (month
+    and day of one or two digits; digits of other scripts too), or is missing. others:
+    the distinct cells with characters beyond ASCII, which Polars does not read as
+    digits: read once each by Python."""
+    parsed = cells.str.to_date("%Y-%m-%d", strict=False).is_not_null()
+    real = [cell for cell in others if _is_real_date(cell)]
+    return cells.is_null() | (cells.str.contains(DATE_SHAPE) & parsed) | cells.is_in(real)
+
+
+def _is_real_date(cell: str) -> bool:
+    try:
+        datetime.strptime(cell, "%Y-%m-%d")
+    except ValueError:
+        return False
+    return True
 
 
 def column(field: Field) -> pa.Column:
