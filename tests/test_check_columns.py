@@ -62,10 +62,19 @@ def test_number_problems_are_number_problem_cell_by_cell(kind):
 
 @pytest.mark.parametrize(
     "pattern",
-    [r"[a-z0-9]+(-[a-z0-9]+)*", r"[A-Z]{2}-[A-Z0-9]{1,3}", r"[0-9]{4}(-[0-9]{2})?", r"(a+)+$", "."],
+    [
+        r"[a-z0-9]+(-[a-z0-9]+)*",
+        r"[A-Z]{2}-[A-Z0-9]{1,3}",
+        r"[0-9]{4}(-[0-9]{2})?",
+        r"(a+)+$",
+        ".",
+        r"\w+\s?\d",  # RE2's classes are ASCII
+        r"a\Cb",  # RE2 only: matched by the re2 module
+    ],
 )
 def test_patterns_match_as_re2_matches_each_cell(pattern):
     values = ["abc", "a-b", "A", "ab\n", "\u00e9", "KH-8", "2021", "2021-02", "aaaa", "", None]
+    values += ["\u00e9 1", "a\u00a02", "a \u0663"]
     compiled = compile_pattern(pattern)
     expected = [True if v is None else compiled.fullmatch(v) is not None for v in values]
     found = pl.DataFrame({"cell": cells(values)}).select(matches_pattern(pl.col("cell"), pattern))

@@ -46,9 +46,13 @@ def matches_pattern(cells: pl.Expr, pattern: str) -> pl.Expr:
     if rust is not None:
         return cells.str.contains(rust).fill_null(True)
     compiled = compile_pattern(pattern)
-    return cells.map_elements(
-        lambda cell: compiled.fullmatch(cell) is not None, return_dtype=pl.Boolean
-    ).fill_null(True)
+
+    def fullmatch(column: pl.Series) -> pl.Series:
+        distinct = column.drop_nulls().unique()
+        matched = [cell for cell in distinct.to_list() if compiled.fullmatch(cell) is not None]
+        return column.is_in(pl.Series(matched, dtype=pl.String).implode()) | column.is_null()
+
+    return cells.map_batches(fullmatch, return_dtype=pl.Boolean)
 
 
 @cache
