@@ -24,7 +24,6 @@ from pipeline.contract.model import load_contract
 from pipeline.errors import InvalidInput, Problem, UsageProblem, fail_if_any
 from pipeline.load.raw import SOURCES_RESOURCE, RawTree, load_raw
 from pipeline.outputs import FORMATS, write_outputs
-from pipeline.outputs.source import transition_typed_frame
 from pipeline.progress import Progress
 from pipeline.project import DESCRIPTOR_NAME, MARKER_NAME, Project, display_path
 from pipeline.publish import (
@@ -146,9 +145,7 @@ def as_written(contract, frames: dict) -> dict:
     """The checked, typed tables as the built CSVs hold them: text cells guarded
     against spreadsheet formulas (pipeline.assemble.spreadsheet), as write_package wrote them."""
     return {
-        resource.name: guard_frame(
-            transition_typed_frame(frames[resource.name]), text_fields(resource)
-        )
+        resource.name: guard_frame(frames[resource.name], text_fields(resource))
         for resource in contract.resources
     }
 

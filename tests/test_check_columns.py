@@ -1,6 +1,6 @@
 """The checks that work on whole columns give, row for row, what their one-row
-definitions give: number forms, patterns, membership, foreign keys, direction words,
-and the quote rules, on awkward cells and on a synthetic corpus with errors in it.
+definitions give: number forms, patterns, foreign keys, direction words, and the
+quote rules, on awkward cells and on a synthetic corpus with errors in it.
 """
 
 from __future__ import annotations
@@ -9,23 +9,17 @@ import random
 import unicodedata
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
+import polars as pl
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from benchmarks.synth import synthesize
 from pipeline.check import numbers, rules
-from pipeline.check.columns import is_in
 from pipeline.check.rules import Context
-from pipeline.check.schema import known_rows
-from pipeline.check.stated_numbers import stated_directions
+from pipeline.check.schema import known_rows, real_dates
 from pipeline.check.tables import cast_table, number_problem, number_problems
 from pipeline.contract.model import load_contract
 from pipeline.contract.patterns import compile_pattern, matches_pattern
 from pipeline.load.raw import load_raw
-from tests.conftest import examples
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -50,30 +44,12 @@ TEXTS = [
     "",
     "prices soared, then plunged",
 ]
+# the directions each of TEXTS states: -1 a decline, 1 a rise
+DIRECTIONS = [{-1}, {1}, {1}, set(), {-1, 1}, set(), set(), set(), {1}, {1}, set(), {-1, 1}]
 
 
-def cells(values) -> pd.Series:
-    return pd.Series(values, dtype="string")
-
-
-@settings(max_examples=examples(300), deadline=None)
-@given(
-    st.lists(st.tuples(st.integers(0, 4), st.sampled_from([0.0, 1.5, 78.0, 1e308]), st.booleans())),
-    st.lists(st.tuples(st.integers(0, 5), st.sampled_from([0.0, 1.5, 78.0, 96.0]), st.booleans())),
-)
-def test_first_stated_is_the_first_number_of_its_text_with_that_value_and_sign(found, wanted):
-    found = sorted(found, key=lambda row: row[0])  # numbers come in text order
-    first = {}
-    for row, key in enumerate(found):
-        first.setdefault(key, row)
-    frame = pd.DataFrame(found or None, columns=["text", "value", "percent"])
-    got = rules._first_stated(
-        frame.astype({"text": "int64", "value": "float64", "percent": "bool"}),
-        np.array([text for text, _, _ in wanted], dtype=np.int64),
-        np.array([value for _, value, _ in wanted], dtype=np.float64),
-        np.array([percent for _, _, percent in wanted], dtype=bool),
-    )
-    assert got.tolist() == [first.get(key, -1) for key in wanted]
+def cells(values) -> pl.Series:
+    return pl.Series(values, dtype=pl.String)
 
 
 @pytest.mark.parametrize("kind", ["integer", "number"])
@@ -86,66 +62,106 @@ def test_number_problems_are_number_problem_cell_by_cell(kind):
 
 @pytest.mark.parametrize(
     "pattern",
-    [r"[a-z0-9]+(-[a-z0-9]+)*", r"[A-Z]{2}-[A-Z0-9]{1,3}", r"[0-9]{4}(-[0-9]{2})?", r"(a+)+$", "."],
+    [
+        r"[a-z0-9]+(-[a-z0-9]+)*",
+        r"[A-Z]{2}-[A-Z0-9]{1,3}",
+        r"[0-9]{4}(-[0-9]{2})?",
+        r"(a+)+$",
+        ".",
+        r"\w+\s?\d",  # RE2's classes are ASCII
+        r"a\Cb",  # RE2 only: matched by the re2 module
+    ],
 )
 def test_patterns_match_as_re2_matches_each_cell(pattern):
     values = ["abc", "a-b", "A", "ab\n", "\u00e9", "KH-8", "2021", "2021-02", "aaaa", "", None]
+    values += ["\u00e9 1", "a\u00a02", "a \u0663"]
     compiled = compile_pattern(pattern)
     expected = [True if v is None else compiled.fullmatch(v) is not None for v in values]
-    assert matches_pattern(cells(values), pattern).tolist() == expected
+    found = pl.DataFrame({"cell": cells(values)}).select(matches_pattern(pl.col("cell"), pattern))
+    assert found.to_series().to_list() == expected
 
 
-def test_is_in_is_python_membership():
-    values = cells(["a", None, "b", "A", "a ", "\u00e9", "e\u0301"])
-    known = cells(["a", None, "\u00e9", "b", "b"])
-    expected = [v is not None and v in {"a", "\u00e9", "b"} for v in values.tolist()]
-    assert is_in(values, known).tolist() == expected
-    assert is_in(values, cells([])).tolist() == [False] * len(values)
+# date cells, and whether each is a real date YYYY-MM-DD (month and day of one or two digits)
+DATE_CELLS = [
+    ("2021-02-28", True), ("2021-02-29", False), ("2020-02-29", True), ("2021-1-1", True),
+    ("21-01-01", False), ("0001-01-01", True), ("2021-13-01", False), ("2021-01-00", False),
+    (" 2021-01-01", False), ("2021-01-01 ", False), ("+2021-01-01", False),
+    ("2021/01/01", False), ("2021-01-01T00:00", False), ("20210-01-01", False),
+    ("\uff12\uff10\uff12\uff11-01-01", True), ("\uff12\uff10\uff12\uff11-02-30", False),
+    ("", False), (None, True),
+]  # fmt: skip
+
+
+def test_real_dates_are_calendar_dates_of_that_shape():
+    values = [cell for cell, _ in DATE_CELLS]
+    others = [cell for cell in values if cell and not cell.isascii()]
+    found = pl.DataFrame({"cell": cells(values)}).select(real_dates(pl.col("cell"), others))
+    assert found.to_series().to_list() == [real for _, real in DATE_CELLS]
 
 
 @pytest.mark.parametrize("fields", [["x"], ["x", "y"]])
 def test_known_rows_are_python_tuple_membership(fields):
-    values = pd.DataFrame({"x": cells(["a", "b", "a", "c"]), "y": cells(["1", "2", "2", "1"])})
-    known = pd.DataFrame({"x": cells(["a", "b"]), "y": cells(["1", "1"])})
-    rows = set(known[fields].itertuples(index=False, name=None))
-    expected = [row in rows for row in values[fields].itertuples(index=False, name=None)]
-    assert known_rows(values[fields], known[fields]).tolist() == expected
+    values = pl.DataFrame({"x": cells(["a", "b", "a", "c"]), "y": cells(["1", "2", "2", "1"])})
+    known = pl.DataFrame({"x": cells(["a", "b"]), "y": cells(["1", "1"])})
+    rows = set(known.select(fields).iter_rows())
+    expected = [row in rows for row in values.select(fields).iter_rows()]
+    assert known_rows(values.select(fields), known.select(fields)).to_list() == expected
 
 
-def test_directions_are_numbers_direction_text_by_text():
-    declines, rises = stated_directions(TEXTS)
-    expected = [numbers.direction(text) for text in TEXTS]
-    assert [-1 in d for d in expected] == declines.tolist()
-    assert [1 in d for d in expected] == rises.tolist()
-    assert declines.any() and rises.any() and not declines.all()
+def test_known_rows_never_match_a_missing_value_and_pass_it():
+    values = pl.DataFrame({"x": cells(["a", None, "b"])})
+    known = pl.DataFrame({"x": cells(["a", None])})
+    assert known_rows(values, known).to_list() == [True, True, False]
+    counts = pl.DataFrame({"x": pl.Series([1, 2], dtype=pl.Int64)})
+    assert known_rows(counts, pl.DataFrame({"x": cells(["1"])})).to_list() == [False, False]
+
+
+def test_directions_are_the_words_of_each_text():
+    assert [numbers.direction(text) for text in TEXTS] == DIRECTIONS
+    said = pl.DataFrame({"text": TEXTS}).select(
+        numbers.states_decline(pl.col("text")).alias("declines"),
+        numbers.states_rise(pl.col("text")).alias("rises"),
+    )
+    assert said["declines"].to_list() == [-1 in d for d in DIRECTIONS]
+    assert said["rises"].to_list() == [1 in d for d in DIRECTIONS]
 
 
 # ---- the quote checks on a synthetic corpus with errors -------------------------------
 
 
-def rows(frame: pd.DataFrame, *columns: str):
-    return zip(*(frame[c] for c in columns), strict=True)
+def rows(frame: pl.DataFrame, *columns: str):
+    return frame.select(columns).iter_rows()
+
+
+def quote_figures(frame: pl.DataFrame, context: Context) -> pl.DataFrame:
+    """Each quote with its figure's value, unit and measure (the first row of its id)."""
+    figures = context.frames["figures"].unique("figure_id", keep="first", maintain_order=True)
+    return frame.select("figure_id", "text", "qualifier").join(
+        figures.select("figure_id", "value", "unit", "measure").drop_nulls("figure_id"),
+        on="figure_id",
+        how="left",
+        maintain_order="left",
+    )
 
 
 def reference_value_in_quote(frame, context) -> list[bool]:
-    joined = rules._quote_figures(frame, context)
+    joined = quote_figures(frame, context)
     return [
-        pd.isna(f)
-        or pd.isna(v)
-        or pd.isna(t)
+        f is None
+        or v is None
+        or t is None
         or numbers.matching_number(t, v, u == "percent") is not None
         for t, v, u, f in rows(joined, "text", "value", "unit", "figure_id")
     ]
 
 
 def reference_qualifier(frame, context) -> list[bool]:
-    joined = rules._quote_figures(frame, context)
+    joined = quote_figures(frame, context)
     ok = []
     for t, v, u, q, f in rows(joined, "text", "value", "unit", "qualifier", "figure_id"):
-        q = None if pd.isna(q) else q
-        if pd.isna(f):
+        if f is None:
             ok.append(q is None)
-        elif pd.isna(v) or pd.isna(t):
+        elif v is None or t is None:
             ok.append(True)
         else:
             number = numbers.matching_number(t, v, u == "percent")
@@ -154,11 +170,11 @@ def reference_qualifier(frame, context) -> list[bool]:
 
 
 def reference_direction(frame, context) -> list[bool]:
-    joined = rules._quote_figures(frame, context)
+    joined = quote_figures(frame, context)
     return [
         m != "change"
-        or pd.isna(v)
-        or pd.isna(t)
+        or v is None
+        or t is None
         or v == 0
         or (1 if v > 0 else -1) in numbers.direction(t)
         for t, v, m in rows(joined, "text", "value", "measure")
@@ -169,7 +185,7 @@ def reference_snapshot(frame, context) -> list[bool]:
     ok = []
     for s, a, b, t in rows(frame, "source_id", "start", "end", "text"):
         snapshot = context.snapshots.get(s)
-        if snapshot is None or pd.isna(a) or pd.isna(b) or pd.isna(t):
+        if snapshot is None or a is None or b is None or t is None:
             ok.append(True)
         else:
             ok.append(0 <= a <= b <= len(snapshot) and snapshot[a:b] == t)
@@ -183,7 +199,7 @@ def reference_whole(frame, context) -> list[bool]:
     ok = []
     for s, a, b in rows(frame, "source_id", "start", "end"):
         snapshot = context.snapshots.get(s)
-        if snapshot is None or pd.isna(a) or pd.isna(b):
+        if snapshot is None or a is None or b is None:
             ok.append(True)
         else:
             ok.append(not (combines(snapshot, a) or combines(snapshot, b)))
@@ -192,16 +208,9 @@ def reference_whole(frame, context) -> list[bool]:
 
 def reference_figure_qualifier(frame, context) -> list[bool]:
     quotes = context.frames["quotes"]
-    stated = {
-        (f, None if pd.isna(q) else q)
-        for f, q in rows(quotes, "figure_id", "qualifier")
-        if not pd.isna(f)
-    }
+    stated = {(f, q) for f, q in rows(quotes, "figure_id", "qualifier") if f is not None}
     quoted = {f for f, _ in stated}
-    return [
-        f not in quoted or (f, None if pd.isna(q) else q) in stated
-        for f, q in rows(frame, "figure_id", "qualifier")
-    ]
+    return [f not in quoted or (f, q) in stated for f, q in rows(frame, "figure_id", "qualifier")]
 
 
 REFERENCES = [
@@ -214,6 +223,14 @@ REFERENCES = [
 ]
 
 
+def changed(frame: pl.DataFrame, changes: dict[tuple[int, str], object]) -> pl.DataFrame:
+    """frame with the cells at (row, column) set to new values."""
+    columns = {name: frame[name].to_list() for name in frame.columns}
+    for (row, name), value in changes.items():
+        columns[name][row] = value
+    return pl.DataFrame(columns, schema=frame.schema)
+
+
 @pytest.fixture(scope="module")
 def broken_corpus(tmp_path_factory) -> Context:
     """A synthetic corpus's typed frames and snapshots, with a few hundred cells changed."""
@@ -224,27 +241,31 @@ def broken_corpus(tmp_path_factory) -> Context:
     frames = {r.name: cast_table(r, tree.tables[r.name])[0] for r in contract.resources}
     rng = random.Random(11)
     quotes, figures = frames["quotes"], frames["figures"]
+    edits = {}
     for row in rng.sample(range(len(quotes)), 300):
         change = rng.randrange(6)
         if change == 0:
-            quotes.loc[row, "text"] = rng.choice(["ten per cent", "almost 96%", "it fell", "5"])
+            edits[row, "text"] = rng.choice(["ten per cent", "almost 96%", "it fell", "5"])
         elif change == 1:
-            quotes.loc[row, "qualifier"] = rng.choice(["almost", "more_than", pd.NA])
+            edits[row, "qualifier"] = rng.choice(["almost", "more_than", None])
         elif change == 2:
-            quotes.loc[row, "start"] += rng.choice([-1, 1])
+            edits[row, "start"] = quotes["start"][row] + rng.choice([-1, 1])
         elif change == 3:
-            quotes.loc[row, "figure_id"] = rng.choice([pd.NA, "no-such-figure"])
+            edits[row, "figure_id"] = rng.choice([None, "no-such-figure"])
         elif change == 4:
-            quotes.loc[row, "end"] = pd.NA
+            edits[row, "end"] = None
         else:
-            quotes.loc[row, "source_id"] = "no-such-source"
+            edits[row, "source_id"] = "no-such-source"
+    quotes = frames["quotes"] = changed(quotes, edits)
+    edits = {}
     for row in rng.sample(range(len(figures)), 100):
-        figures.loc[row, "value"] = -figures.loc[row, "value"]
-        figures.loc[row, "qualifier"] = rng.choice(["almost", "at_least", pd.NA])
+        edits[row, "value"] = -figures["value"][row]
+        edits[row, "qualifier"] = rng.choice(["almost", "at_least", None])
+    frames["figures"] = changed(figures, edits)
     snapshots = dict(tree.snapshots)
     for source_id in rng.sample(sorted(snapshots), 10):  # combining marks at quote edges
         text = snapshots[source_id]
-        edges = quotes.loc[quotes["source_id"] == source_id, "start"].dropna().tolist()
+        edges = quotes.filter(pl.col("source_id") == source_id)["start"].drop_nulls().to_list()
         for edge in sorted(edges, reverse=True)[:3]:
             text = text[:edge] + "\u0301" + text[edge + 1 :]
         snapshots[source_id] = text
@@ -258,16 +279,6 @@ def test_quote_checks_are_their_one_row_definitions(broken_corpus, resource, che
     frame = broken_corpus.frames[resource]
     found = check(frame, broken_corpus)
     expected = reference(frame, broken_corpus)
-    assert found.index.equals(frame.index)
-    assert found.tolist() == expected
+    assert len(found) == len(frame)
+    assert found.to_list() == expected
     assert 0 < expected.count(False) < len(expected)  # the changes made some rows fail
-
-
-@settings(max_examples=examples(300), deadline=None, derandomize=True)
-@given(cells=st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "", "é", "a "])), max_size=8))
-def test_all_distinct_is_what_pandas_duplicated_says(cells):
-    from pipeline.check.columns import all_distinct
-
-    for dtype in ("string", object):
-        series = pd.Series(cells, dtype=dtype)
-        assert all_distinct(series) == (not series.duplicated(keep=False).any())

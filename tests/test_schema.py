@@ -11,12 +11,15 @@ import json
 from functools import cache
 from pathlib import Path
 
+import polars as pl
 import pytest
-from pandera.engines import pandas_engine
+from pandera.engines import polars_engine
 
 from pipeline.check.rules import SEMANTIC_CHECKS, Context
-from pipeline.check.schema import dataframe_schema, foreign_key_name, types_schema, unique_key_name
+from pipeline.check.schema import dataframe_schema, foreign_key_name, unique_key_name
+from pipeline.check.tables import cast_table
 from pipeline.contract.model import ForeignKey, load_contract
+from pipeline.load.raw import load_raw
 
 REPO = Path(__file__).resolve().parents[1]
 CONTRACT = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
@@ -37,8 +40,8 @@ FOREIGN_KEYS = [
     for fk in resource["schema"].get("foreignKeys", [])
 ]
 
-# Table Schema type -> pandas dtype. Dates stay ISO text, checked by pattern and calendar.
-DTYPES = {"string": "string", "integer": "Int64", "number": "Float64", "date": "string"}
+# Table Schema type -> Polars dtype. Dates stay ISO text, checked by pattern and calendar.
+DTYPES = {"string": pl.String, "integer": pl.Int64, "number": pl.Float64, "date": pl.String}
 # Table Schema constraint -> the name of the pandera check that enforces it.
 CONSTRAINT_CHECKS = {
     "enum": "enum",
@@ -65,14 +68,16 @@ def key_id(item) -> str:
 
 @cache
 def schemas():
-    """Full and types-only schemas of every resource, derived from the repository's contract."""
+    """The schema of every resource, and its cast tables, from the repository's contract
+    and raw/."""
     contract = load_contract(REPO / "datapackage.json", "datapackage.json")
     # Foreign-key checks read context.frames only when they run; snapshots={} keeps the
     # snapshot checks in the schema.
     context = Context(frames={}, snapshots={})
     full = {r.name: dataframe_schema(r, context) for r in contract.resources}
-    types = {r.name: types_schema(r) for r in contract.resources}
-    return full, types
+    tree = load_raw(REPO / "raw", contract)
+    cast = {r.name: cast_table(r, tree.tables[r.name])[0] for r in contract.resources}
+    return full, cast
 
 
 def full_column(resource: str, field: dict):
@@ -95,17 +100,9 @@ def test_contract_has_fields_to_check():
 @pytest.mark.parametrize("item", FIELDS, ids=field_id)
 def test_column_dtype_follows_the_table_schema_type(item):
     resource, field = item
-    expected = pandas_engine.Engine.dtype(DTYPES[field["type"]])
+    expected = polars_engine.Engine.dtype(DTYPES[field["type"]])
     assert full_column(resource, field).dtype == expected
-    assert schemas()[1][resource].columns[field["name"]].dtype == expected
-
-
-@pytest.mark.parametrize("item", FIELDS, ids=field_id)
-def test_types_schema_coerces_every_column_and_allows_nulls(item):
-    resource, field = item
-    column = schemas()[1][resource].columns[field["name"]]
-    assert column.coerce is True
-    assert column.nullable is True
+    assert schemas()[1][resource].schema[field["name"]] == DTYPES[field["type"]]
 
 
 @pytest.mark.parametrize("item", FIELDS, ids=field_id)
@@ -179,7 +176,7 @@ def test_schema_has_the_contract_columns_in_order(name):
     schema = schemas()[0][name]
     expected = [f["name"] for f in RESOURCES[name]["schema"]["fields"]]
     assert list(schema.columns) == expected
-    assert list(schemas()[1][name].columns) == expected
+    assert schemas()[1][name].columns == expected
     assert schema.strict is True
     assert schema.ordered is True
     assert schema.name == name

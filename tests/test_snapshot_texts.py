@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 
-import pandas as pd
+import polars as pl
 
 from pipeline.check.rules import Context, quote_keeps_characters_whole, quote_matches_snapshot
 from pipeline.load.snapshots import SnapshotTexts
@@ -37,15 +37,11 @@ def test_texts_held_as_bytes_read_back_as_the_texts_in_any_order_and_after_pickl
     assert snapshots == TEXTS
 
 
-def quotes_frame(rows: list[tuple[str, int, int, str]]) -> pd.DataFrame:
-    source_ids, starts, ends, texts = zip(*rows, strict=True)
-    return pd.DataFrame(
-        {
-            "source_id": pd.array(source_ids, dtype="string"),
-            "start": pd.array(starts, dtype="Int64"),
-            "end": pd.array(ends, dtype="Int64"),
-            "text": pd.array(texts, dtype="string"),
-        }
+def quotes_frame(rows: list[tuple[str, int, int, str]]) -> pl.DataFrame:
+    return pl.DataFrame(
+        rows,
+        schema={"source_id": pl.String, "start": pl.Int64, "end": pl.Int64, "text": pl.String},
+        orient="row",
     )
 
 
@@ -65,8 +61,8 @@ def test_quote_checks_answer_each_row_from_its_own_snapshot_with_sources_interle
         whole.append(not has or not any(splits))
     frame = quotes_frame(rows)
     context = Context(frames={"quotes": frame}, snapshots=held(TEXTS))
-    assert quote_matches_snapshot(frame, context).tolist() == matches
-    assert quote_keeps_characters_whole(frame, context).tolist() == whole
+    assert quote_matches_snapshot(frame, context).to_list() == matches
+    assert quote_keeps_characters_whole(frame, context).to_list() == whole
     assert not all(matches) and not all(whole) and any(whole)  # both answers occur
     plain = Context(frames={"quotes": frame}, snapshots=dict(TEXTS))
-    assert quote_matches_snapshot(frame, plain).tolist() == matches
+    assert quote_matches_snapshot(frame, plain).to_list() == matches

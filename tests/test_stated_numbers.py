@@ -1,7 +1,7 @@
-"""The fast path of number reading (pipeline.check.stated_numbers) finds exactly what the
-reference, numbers.find_numbers, finds: the same numbers in the same order, with
-the same percent sign and qualifier, in the Kandal quotes, the quotes of a synthetic
-corpus, and texts chosen to be awkward.
+"""Numbers stated in a whole column of texts at once (pipeline.check.numbers.stated_numbers,
+which find_numbers asks about one text): which numbers are found in which texts, in
+reading order, with their percent sign and qualifier; their exact decimal forms; and
+which texts go to text2num.
 """
 
 from __future__ import annotations
@@ -11,53 +11,80 @@ import io
 from decimal import Decimal
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-import pyarrow as pa
+import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from text_to_num import alpha2digit
 
 from benchmarks.synth import synthesize
-from pipeline.check.numbers import find_numbers
-from pipeline.check.stated_numbers import HAS_NUMBER_WORD, SEPARATORS, exact_numbers, stated_numbers
+from pipeline.check.numbers import HAS_NUMBER_WORD, exact_numbers, find_numbers, stated_numbers
 from tests.conftest import examples
 
 REPO = Path(__file__).resolve().parents[1]
 
+LONG = "1" * 400
+# Each awkward text, and the numbers it states: (value, percent, qualifier).
 TRICKY = [
-    "1,234",
-    "ten per cent",
-    "almost 96%",
-    "78.5 percent",
-    "2021-2022",
-    "3.14159 and 0.5 and 1,234,567.89",
-    "12,34 crimes",
-    "1,2345 and 123,456,7",
-    "v1.2.3 and 4.5.6",
-    "nearly ninety-six per cent",
-    "twenty-one thousand four hundred and six people",
-    "Fifth, the second and the 3rd",
-    "one point five per cent",
-    "JUST  OVER 5 PER CENT",
-    "just\tover\n5",
-    "no more than 3 and no fewer than 7%",
-    "more than 5over 6 and under7",
-    "some 1.5 per  cent, an estimated 4,500",
-    "in excess of 12 % and upwards of 3percent",
-    "about\n12",
-    "up to 40 per cent and at most 41",
-    "5 per cent over 6 percent",
-    "x5 5x 5_ _5 .5 5. ,5 5,",
-    "\u0663 per cent of \u0968\u0966 cases",  # Arabic-Indic and Devanagari digits
-    "\u212a 5 and \u0130 6",
-    "crime fell",
-    "",
-    "a\x00b 5%",  # the first separator inside a text
-    "0.1, 2.675, 1.0000000000000002, 9007199254740993 and 123456789012345678901234567890.5",
-    "1" * 400 + " and 0." + "0" * 400 + "1 per cent",  # beyond float: inf and 0.0
-    "just\u00a0over 5 and about\u20037 and NEARLY\n\n9",  # Unicode spaces between words
+    ("1,234", [("1234", False, None)]),
+    ("ten per cent", [("10", True, None)]),
+    ("almost 96%", [("96", True, "almost")]),
+    ("78.5 percent", [("78.5", True, None)]),
+    ("2021-2022", [("2021", False, None), ("2022", False, None)]),
+    (
+        "3.14159 and 0.5 and 1,234,567.89",
+        [("3.14159", False, None), ("0.5", False, None), ("1234567.89", False, None)],
+    ),
+    ("12,34 crimes", []),
+    ("1,2345 and 123,456,7", []),
+    ("v1.2.3 and 4.5.6", [("4.5", False, None)]),
+    ("nearly ninety-six per cent", [("96", True, "almost")]),
+    ("twenty-one thousand four hundred and six people", [("21406", False, None)]),
+    ("Fifth, the second and the 3rd", [("5", False, None), ("3", False, None)]),
+    ("one point five per cent", [("1.5", True, None)]),
+    ("JUST  OVER 5 PER CENT", [("5", True, "more_than")]),
+    ("just\tover\n5", [("5", False, "more_than")]),
+    ("no more than 3 and no fewer than 7%", [("3", False, "at_most"), ("7", True, "at_least")]),
+    ("more than 5over 6 and under7", [("5", False, "more_than"), ("6", False, None)]),
+    (
+        "some 1.5 per  cent, an estimated 4,500",
+        [("1.5", True, "approximately"), ("4500", False, "approximately")],
+    ),
+    (
+        "in excess of 12 % and upwards of 3percent",
+        [("12", True, "more_than"), ("3", True, "more_than")],
+    ),
+    ("about\n12", [("12", False, "approximately")]),
+    ("up to 40 per cent and at most 41", [("40", True, "at_most"), ("41", False, "at_most")]),
+    ("5 per cent over 6 percent", [("5", True, None), ("6", True, "more_than")]),
+    ("x5 5x 5_ _5 .5 5. ,5 5,", [("5", False, None)] * 4),
+    # Arabic-Indic and Devanagari digits
+    ("\u0663 per cent of \u0968\u0966 cases", [("3", True, None), ("20", False, None)]),
+    ("\u212a 5 and \u0130 6", [("5", False, None), ("6", False, None)]),
+    ("crime fell", []),
+    ("", []),
+    ("a\x00b 5%", [("5", True, None)]),
+    (
+        "0.1, 2.675, 1.0000000000000002, 9007199254740993 and 123456789012345678901234567890.5",
+        [
+            ("0.1", False, None),
+            ("2.675", False, None),
+            ("1.0000000000000002", False, None),
+            ("9007199254740993", False, None),
+            ("123456789012345678901234567890.5", False, None),
+        ],
+    ),
+    # beyond float: inf and 0.0
+    (LONG + " and 0." + "0" * 400 + "1 per cent", [(LONG, False, None), ("1E-401", True, None)]),
+    # Unicode spaces between words
+    (
+        "just\u00a0over 5 and about\u20037 and NEARLY\n\n9",
+        [("5", False, "more_than"), ("7", False, "approximately"), ("9", False, "almost")],
+    ),
+    # a number right after a percent sign, a qualifier said twice, a decimal cut short
+    ("5%6", [("5", True, None), ("6", False, None)]),
+    ("about about 5", [("5", False, "approximately")]),
+    ("1.5x5 and 1,234.5x5", [("1", False, None), ("1234", False, None)]),
 ]
 VOCABULARY = tuple(
     [
@@ -127,20 +154,20 @@ VOCABULARY = tuple(
 )
 
 
-def reference(texts: list[str]) -> list[list[tuple]]:
+def column(texts: list[str]) -> list[list[tuple]]:
+    """What stated_numbers finds in each of texts, as (value, percent, qualifier)."""
+    found = stated_numbers(pl.Series(list(dict.fromkeys(texts)), dtype=pl.String))
+    assert found["text"].is_in(pl.Series(texts).implode()).all()
+    result: dict[str, list[tuple]] = {}
+    for number in found.iter_rows(named=True):
+        result.setdefault(number["text"], []).append(
+            (Decimal(number["written"]), number["percent"], number["qualifier"])
+        )
+    return [result.get(text, []) for text in texts]
+
+
+def one_by_one(texts: list[str]) -> list[list[tuple]]:
     return [[(n.value, n.percent, n.qualifier) for n in find_numbers(t)] for t in texts]
-
-
-def fast(texts: list[str]) -> list[list[tuple]]:
-    stated = stated_numbers(pd.Series(texts, dtype="string"))
-    found = stated.found
-    qualifiers = stated.qualifiers(np.arange(len(found)))
-    result: list[list[tuple]] = [[] for _ in texts]
-    for text, value, percent, qualifier in zip(
-        found["text"], found["value"], found["percent"], qualifiers, strict=True
-    ):
-        result[text].append((Decimal(value), bool(percent), qualifier))
-    return result
 
 
 def csv_column(paths, column: str) -> list[str]:
@@ -162,49 +189,44 @@ def kandal_quotes() -> list[str]:
     return csv_column(sorted((REPO / "raw" / "sources").glob("*/quotes.csv")), "text")
 
 
-def test_tricky_texts_read_as_the_reference_reads_them():
-    assert fast(TRICKY) == reference(TRICKY)
+@pytest.mark.parametrize(("text", "expected"), TRICKY, ids=range(len(TRICKY)))
+def test_awkward_texts_state_exactly_these_numbers(text, expected):
+    wanted = [(Decimal(value), percent, qualifier) for value, percent, qualifier in expected]
+    assert one_by_one([text]) == [wanted]
 
 
-def test_kandal_quotes_read_as_the_reference_reads_them():
-    quotes = kandal_quotes()
-    assert len(quotes) > 10
-    assert fast(quotes) == reference(quotes)
+def test_a_column_of_texts_reads_as_each_text_alone():
+    texts = [text for text, _ in TRICKY] + kandal_quotes()
+    assert column(texts) == one_by_one(texts)
 
 
-def test_synthetic_quotes_read_as_the_reference_reads_them(synth_quotes):
+def test_synthetic_quotes_state_their_numbers(synth_quotes):
     assert len(synth_quotes) > 2000
-    expected = reference(synth_quotes)
-    assert sum(map(len, expected)) > len(synth_quotes)  # most quotes state numbers
-    assert fast(synth_quotes) == expected
-
-
-def test_texts_holding_every_separator_are_read_one_by_one():
-    texts = ["".join(SEPARATORS) + " about 5 per cent", "just over 7", "crime fell"]
-    assert fast(texts) == reference(texts)
-    assert fast(texts)[0] == [(5.0, True, "approximately")]
+    found = column(synth_quotes)
+    assert sum(map(len, found)) > len(synth_quotes)  # most quotes state numbers
+    assert found == one_by_one(synth_quotes)
 
 
 def test_every_text_text2num_changes_is_sent_to_text2num():
     """Each number word, alone and in company, in any case: wherever text2num turns
-    words into digits, the fast path sends the text to it."""
+    words into digits, the text is sent to it."""
     forms = []
     for word in VOCABULARY:
         for text in (word, f"{word} {word}", f"x {word}-one per cent y", f"{word} point five"):
             forms += [text, text.upper(), text.capitalize(), text + "s"]
     changed = [text for text in forms if alpha2digit(text, "en") != text]
     assert len(changed) > 2 * len(VOCABULARY)
-    flagged = pd.Series(changed, dtype="string").str.contains(HAS_NUMBER_WORD)
+    flagged = pl.Series(changed, dtype=pl.String).str.contains(HAS_NUMBER_WORD)
     assert [text for text, sent in zip(changed, flagged, strict=True) if not sent] == []
 
 
 def test_texts_without_number_words_are_what_text2num_leaves_them(synth_quotes):
-    """The fast path skips text2num for texts without a number word: text2num must
-    leave every such text as it is."""
+    """text2num is skipped for texts without a number word: it must leave every such
+    text as it is."""
     snapshot = (REPO / "raw" / "sources" / "kandal-crime-2022" / "snapshot.txt").read_text()
     pieces = [snapshot[i : i + 80] for i in range(0, len(snapshot), 40)]
-    texts = pd.Series(synth_quotes + kandal_quotes() + pieces + TRICKY, dtype="string")
-    plain = texts[~texts.str.contains(HAS_NUMBER_WORD)].tolist()
+    texts = pl.Series(synth_quotes + kandal_quotes() + pieces + [t for t, _ in TRICKY])
+    plain = texts.filter(~texts.str.contains(HAS_NUMBER_WORD)).to_list()
     assert len(plain) > 100
     assert [alpha2digit(t, "en") for t in plain] == plain
 
@@ -221,10 +243,14 @@ written_numbers = st.builds(
 )
 
 
+def forms_of(written: list[str], longest: int | None = None) -> list[str]:
+    return exact_numbers(pl.Series(written, dtype=pl.String), longest).to_list()
+
+
 @settings(max_examples=examples(300), deadline=None, derandomize=True)
 @given(st.lists(written_numbers, min_size=1, max_size=12))
 def test_exact_forms_are_equal_exactly_when_the_numbers_are(written):
-    forms = exact_numbers(pa.array(written, type=pa.large_string()), longest=100).to_pylist()
+    forms = forms_of(written, longest=100)
     magnitudes = [Decimal(text).copy_abs() for text in written]
     for form, magnitude in zip(forms, magnitudes, strict=True):
         assert Decimal(form) == magnitude
@@ -236,12 +262,11 @@ def test_exact_forms_are_equal_exactly_when_the_numbers_are(written):
 
 def test_numbers_a_float_cannot_tell_apart_have_different_exact_forms():
     written = ["50", "50.00000000000000001", "9007199254740992", "9,007,199,254,740,993"]
-    forms = exact_numbers(pa.array(written, type=pa.large_string())).to_pylist()
+    forms = forms_of(written)
     assert forms == ["50", "50.00000000000000001", "9007199254740992", "9007199254740993"]
     assert float(written[0]) == float(written[1])
 
 
 def test_an_exponent_too_long_to_write_out_gets_a_form_no_stated_number_has():
     written = ["1e-400", "1e-99999999999999999999", "2.5e3", "0e999999999999999999999"]
-    forms = exact_numbers(pa.array(written, type=pa.large_string()), longest=10).to_pylist()
-    assert forms == ["1e-400", "1e-99999999999999999999", "2500", "0"]
+    assert forms_of(written, longest=10) == ["1e-400", "1e-99999999999999999999", "2500", "0"]

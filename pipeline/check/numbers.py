@@ -1,16 +1,22 @@
 """Numbers as prose states them: "78 per cent", "96%", "ten per cent", "1,234",
-with the hedge in front of them ("almost", "about", "more than").
+with the hedge in front of them ("almost", "about", "more than"), and the words
+that state a direction of change.
 
-Number words are turned into digits by text2num; this module only finds the
-digits, their percent sign and their qualifier.
+One implementation, for a whole column of texts at once (`stated_numbers`) and
+for one text (`find_numbers`, which asks it about that text): number words become
+digits by text2num, once per distinct text that holds one; the digits, their
+percent sign and their qualifier are found by regular expressions over the column.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+
+import polars as pl
 
 # Canonical qualifier -> the words that express it, longest phrases first in the regex.
 QUALIFIER_WORDS: dict[str, tuple[str, ...]] = {
@@ -22,25 +28,48 @@ QUALIFIER_WORDS: dict[str, tuple[str, ...]] = {
     "at_most": ("at most", "up to", "no more than"),
 }
 _WORD_TO_QUALIFIER = {w: q for q, words in QUALIFIER_WORDS.items() for w in words}
-_QUALIFIER_PATTERN = "|".join(
-    re.escape(w).replace(r"\ ", r"\s+") for w in sorted(_WORD_TO_QUALIFIER, key=len, reverse=True)
+_QUALIFIER = "|".join(
+    w.replace(" ", r"\s+") for w in sorted(_WORD_TO_QUALIFIER, key=len, reverse=True)
 )
-_NUMBER = re.compile(
-    rf"(?:\b(?P<qualifier>{_QUALIFIER_PATTERN})\s+)?"
-    r"(?<![\w.,])(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\w,]?\d)"
-    r"(?P<percent>\s*%|\s*per\s*cent\b|\s*percent\b)?",
-    re.IGNORECASE,
+# Python's \w (letters, digits, "_"; not combining marks), which Rust's \w is not
+WORD = r"[\p{L}\p{N}_]"
+NOT_WORD = r"[^\p{L}\p{N}_]"
+PERCENT = r"\s*%|\s*per\s*cent\b|\s*percent\b"
+# A number starts a run of word characters, "." and ",", never inside one (so 12,34 is
+# no number and v1.2 none either): each text is cut into such runs, each with the
+# qualifier words right before it and what may be its percent sign right after it.
+_RUN = rf"(?:{WORD}|[.,])+"
+_TOKEN = rf"(?is)(?:\b(?:{_QUALIFIER})\s+)*{_RUN}(?:\s*(?:%|per\s*cent\b|percent\b|cent\b))?"
+_TOKEN_PARTS = rf"(?is)^(?P<prefix>(?:\b(?:{_QUALIFIER})\s+)*)(?P<run>{_RUN})(?P<suffix>.*)$"
+# The number at the start of a run: digits with thousands separators or plain, and
+# decimals; the rest of the run must not go on with a digit (12,345,6 is none) ...
+_NUMBER_PARTS = r"(?s)^(?P<whole>\d{1,3}(?:,\d{3})+|\d+)(?P<fraction>\.\d+)?(?P<rest>.*)$"
+_GOES_ON = r"^(?:\p{L}|\p{N}|[_,])?\d"
+# ... or if it does after a decimal point, the number ends before the point (1.5x5 is 1)
+_LAST_QUALIFIER = rf"(?i)\b(?P<said>(?P<words>{_QUALIFIER})\s+)$"
+
+# Every word text2num reads as a number starts with one of these, in any case and with
+# any ending ("tenth", "Nineties", "twenty-one"); a text holding none of them is left
+# as it is, so only texts that hold one go to text2num. Kelvin sign and dotted capital I
+# lower-case to ASCII letters, so a text with either goes to text2num too, and so does
+# one with "o" as a word ("o o" is 00).
+NUMBER_WORD_STEMS = (
+    "zero", "nought", "one", "first", "two", "second", "three", "thir", "four", "fiv",
+    "fif", "six", "seven", "eight", "nin", "ten", "eleven", "twel", "twen", "fort",
+    "hundred", "thousand", "million", "billion",
+)  # fmt: skip
+HAS_NUMBER_WORD = (
+    "(?i)(?:" + "|".join(NUMBER_WORD_STEMS) + ")|[\u0130\u212a]|(?:^|[^a-z])os*(?:[^a-z]|$)"
 )
 
-DECLINE_WORDS = re.compile(
-    r"\b(declin\w*|decreas\w*|fell|fall\w*|drop\w*|down|reduc\w*|plummet\w*|lower\w*|"
-    r"cut|shr[ai]nk\w*|slump\w*|plunge\w*)\b",
-    re.IGNORECASE,
+DECLINE_WORDS = (
+    rf"(?i)(?:^|{NOT_WORD})(?:declin{WORD}*|decreas{WORD}*|fell|fall{WORD}*|drop{WORD}*|down|"
+    rf"reduc{WORD}*|plummet{WORD}*|lower{WORD}*|cut|shr[ai]nk{WORD}*|slump{WORD}*|"
+    rf"plunge{WORD}*)(?:{NOT_WORD}|$)"
 )
-INCREASE_WORDS = re.compile(
-    r"\b(increas\w*|ris(e|es|ing)|rose|grew|grow\w*|up|higher|climb\w*|jump\w*|surge\w*|"
-    r"soar\w*)\b",
-    re.IGNORECASE,
+INCREASE_WORDS = (
+    rf"(?i)(?:^|{NOT_WORD})(?:increas{WORD}*|ris(?:e|es|ing)|rose|grew|grow{WORD}*|up|higher|"
+    rf"climb{WORD}*|jump{WORD}*|surge{WORD}*|soar{WORD}*)(?:{NOT_WORD}|$)"
 )
 
 
@@ -52,30 +81,88 @@ class StatedNumber:
     words: str  # the matched words, after number words became digits
 
 
+def with_digits(texts: pl.Series) -> pl.Series:
+    """Each text with its number words turned into digits (text2num), asked once per
+    distinct text that holds a number word."""
+    worded = texts.filter(texts.str.contains(HAS_NUMBER_WORD)).unique()
+    if worded.is_empty():
+        return texts
+    from text_to_num import alpha2digit
+
+    digits = [alpha2digit(text, "en") for text in worded.to_list()]
+    return texts.replace(worded, pl.Series(digits, dtype=pl.String))
+
+
+def stated_numbers(texts: pl.Series) -> pl.DataFrame:
+    """Every number stated in each of texts (without missing values), one row per
+    number, in the texts' order and then reading order: text (as given), value (its
+    magnitude in exact_numbers' form), written (its digits without separators),
+    percent, qualifier and words (as stated, number words as digits)."""
+    numbers = _runs_of_digits(with_digits(texts)).with_columns(
+        said=pl.col("after").str.extract(f"(?i)^({PERCENT})"),
+        qualified=pl.col("prefix").str.extract_groups(_LAST_QUALIFIER),
+        written=pl.col("number").str.replace_all(",", "", literal=True),
+    )
+    qualifier_words = pl.col("qualified").struct.field("words")
+    found = numbers.select(
+        "at",
+        "written",
+        percent=pl.col("said").is_not_null(),
+        qualifier=qualifier_words.str.to_lowercase()
+        .str.replace_all(r"\s+", " ")
+        .replace_strict(_WORD_TO_QUALIFIER, default=None, return_dtype=pl.String),
+        words=pl.concat_str(
+            pl.col("qualified").struct.field("said").fill_null(""),
+            "number",
+            pl.col("said").fill_null(""),
+        ),
+    ).collect()
+    text = texts.gather(found["at"]).alias("text")
+    value = exact_numbers(found["written"]).alias("value")
+    return found.drop("at").insert_column(0, text).insert_column(1, value)
+
+
+def _runs_of_digits(texts: pl.Series) -> pl.LazyFrame:
+    """The runs of texts that start with a number: at (the text's position), the
+    qualifier words before the run (prefix), the number and what follows it (after,
+    where a percent sign may be)."""
+    runs = (
+        pl.LazyFrame({"text": texts})
+        .with_row_index("at")
+        .select("at", token=pl.col("text").str.extract_all(_TOKEN))
+        .explode("token")
+        .filter(pl.col("token").str.contains(r"\d"))
+        .select("at", pl.col("token").str.extract_groups(_TOKEN_PARTS).struct.unnest())
+        .with_columns(pl.col("run").str.extract_groups(_NUMBER_PARTS).struct.unnest())
+        .filter(pl.col("whole").is_not_null())
+    )
+    goes_on = pl.col("rest").str.contains(_GOES_ON)
+    fraction = pl.col("fraction").fill_null("")
+    return runs.select(
+        "at",
+        "prefix",
+        number=pl.when(~goes_on)
+        .then(pl.col("whole") + fraction)
+        .when(pl.col("fraction").is_not_null())
+        .then(pl.col("whole")),
+        after=pl.when(goes_on).then(fraction + pl.col("rest")).otherwise(pl.col("rest"))
+        + pl.col("suffix"),
+    ).filter(pl.col("number").is_not_null())
+
+
 @lru_cache(maxsize=65536)
 def find_numbers(text: str) -> tuple[StatedNumber, ...]:
     """Every number stated in text, with its percent sign and qualifier."""
-    found = []
-    for match in _NUMBER.finditer(_digits(text)):
-        qualifier_words = match.group("qualifier")
-        qualifier = None
-        if qualifier_words:
-            qualifier = _WORD_TO_QUALIFIER[" ".join(qualifier_words.lower().split())]
-        found.append(
-            StatedNumber(
-                value=Decimal(match.group("number").replace(",", "")),
-                percent=match.group("percent") is not None,
-                qualifier=qualifier,
-                words=match.group(0).strip(),
-            )
+    found = stated_numbers(pl.Series([text], dtype=pl.String))
+    return tuple(
+        StatedNumber(
+            value=Decimal(number["written"]),
+            percent=number["percent"],
+            qualifier=number["qualifier"],
+            words=number["words"],
         )
-    return tuple(found)
-
-
-def _digits(text: str) -> str:
-    from text_to_num import alpha2digit
-
-    return alpha2digit(text, "en")
+        for number in found.iter_rows(named=True)
+    )
 
 
 def matching_number(text: str, value, percent: bool) -> StatedNumber | None:
@@ -97,11 +184,80 @@ def exact(value) -> Decimal:
     return Decimal(repr(float(value)) if isinstance(value, float) else value).copy_abs()
 
 
+def states_decline(texts: pl.Expr) -> pl.Expr:
+    return texts.str.contains(DECLINE_WORDS)
+
+
+def states_rise(texts: pl.Expr) -> pl.Expr:
+    return texts.str.contains(INCREASE_WORDS)
+
+
 def direction(text: str) -> set[int]:
     """The directions of change the words state: -1 for a decline, +1 for a rise."""
-    directions = set()
-    if DECLINE_WORDS.search(text):
-        directions.add(-1)
-    if INCREASE_WORDS.search(text):
-        directions.add(1)
-    return directions
+    said = pl.lit(text, dtype=pl.String)
+    declines, rises = pl.select(states_decline(said).alias("d"), states_rise(said).alias("r")).row(
+        0
+    )
+    return {sign for sign, stated in ((-1, declines), (1, rises)) if stated}
+
+
+def exact_numbers(written: pl.Series, longest: int | None = None) -> pl.Series:
+    """The magnitude of each number as written (digits with an optional sign, thousands
+    separators, decimal point and exponent) in one plain decimal form: ASCII digits, no
+    separator, sign, exponent, leading zero or trailing zero after the point. Two numbers
+    are equal exactly when their forms are; as floats, 9007199254740993 is 9007199254740992.
+    A number whose plain form would be longer than `longest` characters (a tiny or huge
+    exponent) gets a form with an "e" instead, which no plain form equals."""
+    plain = written.str.replace_all(",", "", literal=True).str.strip_chars_start("-+")
+    frame = pl.DataFrame({"plain": plain})
+    text = pl.col("plain")
+    pointless = pl.when(text.str.contains(".", literal=True)).then(
+        text.str.strip_chars_end("0").str.strip_chars_end(".")
+    )
+    frame = frame.with_columns(trimmed=pointless.otherwise(text))  # 2.50 is 2.5, 78.0 is 78
+    trimmed = pl.col("trimmed")
+    bare = trimmed.str.strip_chars_start("0")
+    zero = pl.when((bare == "") | bare.str.starts_with(".")).then("0" + bare).otherwise(bare)
+    usual = text.str.contains(r"^[0-9.]*$")  # others: an exponent, digits of other scripts
+    odd = frame.filter(~usual)["plain"].unique()
+    rewritten = pl.Series([_plain(t, longest) for t in odd.to_list()], dtype=pl.String)
+    formed = frame.select(
+        pl.when(usual)
+        .then(pl.when(trimmed.str.starts_with("0")).then(zero).otherwise(trimmed))
+        .otherwise(text.replace(odd, rewritten))
+    )
+    return formed.to_series().rename(written.name)
+
+
+_WRITTEN = re.compile(r"(?P<whole>\d*)(?:\.(?P<fraction>\d*))?(?:[eE](?P<power>[-+]?\d+))?")
+
+
+def _plain(text: str, longest: int | None) -> str:
+    """A number (with an exponent, or digits of another script) in exact_numbers' form,
+    digit by digit: no float or Decimal on the way (Decimal refuses an exponent of 20
+    digits, which a cell may hold)."""
+    written = _WRITTEN.fullmatch(text)
+    if written is None:
+        return text  # not a number as written (it equals no number stated)
+    whole, fraction, power = written.group("whole", "fraction", "power")
+    fraction, power = _ascii(fraction or ""), _ascii(power or "0")
+    digits = (_ascii(whole) + fraction).lstrip("0")
+    if not digits:
+        return "0"
+    if len(power.lstrip("+-").lstrip("0")) > 18:
+        return f"{digits}e{power}"  # its plain form would not fit in memory
+    kept = digits.rstrip("0")
+    exponent = int(power) - len(fraction) + len(digits) - len(kept)
+    point = len(kept) + exponent  # digits before the decimal point
+    size = point if exponent >= 0 else max(point, 1) + 1 - exponent
+    if longest is not None and size > longest:
+        return f"{kept}e{exponent}"
+    if exponent >= 0:
+        return kept + "0" * exponent
+    if point > 0:
+        return f"{kept[:point]}.{kept[point:]}"
+    return "0." + "0" * -point + kept
+
+
+def _ascii(digits: str) -> str:
+    return digits if digits.isascii() else "".join(str(unicodedata.decimal(d)) for d in digits)

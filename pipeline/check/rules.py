@@ -1,46 +1,41 @@
 """Semantic checks a Table Schema cannot express, one named function each.
 
-Each check takes a resource's typed frame and the check context, and returns a
-boolean Series (True where the row passes). `explain_*` functions say, for a
-failing row, what is wrong and what was expected. schema.py wraps the checks
-as pandera Checks.
+Each check takes a resource's typed frame (Polars) and the check context, and
+returns a boolean Series as long as the frame (True where the row passes), worked
+out as column expressions. `explain_*` functions say, for a failing row (a dict of
+its values), what is wrong and what was expected. schema.py wraps the checks as
+pandera Checks.
 """
 
 from __future__ import annotations
 
 import unicodedata
-import weakref
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
-import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
+import polars as pl
 
 from pipeline.check import numbers
-from pipeline.check.columns import arrow_text, is_in
-from pipeline.check.stated_numbers import exact_numbers, stated_directions, stated_numbers
 
 
 @dataclass
 class Context:
     """What checks may look at beyond their own frame."""
 
-    frames: dict[str, pd.DataFrame]
+    frames: dict[str, pl.DataFrame]
     snapshots: Mapping[str, str] | None = None  # source_id -> text; None when not available
     # each resource's cells as read (text, rows as in frames), for the checks that compare
     # a number as written; None gives the typed values' shortest decimals instead
-    cells: Mapping[str, pd.DataFrame] | None = None
-    # what several checks of one frame share, by name: (the frame, what was worked out);
-    # the frame is held weakly, as pandera's frames must not outlive their validation
+    cells: Mapping[str, pl.DataFrame] | None = None
+    # what several checks of one frame share, by name: (the frame, what was worked out)
     shared: dict[str, tuple] = field(default_factory=dict, repr=False, compare=False)
 
-    def share(self, name: str, frame: pd.DataFrame, work: Callable[[], object]):
+    def share(self, name: str, frame: pl.DataFrame, work: Callable[[], object]):
         """work(), done once for the frame that several checks are given."""
-        if name not in self.shared or self.shared[name][0]() is not frame:
-            self.shared[name] = (weakref.ref(frame), work())
+        if name not in self.shared or self.shared[name][0] is not frame:
+            self.shared[name] = (frame, work())
         return self.shared[name][1]
 
 
@@ -49,18 +44,26 @@ class SemanticCheck:
     name: str
     resource: str
     field: str  # where a failure is reported
-    test: Callable[[pd.DataFrame, Context], pd.Series]
+    test: Callable[[pl.DataFrame, Context], pl.Series]
     explain: Callable[[dict, Context], str]
     needs_snapshots: bool = False
 
 
-# ---- helpers -----------------------------------------------------------------
+def _passes(frame: pl.DataFrame, passed: pl.Expr) -> pl.Series:
+    """The check's answer for each row of frame: passed, with a missing answer a pass."""
+    return frame.select(passed.fill_null(True).alias("passed")).to_series()
 
 
-def _is_calendar_date(value) -> bool:
-    if pd.isna(value):
-        return True
-    parts = str(value).split("-")
+def _among(values: pl.Expr, known: pl.Series) -> pl.Expr:
+    """True where a value is one of known (never where it is missing)."""
+    return values.is_in(known.drop_nulls().unique().implode()).fill_null(False)
+
+
+# ---- dates and codes -----------------------------------------------------------
+
+
+def _is_calendar_date(value: str) -> bool:
+    parts = value.split("-")
     try:
         numbers_ = [int(p) for p in parts]
         date(numbers_[0], *(numbers_[1:] + [1] * (3 - len(numbers_))))
@@ -69,77 +72,11 @@ def _is_calendar_date(value) -> bool:
     return len(parts) <= 3
 
 
-def _figures_by_id(context: Context) -> pd.DataFrame:
-    figures = context.frames["figures"]
-    return context.share(
-        "figures_by_id",
-        figures,
-        lambda: figures.drop_duplicates("figure_id").set_index("figure_id"),
-    )
-
-
-def _written_values(context: Context) -> pd.Series:
-    """Each figure's value as its cell was written (such as "-78" or "2.5e3"), by
-    figure_id, the first row of each as _figures_by_id: the digits a quote must state
-    exactly, which the typed value (a float) may have rounded."""
-    figures = context.frames["figures"]
-
-    def find() -> pd.Series:
-        if context.cells is not None:
-            written = context.cells["figures"]["value"]
-        else:  # typed frames alone (a library caller's): each value's shortest decimal
-            written = figures["value"].astype(object).map(repr, na_action="ignore")
-        first = ~figures["figure_id"].duplicated().to_numpy(dtype=bool)
-        values = pd.Series(written.to_numpy(dtype=object)[first], dtype="string")
-        return values.set_axis(figures["figure_id"][first])
-
-    return context.share("written_values", figures, find)
-
-
-def _quote_figures(frame: pd.DataFrame, context: Context) -> pd.DataFrame:
-    """Each quote row with its figure's value (typed, and as written), measure, unit and
-    qualifier (NA if none)."""
-
-    def join() -> pd.DataFrame:
-        figures = _figures_by_id(context)[["value", "measure", "unit", "qualifier"]]
-        figures = figures.assign(written=_written_values(context).to_numpy())
-        figures = figures.rename(columns={"qualifier": "qualifier_figure"})
-        joined = frame[["figure_id", "text", "qualifier"]].join(figures, on="figure_id")
-        joined.index = frame.index
-        return joined
-
-    return context.share("quote_figures", frame, join)
-
-
-@dataclass
-class _ValueQuotes:
-    """The quotes of figures with a value and a text (the rows `checked`), with each
-    one's text as a code into `texts`, the distinct texts."""
-
-    checked: np.ndarray
-    codes: np.ndarray
-    texts: pd.Series
-
-
-def _value_quotes(frame: pd.DataFrame, context: Context) -> _ValueQuotes:
-    def find() -> _ValueQuotes:
-        joined = _quote_figures(frame, context)
-        checked = joined["figure_id"].notna() & joined["value"].notna() & joined["text"].notna()
-        checked = checked.to_numpy(dtype=bool)
-        codes, texts = pd.factorize(joined["text"][checked])
-        return _ValueQuotes(checked, codes, pd.Series(texts, dtype="string"))
-
-    return context.share("value_quotes", frame, find)
-
-
-# ---- dates and codes -----------------------------------------------------------
-
-
 def is_calendar_date(column: str):
-    def test(frame: pd.DataFrame, context: Context) -> pd.Series:
-        values = frame[column]
-        wrong = [v for v in values.dropna().unique().tolist() if not _is_calendar_date(v)]
-        return ~values.isin(wrong).astype(bool)
+    def test(frame: pl.DataFrame, context: Context) -> pl.Series:
+        distinct = frame[column].drop_nulls().unique().to_list()  # a date is read once
+        wrong = pl.Series([v for v in distinct if not _is_calendar_date(v)], dtype=pl.String)
+        return _passes(frame, ~_among(pl.col(column), wrong))
 
     def explain(row: dict, context: Context) -> str:
         return f"{row[column]!r} is not a real calendar date; expected YYYY, YYYY-MM or YYYY-MM-DD"
@@ -147,17 +84,29 @@ def is_calendar_date(column: str):
     return test, explain
 
 
-def is_iso_3166_2(column: str):
-    def test(frame: pd.DataFrame, context: Context) -> pd.Series:
-        import pycountry
+@cache
+def _subdivision_codes() -> pl.Series:
+    """Every ISO 3166-2 code, lower-cased, as pycountry looks codes up."""
+    import pycountry
 
-        codes = frame[column]
-        unknown = [
-            c
-            for c in codes.dropna().unique().tolist()
-            if pycountry.subdivisions.get(code=c) is None
-        ]
-        return ~codes.isin(unknown).astype(bool)
+    return pl.Series([s.code.lower() for s in pycountry.subdivisions], dtype=pl.String)
+
+
+@cache
+def _language_codes() -> pl.Series:
+    """Every ISO 639-1 code, lower-cased, as pycountry looks codes up."""
+    import pycountry
+
+    codes = [getattr(language, "alpha_2", None) for language in pycountry.languages]
+    return pl.Series([c.lower() for c in codes if c], dtype=pl.String)
+
+
+def is_iso_3166_2(column: str):
+    def test(frame: pl.DataFrame, context: Context) -> pl.Series:
+        codes = pl.col(column)
+        return _passes(
+            frame, codes.is_null() | _among(codes.str.to_lowercase(), _subdivision_codes())
+        )
 
     def explain(row: dict, context: Context) -> str:
         return (
@@ -168,26 +117,21 @@ def is_iso_3166_2(column: str):
     return test, explain
 
 
-def language_is_iso_639_1(frame: pd.DataFrame, context: Context) -> pd.Series:
-    import pycountry
-
-    codes = frame["language"]
-    unknown = [
-        c for c in codes.dropna().unique().tolist() if pycountry.languages.get(alpha_2=c) is None
-    ]
-    return ~codes.isin(unknown).astype(bool)
+def language_is_iso_639_1(frame: pl.DataFrame, context: Context) -> pl.Series:
+    codes = pl.col("language")
+    return _passes(frame, codes.is_null() | _among(codes.str.to_lowercase(), _language_codes()))
 
 
 def explain_language(row: dict, context: Context) -> str:
     return f"{row['language']!r} is not an ISO 639-1 language code; expected e.g. en, km, fr"
 
 
-def published_basis_with_date(frame: pd.DataFrame, context: Context) -> pd.Series:
-    return frame["published"].isna() == frame["published_basis"].isna()
+def published_basis_with_date(frame: pl.DataFrame, context: Context) -> pl.Series:
+    return _passes(frame, pl.col("published").is_null() == pl.col("published_basis").is_null())
 
 
 def explain_published_basis(row: dict, context: Context) -> str:
-    if pd.isna(row["published"]):
+    if row["published"] is None:
         return "published_basis is set but published is null; expected both null"
     return "published is set but published_basis is null; expected stated or inferred"
 
@@ -195,9 +139,9 @@ def explain_published_basis(row: dict, context: Context) -> str:
 # ---- figures -------------------------------------------------------------------
 
 
-def change_has_reference_period(frame: pd.DataFrame, context: Context) -> pd.Series:
-    is_change = frame["measure"] == "change"
-    return (is_change == frame["reference_period"].notna()).fillna(True).astype(bool)
+def change_has_reference_period(frame: pl.DataFrame, context: Context) -> pl.Series:
+    is_change = pl.col("measure") == "change"
+    return _passes(frame, is_change == pl.col("reference_period").is_not_null())
 
 
 def explain_reference_period(row: dict, context: Context) -> str:
@@ -206,10 +150,8 @@ def explain_reference_period(row: dict, context: Context) -> str:
     return f"reference_period is only for changes; this figure's measure is {row['measure']}"
 
 
-def reference_period_before_period(frame: pd.DataFrame, context: Context) -> pd.Series:
-    has_both = frame["reference_period"].notna() & frame["period"].notna()
-    earlier = frame["reference_period"].astype(str) < frame["period"].astype(str)
-    return (~has_both | earlier).astype(bool)
+def reference_period_before_period(frame: pl.DataFrame, context: Context) -> pl.Series:
+    return _passes(frame, pl.col("reference_period") < pl.col("period"))
 
 
 def explain_reference_order(row: dict, context: Context) -> str:
@@ -219,65 +161,48 @@ def explain_reference_order(row: dict, context: Context) -> str:
     )
 
 
-def share_within_0_100(frame: pd.DataFrame, context: Context) -> pd.Series:
-    is_percent_share = (frame["measure"] == "share") & (frame["unit"] == "percent")
-    inside = frame["value"].between(0, 100)
-    return (~is_percent_share | inside).fillna(True).astype(bool)
+def share_within_0_100(frame: pl.DataFrame, context: Context) -> pl.Series:
+    is_percent_share = (pl.col("measure") == "share") & (pl.col("unit") == "percent")
+    return _passes(frame, ~is_percent_share | pl.col("value").is_between(0, 100))
 
 
 def explain_share(row: dict, context: Context) -> str:
     return f"a percentage share must lie in [0, 100]; found {row['value']}"
 
 
-def _quoted_figures(frame: pd.DataFrame, context: Context) -> np.ndarray:
-    """True where a figure has a quote."""
-    quotes = context.frames["quotes"]
-    return context.share(
-        "quoted_figures", frame, lambda: is_in(frame["figure_id"], quotes["figure_id"])
-    )
-
-
-def figure_has_quote(frame: pd.DataFrame, context: Context) -> pd.Series:
-    return pd.Series(_quoted_figures(frame, context), index=frame.index, dtype=bool)
+def figure_has_quote(frame: pl.DataFrame, context: Context) -> pl.Series:
+    return _passes(frame, _among(pl.col("figure_id"), context.frames["quotes"]["figure_id"]))
 
 
 def explain_figure_quote(row: dict, context: Context) -> str:
     return f"figure {row['figure_id']} has no quote; expected at least one row in quotes stating it"
 
 
-def figure_qualifier_is_quoted(frame: pd.DataFrame, context: Context) -> pd.Series:
+def figure_qualifier_is_quoted(frame: pl.DataFrame, context: Context) -> pl.Series:
+    """A quoted figure's qualifier (or its having none) is one of its quotes'."""
     quotes = context.frames["quotes"]
-    quoted = _quoted_figures(frame, context)  # an unquoted figure is figure_has_quote's
-    stated = _pairs(quotes["figure_id"], quotes["qualifier"])  # null for a statement's
-    found = pc.is_in(_pairs(frame["figure_id"], frame["qualifier"]), value_set=stated)
-    ok = ~quoted | found.to_numpy(zero_copy_only=False)  # is_in gives no null: null pairs match
-    return pd.Series(ok, index=frame.index, dtype=bool)
-
-
-def _pairs(ids: pd.Series, qualifiers: pd.Series) -> pa.Array:
-    """Each (id, qualifier) pair as one text, no two pairs alike: the id's length, ":",
-    the id, then "-" for a missing qualifier or "+" and the qualifier (null where
-    the id is missing)."""
-    ids = arrow_text(ids).cast(pa.large_string())
-    qualifiers = arrow_text(qualifiers).cast(pa.large_string())
-    empty = pa.scalar("", pa.large_string())
-    length = pc.utf8_length(ids).cast(pa.large_string())
-    stated = pc.binary_join_element_wise(pa.scalar("+", pa.large_string()), qualifiers, empty)
-    tag = pc.if_else(pc.is_null(qualifiers), pa.scalar("-", pa.large_string()), stated)
-    return pc.binary_join_element_wise(length, pa.scalar(":", pa.large_string()), ids, tag, empty)
+    pairs = ["figure_id", "qualifier"]
+    stated = quotes.select(pairs).drop_nulls("figure_id").unique()
+    found = (
+        frame.select(pairs)
+        .with_row_index("row")
+        .join(stated, on=pairs, how="semi", nulls_equal=True)["row"]
+    )
+    quoted = _among(pl.col("figure_id"), quotes["figure_id"])
+    return _passes(frame, ~quoted | pl.int_range(pl.len()).is_in(found.implode()))
 
 
 def explain_figure_qualifier(row: dict, context: Context) -> str:
-    qualifier = "no qualifier" if pd.isna(row["qualifier"]) else f"qualifier {row['qualifier']}"
+    qualifier = "no qualifier" if row["qualifier"] is None else f"qualifier {row['qualifier']}"
     return f"{qualifier} is not what any of the figure's quotes states; expected one of theirs"
 
 
 # ---- statements ------------------------------------------------------------------
 
 
-def statement_has_quote(frame: pd.DataFrame, context: Context) -> pd.Series:
-    quoted = is_in(frame["statement_id"], context.frames["quotes"]["statement_id"])
-    return pd.Series(quoted, index=frame.index, dtype=bool)
+def statement_has_quote(frame: pl.DataFrame, context: Context) -> pl.Series:
+    quoted = context.frames["quotes"]["statement_id"]
+    return _passes(frame, _among(pl.col("statement_id"), quoted))
 
 
 def explain_statement_quote(row: dict, context: Context) -> str:
@@ -290,8 +215,8 @@ def explain_statement_quote(row: dict, context: Context) -> str:
 # ---- quotes ----------------------------------------------------------------------
 
 
-def supports_one_claim(frame: pd.DataFrame, context: Context) -> pd.Series:
-    return frame["figure_id"].isna() != frame["statement_id"].isna()
+def supports_one_claim(frame: pl.DataFrame, context: Context) -> pl.Series:
+    return _passes(frame, pl.col("figure_id").is_null() != pl.col("statement_id").is_null())
 
 
 def explain_one_claim(row: dict, context: Context) -> str:
@@ -301,85 +226,80 @@ def explain_one_claim(row: dict, context: Context) -> str:
     )
 
 
-def end_after_start(frame: pd.DataFrame, context: Context) -> pd.Series:
-    return (frame["end"] > frame["start"]).fillna(True).astype(bool)
+def end_after_start(frame: pl.DataFrame, context: Context) -> pl.Series:
+    return _passes(frame, pl.col("end") > pl.col("start"))
 
 
 def explain_offsets_order(row: dict, context: Context) -> str:
     return f"end {row['end']} is not after start {row['start']}; expected start < end"
 
 
-def _with_snapshots(
-    frame: pd.DataFrame, context: Context, columns: list[str], optional: tuple[str, ...] = ()
-):
-    """The rows of frame whose source has a snapshot and whose columns are all set (the
-    others pass: a missing snapshot or cell is reported by its own check), as their
-    positions (a source's rows together), their snapshots' texts (an iterator: one text
-    per row, each snapshot asked for once) and their cells (a list per column, then per
-    optional column, None where it is missing)."""
+def _in_snapshots(frame: pl.DataFrame, context: Context) -> pl.DataFrame:
+    """For each quote: whether its text is what its snapshot has at its offsets
+    (`matched`), and whether it keeps its characters whole (`whole`: neither offset is
+    on a combining mark, which would cut a letter from its accent). A quote whose
+    source has no snapshot, or whose offsets are missing, passes both (its own checks
+    report that), and so does a missing text the first.
+
+    Each quote is given its snapshot's text, a copy: a batch of sources at a time,
+    each batch with about as many quotes as there are sources, so that the copies
+    take about the room of the snapshots themselves."""
     snapshots = context.snapshots or {}
-    source_ids = arrow_text(frame["source_id"])
-    ids = pa.array(list(snapshots), type=source_ids.type)
-    known = pc.index_in(source_ids, value_set=ids)
-    known = known.to_numpy(zero_copy_only=False)  # NaN where the source has no snapshot
-    present = ~np.isnan(known) & frame[columns].notna().all(axis=1).to_numpy(dtype=bool)
-    rows = np.flatnonzero(present)
-    rows = rows[np.argsort(known[rows], kind="stable")]  # each source's rows together
-    cells = [frame[c].iloc[rows].tolist() for c in columns]
-    cells += [frame[c].iloc[rows].to_numpy(dtype=object, na_value=None).tolist() for c in optional]
-    return rows, _texts_of(snapshots, frame["source_id"].iloc[rows].tolist()), cells
-
-
-def _texts_of(snapshots: Mapping[str, str], source_ids: list[str]) -> Iterator[str]:
-    """The snapshot text of each source_id, asked for once for each run of one source
-    (pipeline.load.snapshots.SnapshotTexts decodes a text each time it is asked for it)."""
-    previous, text = None, ""
-    for source_id in source_ids:
-        if source_id != previous:
-            previous, text = source_id, snapshots[source_id]
-        yield text
-
-
-def _passes(frame: pd.DataFrame, rows: np.ndarray, passed: np.ndarray) -> pd.Series:
-    ok = np.ones(len(frame), dtype=bool)
-    ok[rows] = passed
-    return pd.Series(ok, index=frame.index, dtype=bool)
-
-
-def _in_snapshots(frame: pd.DataFrame, context: Context):
-    """One pass over the quotes whose source has a snapshot and whose offsets are set:
-    their positions in frame; whether each text is what the snapshot has at its offsets
-    (true where the text is missing: its own check reports that); whether each quote
-    keeps its characters whole (neither offset is on a combining mark, which would cut
-    a letter from its accent)."""
-    rows, snapshots, (starts, ends, texts) = _with_snapshots(
-        frame, context, ["start", "end"], ("text",)
+    rows = (
+        frame.select("source_id", "start", "end", "text")
+        .with_row_index("row")
+        .filter(pl.col("start").is_not_null() & pl.col("end").is_not_null())
     )
-    matched, at_start, at_end = [], [], []  # at_*: the character at each offset, or ""
-    for snapshot, start, end, text in zip(snapshots, starts, ends, texts, strict=True):
-        size = len(snapshot)
-        matched.append(  # snapshot[start:end] == text, without making the slice
-            text is None
-            or (
-                0 <= start <= end <= size
-                and end - start == len(text)
-                and snapshot.startswith(text, start)
-            )
+    ids = [s for s in rows["source_id"].drop_nulls().unique().to_list() if s in snapshots]
+    counts = (
+        rows.filter(pl.col("source_id").is_in(pl.Series(ids, dtype=pl.String).implode()))
+        .group_by("source_id")
+        .len()
+        .sort("source_id")
+    )
+    batches = counts.with_columns(
+        batch=(pl.col("len").cum_sum() - pl.col("len")) // max(counts.height, 1)
+    )
+    found = [
+        _snapshot_answers(rows, sources["source_id"].to_list(), snapshots)
+        for sources in batches.partition_by("batch", maintain_order=True)
+    ]
+    passed = frame.select(matched=pl.repeat(True, pl.len()), whole=pl.repeat(True, pl.len()))
+    if found:
+        answers = pl.concat(found)
+        rows_found = answers["row"]
+        passed = passed.with_columns(
+            matched=passed["matched"].scatter(rows_found, answers["matched"]),
+            whole=passed["whole"].scatter(rows_found, answers["whole"]),
         )
-        at_start.append(snapshot[start] if 0 < start < size else "")
-        at_end.append(snapshot[end] if 0 < end < size else "")
-    whole = np.ones(len(rows), dtype=bool)
-    for chars in (at_start, at_end):
-        late = pc.greater_equal(pa.array(chars, type=pa.string()), "\u0300")  # no mark before
-        for i in np.flatnonzero(late.to_numpy(zero_copy_only=False)).tolist():
-            if unicodedata.category(chars[i]).startswith("M"):
-                whole[i] = False
-    return rows, np.array(matched, dtype=bool), whole
+    return passed
 
 
-def quote_matches_snapshot(frame: pd.DataFrame, context: Context) -> pd.Series:
-    rows, matched, _ = context.share("in_snapshots", frame, lambda: _in_snapshots(frame, context))
-    return _passes(frame, rows, matched)
+def _snapshot_answers(rows: pl.DataFrame, ids: list[str], snapshots) -> pl.DataFrame:
+    """_in_snapshots' answers for the rows of the sources ids (each asked for once:
+    SnapshotTexts decodes a text each time it is asked for it)."""
+    texts = pl.DataFrame(
+        {"source_id": ids, "snapshot": [snapshots[s] for s in ids]},
+        schema={"source_id": pl.String, "snapshot": pl.String},
+    )
+    start, end, snapshot = pl.col("start"), pl.col("end"), pl.col("snapshot")
+    size = snapshot.str.len_chars()
+    inside = (start >= 0) & (start <= end) & (end <= size)
+    stretch = snapshot.str.slice(start.clip(0), (end - start).clip(0))
+    matched = pl.col("text").is_null() | (inside & (stretch == pl.col("text")))
+
+    def splits(offset: pl.Expr) -> pl.Expr:  # the character at offset is a combining mark
+        mark = snapshot.str.slice(offset.clip(0), 1).str.contains(r"^\p{M}")
+        return (offset > 0) & (offset < size) & mark
+
+    return rows.join(texts, on="source_id", how="inner").select(
+        "row", matched=matched, whole=~(splits(start) | splits(end))
+    )
+
+
+def quote_matches_snapshot(frame: pl.DataFrame, context: Context) -> pl.Series:
+    found = context.share("in_snapshots", frame, lambda: _in_snapshots(frame, context))
+    return found["matched"]
 
 
 def explain_quote_offsets(row: dict, context: Context) -> str:
@@ -416,19 +336,18 @@ def _where_text_is(snapshot: str, text: str, start: int) -> str:
     return hint
 
 
-def quote_keeps_characters_whole(frame: pd.DataFrame, context: Context) -> pd.Series:
+def quote_keeps_characters_whole(frame: pl.DataFrame, context: Context) -> pl.Series:
     """A quote neither starts on nor ends before a combining mark, which would cut
     a letter from its accent."""
-    rows, _, whole = context.share("in_snapshots", frame, lambda: _in_snapshots(frame, context))
-    return _passes(frame, rows, whole)
+    found = context.share("in_snapshots", frame, lambda: _in_snapshots(frame, context))
+    return found["whole"]
 
 
 def _combines(snapshot: str, offset: int) -> bool:
     """True when the character at offset attaches to the one before it."""
     if not 0 < offset < len(snapshot):
         return False
-    char = snapshot[offset]  # no combining mark comes before U+0300
-    return char >= "\u0300" and unicodedata.category(char).startswith("M")
+    return unicodedata.category(snapshot[offset]).startswith("M")
 
 
 def explain_split_character(row: dict, context: Context) -> str:
@@ -441,126 +360,116 @@ def explain_split_character(row: dict, context: Context) -> str:
     )
 
 
-def _stated_values(frame: pd.DataFrame, context: Context) -> pd.DataFrame:
-    """For each quote of a figure with a value and a text: whether the text states the
-    value (numbers.matching_number finds it) and the qualifier stated with it."""
-    joined = _quote_figures(frame, context)
-    quotes = _value_quotes(frame, context)
-    checked = quotes.checked
-    stated = stated_numbers(quotes.texts)
-    longest = pc.max(pc.utf8_length(_arrow(stated.found["value"]))).as_py() or 0
-    number = _first_stated(
-        stated.found,
-        quotes.codes,
-        exact_numbers(_arrow(joined["written"][checked]), longest),
-        (joined["unit"][checked] == "percent").fillna(False).to_numpy(dtype=bool),
+def _first_figures(context: Context) -> pl.DataFrame:
+    """The first row of each figure_id: its value (typed, and as its cell was written,
+    such as "-78" or "2.5e3": the digits a quote must state exactly, which the typed
+    value, a float, may have rounded), measure, unit and qualifier."""
+    figures = context.frames["figures"]
+
+    def first() -> pl.DataFrame:
+        if context.cells is not None:
+            written = context.cells["figures"]["value"]
+        else:  # typed frames alone (a library caller's): each value's shortest decimal
+            written = figures["value"].map_elements(repr, return_dtype=pl.String)
+        return (
+            figures.select("figure_id", "value", "measure", "unit", "qualifier")
+            .with_columns(written=written)
+            .filter(pl.col("figure_id").is_not_null())
+            .unique("figure_id", keep="first", maintain_order=True)
+        )
+
+    return context.share("first_figures", figures, first)
+
+
+def _figure(context: Context, figure_id: str) -> dict:
+    """One figure's first row (for explaining a failing quote)."""
+    figures = _first_figures(context)
+    by_id = context.share(
+        "figures_by_id",
+        figures,
+        lambda: dict(zip(figures["figure_id"], figures.iter_rows(named=True), strict=True)),
     )
-    matched = number >= 0
-    qualifiers = np.full(len(number), None, dtype=object)
-    qualifiers[matched] = stated.qualifiers(number[matched])
-    result = pd.DataFrame(
-        {"checked": checked, "matched": True, "qualifier": None}, index=frame.index
+    return by_id[figure_id]
+
+
+def _stated_values(frame: pl.DataFrame, context: Context) -> pl.DataFrame:
+    """For each quote: its figure's value, measure and unit; whether it is `checked`
+    (a quote of a figure with a value, and a text); whether the text states the value
+    exactly (`matched`: a number of the same magnitude, with a percent sign exactly
+    when the unit is percent) and the qualifier it states with the first such number."""
+    figures = _first_figures(context).rename({"qualifier": "figure_qualifier"})
+    joined = (
+        frame.select("figure_id", "text", recorded="qualifier")
+        .join(figures, on="figure_id", how="left", maintain_order="left")
+        .with_columns(
+            checked=pl.col("value").is_not_null() & pl.col("text").is_not_null(),
+            percent=(pl.col("unit") == "percent").fill_null(False),
+        )
     )
-    result.loc[checked, "matched"] = matched
-    result.loc[checked, "qualifier"] = qualifiers
-    return result
+    texts = joined.filter("checked")["text"].unique(maintain_order=True)
+    stated = numbers.stated_numbers(texts)
+    longest = stated["value"].str.len_chars().max() or 0
+    wanted = joined.with_columns(
+        wanted=pl.when("checked").then(numbers.exact_numbers(joined["written"], longest))
+    )
+    first = stated.unique(["text", "value", "percent"], keep="first", maintain_order=True)
+    return wanted.join(
+        first.select("text", pl.col("value").alias("wanted"), "percent", "qualifier", matched=True),
+        on=["text", "wanted", "percent"],
+        how="left",
+        maintain_order="left",
+    ).with_columns(pl.col("matched").fill_null(False))
 
 
-def _first_stated(
-    found: pd.DataFrame, texts: np.ndarray, values, percents: np.ndarray
-) -> np.ndarray:
-    """For each (text, value, percent) wanted, the row of found (StatedNumbers.found) of
-    the first number that text states with that value and percent sign, or -1. Values
-    are equal when they are the same (exact_numbers' forms are equal exactly when their
-    numbers are). Each triple is one 64-bit key (text, then the value's code among all
-    values, then the sign), which holds up to about two billion rows."""
-    rows = len(found)
-    stated = _arrow(found["value"])
-    every = pc.dictionary_encode(pa.concat_arrays([stated, _arrow(values).cast(stated.type)]))
-    distinct = len(every.dictionary)
-    codes = every.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-
-    def keys(texts, codes, percents) -> np.ndarray:
-        return (texts.astype(np.int64) * distinct + codes) * 2 + percents
-
-    stated = keys(found["text"].to_numpy(), codes[:rows], found["percent"].to_numpy(dtype=bool))
-    unique, first = np.unique(stated, return_index=True)  # a stable sort: the first of each
-    if not len(unique):
-        return np.full(len(texts), -1, dtype=np.int64)
-    wanted = keys(texts, codes[rows:], percents)
-    at = np.searchsorted(unique, wanted).clip(max=len(unique) - 1)
-    return np.where(unique[at] == wanted, first[at], -1).astype(np.int64)
-
-
-def _arrow(values) -> pa.Array:
-    """A column (a Series, NumPy or Arrow array) as one Arrow array."""
-    if isinstance(values, pd.Series):
-        values = values.array
-    if not isinstance(values, pa.Array | pa.ChunkedArray):
-        values = pa.array(values)
-    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-
-
-def figure_value_in_quote(frame: pd.DataFrame, context: Context) -> pd.Series:
+def figure_value_in_quote(frame: pl.DataFrame, context: Context) -> pl.Series:
     stated = context.share("stated_values", frame, lambda: _stated_values(frame, context))
-    return ~stated["checked"] | stated["matched"]
+    return stated.select(~pl.col("checked") | pl.col("matched")).to_series()
 
 
 def explain_value(row: dict, context: Context) -> str:
-    figure = _figures_by_id(context).loc[row["figure_id"]]
-    value = _written_values(context).loc[row["figure_id"]]
+    figure = _figure(context, row["figure_id"])
     stated = ", ".join(n.words for n in numbers.find_numbers(row["text"])) or "none"
     unit = " per cent" if figure["unit"] == "percent" else ""
     return (
-        f"figure {row['figure_id']} has value {value}{unit}, which the quote does not state "
-        f"exactly; numbers in the quote: {stated}"
+        f"figure {row['figure_id']} has value {figure['written']}{unit}, which the quote does not "
+        f"state exactly; numbers in the quote: {stated}"
     )
 
 
-def qualifier_matches_quote(frame: pd.DataFrame, context: Context) -> pd.Series:
+def qualifier_matches_quote(frame: pl.DataFrame, context: Context) -> pl.Series:
     stated = context.share("stated_values", frame, lambda: _stated_values(frame, context))
-    recorded = frame["qualifier"].to_numpy(dtype=object, na_value=None)
-    same = recorded == stated["qualifier"].to_numpy(dtype=object)
-    figure_quote = frame["figure_id"].notna().to_numpy(dtype=bool)
-    ok = np.where(figure_quote, ~stated["checked"] | ~stated["matched"] | same, pd.isna(recorded))
-    return pd.Series(ok, index=frame.index, dtype=bool)
+    recorded, said = pl.col("recorded"), pl.col("qualifier")
+    return stated.select(
+        pl.when(pl.col("figure_id").is_not_null())
+        .then(~pl.col("checked") | ~pl.col("matched") | recorded.eq_missing(said))
+        .otherwise(recorded.is_null())
+    ).to_series()
 
 
 def explain_qualifier(row: dict, context: Context) -> str:
-    recorded = "empty" if pd.isna(row["qualifier"]) else repr(row["qualifier"])
-    if pd.isna(row["figure_id"]):
+    recorded = "empty" if row["qualifier"] is None else repr(row["qualifier"])
+    if row["figure_id"] is None:
         return f"a quote supporting a statement has qualifier {recorded}; expected it empty"
-    figure = _figures_by_id(context).loc[row["figure_id"]]
-    value = _written_values(context).loc[row["figure_id"]]
-    number = numbers.matching_number(row["text"], value, figure["unit"] == "percent")
+    figure = _figure(context, row["figure_id"])
+    number = numbers.matching_number(row["text"], figure["written"], figure["unit"] == "percent")
     said = "no qualifier" if number.qualifier is None else repr(number.qualifier)
     return f"qualifier is {recorded}, but the quote's words ({number.words!r}) say {said}"
 
 
-def change_direction_matches_quote(frame: pd.DataFrame, context: Context) -> pd.Series:
-    ok = context.share("directions", frame, lambda: _directions(frame, context))
-    return pd.Series(ok, index=frame.index, dtype=bool)
-
-
-def _directions(frame: pd.DataFrame, context: Context) -> np.ndarray:
-    """True where a quote of a change states its direction (or is not checked)."""
-    joined = _quote_figures(frame, context)
-    quotes = _value_quotes(frame, context)  # a change's quotes are among them
-    value = joined["value"]
-    checked = (joined["measure"] == "change") & value.notna() & joined["text"].notna()
-    checked = (checked & (value != 0)).fillna(False).to_numpy(dtype=bool)
-    text_codes = np.full(len(frame), -1, dtype=np.int64)
-    text_codes[quotes.checked] = quotes.codes
-    used, codes = np.unique(text_codes[checked], return_inverse=True)
-    declines, rises = stated_directions(quotes.texts.iloc[used].tolist())
-    rising = (value[checked] > 0).to_numpy(dtype=bool)
-    ok = np.ones(len(frame), dtype=bool)
-    ok[checked] = np.where(rising, rises[codes], declines[codes])
-    return ok
+def change_direction_matches_quote(frame: pl.DataFrame, context: Context) -> pl.Series:
+    """A quote of a change states its direction: a decline for a negative value, a rise
+    for a positive one."""
+    stated = context.share("stated_values", frame, lambda: _stated_values(frame, context))
+    value, text = pl.col("value"), pl.col("text")
+    checked = (pl.col("measure") == "change") & pl.col("checked") & (value != 0)
+    said = (
+        pl.when(value > 0).then(numbers.states_rise(text)).otherwise(numbers.states_decline(text))
+    )
+    return stated.select((~checked | said).fill_null(True)).to_series()
 
 
 def explain_direction(row: dict, context: Context) -> str:
-    figure = _figures_by_id(context).loc[row["figure_id"]]
+    figure = _figure(context, row["figure_id"])
     expected = "a decline" if figure["value"] < 0 else "a rise"
     return (
         f"figure {row['figure_id']} is a change of {figure['value']:g}, {expected}, but the "

@@ -1,26 +1,28 @@
-"""Pandera schemas derived from the contract: one per resource.
+"""Pandera schemas derived from the contract: one per resource, on pandera's Polars backend.
 
-Table Schema types become pandas nullable dtypes; constraints become named
-pandera checks; primary, unique and foreign keys become frame-level checks; the
-semantic checks of checks.py are added with the context they need.
-`pandera.io.from_frictionless_schema` is not used: it drops titles, formats and
-foreign keys.
+Table Schema types become Polars dtypes; constraints become named pandera checks;
+primary, unique and foreign keys become frame-level checks; the semantic checks of
+rules.py are added with the context they need. `pandera.io.from_frictionless_schema`
+is not used: it drops titles, formats and foreign keys.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
 
-import pandas as pd
-import pandera.pandas as pa
+import pandera.polars as pa
+import polars as pl
+from pandera.api.polars.types import PolarsData
 
-from pipeline.check.columns import all_distinct, is_in
-from pipeline.check.rules import Context, checks_for
+from pipeline.check.rules import Context, SemanticCheck, checks_for
 from pipeline.contract.model import Field, ForeignKey, Resource
 from pipeline.contract.patterns import matches_pattern
 
-DTYPES = {"string": "string", "integer": "Int64", "number": "Float64", "date": "string"}
+DTYPES = {"string": pl.String, "integer": pl.Int64, "number": pl.Float64, "date": pl.String}
 DATE_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+DATE_SHAPE = r"^-?[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$"  # what pandas read as %Y-%m-%d
+ASCII = r"^[\x00-\x7f]*$"
 
 
 def column_checks(field: Field) -> list[pa.Check]:
@@ -40,7 +42,7 @@ def column_checks(field: Field) -> list[pa.Check]:
     for pattern in patterns:
         checks.append(
             pa.Check(
-                partial(matches_pattern, pattern=pattern),
+                partial(_column_test, test=partial(matches_pattern, pattern=pattern)),
                 name="pattern",
                 error=f"expected the pattern {pattern}",
                 statistics={"pattern": f"^(?:{pattern})$"},
@@ -48,7 +50,11 @@ def column_checks(field: Field) -> list[pa.Check]:
         )
     if field.type == "date":
         checks.append(
-            pa.Check(_real_dates, name="calendar_date", error="expected a real date YYYY-MM-DD")
+            pa.Check(
+                _real_dates,
+                name="calendar_date",
+                error="expected a real date YYYY-MM-DD",
+            )
         )
     if "minimum" in constraints:
         minimum = constraints["minimum"]
@@ -73,9 +79,34 @@ def column_checks(field: Field) -> list[pa.Check]:
     return checks
 
 
-def _real_dates(series: pd.Series) -> pd.Series:
-    parsed = pd.to_datetime(series, format="%Y-%m-%d", errors="coerce")
-    return parsed.notna() | series.isna()
+def _column_test(data: PolarsData, test) -> pl.LazyFrame:
+    """A check of one column as an expression on it: True where a cell passes."""
+    return data.lazyframe.select(test(pl.col(data.key)))
+
+
+def _real_dates(data: PolarsData) -> pl.LazyFrame:
+    """True where a cell is a real calendar date YYYY-MM-DD (and where it is missing)."""
+    cells = pl.col(data.key)
+    others = data.lazyframe.select(cells.filter(~cells.str.contains(ASCII)).unique()).collect()
+    return data.lazyframe.select(real_dates(cells, others.to_series().to_list()))
+
+
+def real_dates(cells: pl.Expr, others: list[str] = ()) -> pl.Expr:
+    """True where a cell is a real calendar date YYYY-MM-DD, as pandas read one (month
+    and day of one or two digits; digits of other scripts too), or is missing. others:
+    the distinct cells with characters beyond ASCII, which Polars does not read as
+    digits: read once each by Python."""
+    parsed = cells.str.to_date("%Y-%m-%d", strict=False).is_not_null()
+    real = [cell for cell in others if _is_real_date(cell)]
+    return cells.is_null() | (cells.str.contains(DATE_SHAPE) & parsed) | cells.is_in(real)
+
+
+def _is_real_date(cell: str) -> bool:
+    try:
+        datetime.strptime(cell, "%Y-%m-%d")
+    except ValueError:
+        return False
+    return True
 
 
 def column(field: Field) -> pa.Column:
@@ -91,22 +122,16 @@ def column(field: Field) -> pa.Column:
     )
 
 
-def types_schema(resource: Resource) -> pa.DataFrameSchema:
-    """Only the dtypes, coerced from strings: the first pass over a table."""
-    return pa.DataFrameSchema(
-        {f.name: pa.Column(DTYPES[f.type], nullable=True, coerce=True) for f in resource.fields},
-        name=resource.name,
-    )
-
-
 def dataframe_schema(resource: Resource, context: Context) -> pa.DataFrameSchema:
     """The full schema of a resource: columns, keys and semantic checks."""
     frame_checks = [unique_key_check(key) for key in resource.unique_keys]
-    frame_checks += [foreign_key_check(resource.name, fk, context) for fk in resource.foreign_keys]
+    frame_checks += [foreign_key_check(fk, context) for fk in resource.foreign_keys]
     for semantic in checks_for(resource.name):
         if semantic.needs_snapshots and context.snapshots is None:
             continue
-        frame_checks.append(pa.Check(partial(semantic.test, context=context), name=semantic.name))
+        frame_checks.append(
+            pa.Check(partial(_semantic_test, check=semantic, context=context), name=semantic.name)
+        )
     return pa.DataFrameSchema(
         {f.name: column(f) for f in resource.fields},
         checks=frame_checks,
@@ -118,6 +143,12 @@ def dataframe_schema(resource: Resource, context: Context) -> pa.DataFrameSchema
     )
 
 
+def _semantic_test(data: PolarsData, check: SemanticCheck, context: Context) -> pl.LazyFrame:
+    """A semantic check's answer, a full-length boolean column, as pandera takes it."""
+    passed = check.test(context.frames[check.resource], context)  # the frame validated
+    return pl.LazyFrame({check.name: passed})
+
+
 def unique_key_name(key: tuple[str, ...]) -> str:
     return f"unique_key({','.join(key)})"
 
@@ -127,33 +158,42 @@ def foreign_key_name(fk: ForeignKey) -> str:
 
 
 def unique_key_check(key: tuple[str, ...]) -> pa.Check:
-    def no_duplicates(frame: pd.DataFrame) -> pd.Series:
-        if len(key) == 1 and all_distinct(frame[key[0]]):
-            return pd.Series(True, index=frame.index)
-        return ~frame.duplicated(subset=list(key), keep=False)
+    """No two rows share the key's values (rows with a missing value among them are
+    compared too, a missing value equal to a missing value)."""
+
+    def no_duplicates(data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(~pl.struct(list(key)).is_duplicated())
 
     return pa.Check(no_duplicates, name=unique_key_name(key))
 
 
-def foreign_key_check(resource: str, fk: ForeignKey, context: Context) -> pa.Check:
-    def resolves(frame: pd.DataFrame) -> pd.Series:
-        target = context.frames[fk.resource][list(fk.reference_fields)].dropna()
-        values = frame[list(fk.fields)]
-        has_null = values.isna().any(axis=1)
-        return has_null | known_rows(values, target)
+def foreign_key_check(fk: ForeignKey, context: Context) -> pa.Check:
+    """Each row's key is a row of the referenced key (a key with a missing value passes)."""
+
+    def resolves(data: PolarsData) -> pl.LazyFrame:
+        target = context.frames[fk.resource].select(list(fk.reference_fields))
+        return data.lazyframe.select(
+            known_rows(data.lazyframe.collect().select(list(fk.fields)), target)
+        )
 
     return pa.Check(resolves, name=foreign_key_name(fk))
 
 
-def known_rows(values: pd.DataFrame, known: pd.DataFrame) -> pd.Series:
-    """True where a row of values is a row of known (compared as Python tuples are)."""
-    columns = [*values.dtypes, *known.dtypes]
-    if all(isinstance(dtype, pd.StringDtype) for dtype in columns):  # text equals only text
-        if len(values.columns) == 1:
-            found = is_in(values.iloc[:, 0], known.iloc[:, 0])
-        else:
-            found = pd.MultiIndex.from_frame(values).isin(pd.MultiIndex.from_frame(known))
-        return pd.Series(found, index=values.index, dtype=bool)
-    rows = set(known.itertuples(index=False, name=None))
-    found = [row in rows for row in values.itertuples(index=False, name=None)]
-    return pd.Series(found, index=values.index, dtype=bool)
+def known_rows(values: pl.DataFrame, known: pl.DataFrame) -> pl.Series:
+    """True where a row of values is a row of known (compared as Python tuples are:
+    text equals only text), or where the row has a missing value (a join never
+    matches a missing value, and a key with one refers to nothing)."""
+    names = [f"key_{i}" for i in range(values.width)]
+    values = values.rename(dict(zip(values.columns, names, strict=True)))
+    known = known.rename(dict(zip(known.columns, names, strict=True)))
+    if values.dtypes != known.dtypes:
+        if all(d.is_numeric() for d in [*values.dtypes, *known.dtypes]):
+            values, known = values.cast(pl.Float64), known.cast(pl.Float64)
+        else:  # text equals only text: none of known is a row of values
+            known = known.clear().cast(dict(zip(names, values.dtypes, strict=True)))
+    unknown = (
+        values.with_row_index("row")
+        .drop_nulls(names)
+        .join(known.drop_nulls().unique(), on=names, how="anti")["row"]
+    )
+    return values.select(~pl.int_range(pl.len()).is_in(unknown.implode())).to_series()

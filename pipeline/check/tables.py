@@ -11,12 +11,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import numpy as np
-import pandas as pd
-import pandera.pandas as pa
+import pandera.polars as pa
+import polars as pl
 
 from pipeline.check.rules import Context, SemanticCheck, checks_for
-from pipeline.check.schema import dataframe_schema, foreign_key_name, types_schema, unique_key_name
+from pipeline.check.schema import DTYPES, dataframe_schema, foreign_key_name, unique_key_name
+from pipeline.check.transition import transition_text_frame
 from pipeline.contract.model import Contract, Resource
 from pipeline.errors import Problem
 from pipeline.load.tables import Table
@@ -38,7 +38,7 @@ INTEGER_RANGE = (-(2**63), 2**63 - 1)
 class Checked:
     """The typed frames of every resource, and what was wrong with them."""
 
-    frames: dict[str, pd.DataFrame]
+    frames: dict[str, pl.DataFrame]
     problems: list[Problem]
 
 
@@ -49,14 +49,16 @@ def check_tables(
 ) -> Checked:
     """snapshots: the snapshot texts by source_id; None without snapshots."""
     problems: list[Problem] = []
-    frames: dict[str, pd.DataFrame] = {}
+    frames: dict[str, pl.DataFrame] = {}
+    cells: dict[str, pl.DataFrame] = {}
     failed_cells: set[tuple[str, int, str]] = set()
     for resource in contract.resources:
-        frame, cast_problems = cast_table(resource, tables[resource.name])
+        table = tables[resource.name]
+        cells[resource.name] = transition_text_frame(table.frame)  # numbers as written
+        frame, cast_problems = cast_cells(resource, table, cells[resource.name])
         frames[resource.name] = frame
         problems += cast_problems
         failed_cells |= {(resource.name, p.row - 1, p.field) for p in cast_problems}
-    cells = {name: table.frame for name, table in tables.items()}  # numbers as written
     context = Context(frames=frames, snapshots=snapshots, cells=cells)
     for resource in contract.resources:
         schema = dataframe_schema(resource, context)
@@ -70,47 +72,40 @@ def check_tables(
     return Checked(frames, problems)  # what the checks shared goes with the context
 
 
-def cast_table(resource: Resource, table: Table) -> tuple[pd.DataFrame, list[Problem]]:
-    """The table with contract dtypes; cells that do not cast become problems (and NA)."""
-    schema = types_schema(resource)
-    frame = table.frame.copy()
-    lax = []
+def cast_table(resource: Resource, table: Table) -> tuple[pl.DataFrame, list[Problem]]:
+    """The table with contract dtypes; cells that do not cast become problems (and null)."""
+    return cast_cells(resource, table, transition_text_frame(table.frame))
+
+
+def cast_cells(
+    resource: Resource, table: Table, cells: pl.DataFrame
+) -> tuple[pl.DataFrame, list[Problem]]:
+    """cast_table, given the table's cells as a frame of text columns."""
+    problems, columns = [], []
     for field in resource.fields:
-        if field.type not in NUMBER_FORMS:
-            continue
-        cells = frame[field.name]
-        failing = number_problems(field.type, cells)
-        for row, message in failing:
-            where = table.locate(row, field.name)
-            cell = cells.iloc[row]
-            lax.append(Problem("type-error", f"{field.name}: {cell!r} {message}", **where))
-        if failing:
-            frame.loc[frame.index[[row for row, _ in failing]], field.name] = pd.NA
-    try:
-        return schema.validate(frame, lazy=True), lax
-    except pa.errors.SchemaErrors as errors:
-        cases = errors.failure_cases
-        cases = cases[cases["check"].astype(str).str.startswith("coerce_dtype")]
-        problems = []
-        for name, index, value in zip(
-            cases["column"], cases["index"], cases["failure_case"], strict=True
-        ):
-            field = resource.field(name)
-            problems.append(
-                Problem(
-                    "type-error",
-                    f"{field.name}: {value!r} is not {TYPE_NAMES[field.type]}; expected "
-                    f"{TYPE_NAMES[field.type]} ({field.type})",
-                    **table.locate(int(index), field.name),
+        column = cells[field.name]
+        if field.type in NUMBER_FORMS:
+            failing = number_problems(field.type, column)
+            for row, message in failing:
+                where = table.locate(row, field.name)
+                problems.append(
+                    Problem("type-error", f"{field.name}: {column[row]!r} {message}", **where)
                 )
-            )
-            frame.loc[int(index), name] = pd.NA
-        return schema.validate(frame, lazy=False), lax + problems
+            column = _without(column, [row for row, _ in failing])
+        columns.append(column.cast(DTYPES[field.type], strict=False))
+    return pl.DataFrame(columns), problems
 
 
-def number_problem(kind: str, cell) -> str | None:
+def _without(column: pl.Series, rows: list[int]) -> pl.Series:
+    """The column with the cells at rows missing."""
+    if not rows:
+        return column
+    return column.scatter(rows, None)
+
+
+def number_problem(kind: str, cell: str | None) -> str | None:
     """What is wrong with an integer or number cell, or None (also for other types)."""
-    if kind not in NUMBER_FORMS or pd.isna(cell):
+    if kind not in NUMBER_FORMS or cell is None:
         return None
     form, example = NUMBER_FORMS[kind]
     if not form.fullmatch(cell):
@@ -124,39 +119,39 @@ def number_problem(kind: str, cell) -> str | None:
     return None
 
 
-def number_problems(kind: str, cells: pd.Series) -> list[tuple[int, str]]:
+def number_problems(kind: str, cells: pl.Series) -> list[tuple[int, str]]:
     """(row position, number_problem) of each cell of an integer or number column that
     has one, in row order: the form is matched over the whole column at once; only the
     cells that might be out of range are looked at one by one."""
     form, _ = NUMBER_FORMS[kind]
-    present = cells.notna().to_numpy(dtype=bool)
-    formed = cells.str.fullmatch(f"(?:{form.pattern})").fillna(False).to_numpy(dtype=bool)
+    text = pl.col("cell")
     if kind == "integer":  # below 19 digits every whole number fits in 64 bits
-        suspect = cells.str.len().fillna(0).to_numpy(dtype=np.int64) >= 19
+        suspect = text.str.len_chars() >= 19
     else:  # a number overflows only with an exponent or more than 308 digits
-        suspect = cells.str.contains("[eE]", regex=True).fillna(False).to_numpy(dtype=bool)
-        suspect |= cells.str.len().fillna(0).to_numpy(dtype=np.int64) > 308
-    rows = np.flatnonzero(present & (~formed | suspect)).tolist()
-    values = cells.iloc[rows].tolist()
-    found = [(row, number_problem(kind, value)) for row, value in zip(rows, values, strict=True)]
+        suspect = text.str.contains("[eE]") | (text.str.len_chars() > 308)
+    looked_at = (
+        pl.DataFrame({"cell": cells})
+        .with_row_index("row")
+        .filter(text.is_not_null() & (~text.str.contains(f"^(?:{form.pattern})$") | suspect))
+    )
+    found = [
+        (row, number_problem(kind, cell))
+        for row, cell in zip(looked_at["row"].to_list(), looked_at["cell"].to_list(), strict=True)
+    ]
     return [(row, message) for row, message in found if message]
 
 
-def translate(cases: pd.DataFrame, resource: Resource, table: Table, context: Context):
+def translate(cases: pl.DataFrame, resource: Resource, table: Table, context: Context):
     """Pandera failure cases as located problems, one per failing cell or row."""
     semantic = {c.name: c for c in checks_for(resource.name)}
     keys = {unique_key_name(k): k for k in resource.unique_keys}
     foreign = {foreign_key_name(fk): fk for fk in resource.foreign_keys}
     frame = context.frames[resource.name]
     seen = set()
-    for check, column, index, value in zip(
-        cases["check"].astype(str),
-        cases["column"],
-        cases["index"],
-        cases["failure_case"],
-        strict=True,
-    ):
-        if index is None or pd.isna(index):
+    for check, column, index, value in cases.select(
+        "check", "column", "index", "failure_case"
+    ).iter_rows():
+        if index is None:
             yield Problem("check-error", f"{check} could not run: {value}", resource=resource.name)
             continue
         row = int(index)
@@ -179,7 +174,7 @@ def translate(cases: pd.DataFrame, resource: Resource, table: Table, context: Co
             if (check, row) not in seen:
                 seen.add((check, row))
                 fk = foreign[check]
-                values = ", ".join(str(frame.at[row, f]) for f in fk.fields)
+                values = ", ".join(str(frame[f][row]) for f in fk.fields)
                 yield Problem(
                     "foreign-key",
                     f"{fk.fields[0]}: {values!r} is not a known "
@@ -195,16 +190,16 @@ def translate(cases: pd.DataFrame, resource: Resource, table: Table, context: Co
                 name = resource.primary_key[0]
                 yield Problem(
                     "duplicate-id",
-                    f"{name}: {frame.at[row, name]!r} is used by more than one row; expected "
+                    f"{name}: {frame[name][row]!r} is used by more than one row; expected "
                     "each id once",
                     **table.locate(row, name),
                 )
         else:
-            yield column_problem(check, column, row, value, table)
+            yield column_problem(check, column, row, frame[column][row], table)
 
 
 def semantic_problem(check: SemanticCheck, frame, row: int, table: Table, context) -> Problem:
-    values = frame.loc[row].to_dict()
+    values = frame.row(row, named=True)
     return Problem(
         check.name.replace("_", "-"),
         f"{check.field}: {check.explain(values, context)}",

@@ -124,8 +124,7 @@ def read_back(folder: Path, contract: Contract) -> dict[str, pl.DataFrame]:
     for resource in contract.resources:
         display = f"{folder.name}/{resource.path}"
         table = read_csv_table(folder / resource.path, display, resource)
-        frame, cast_problems = cast_table(resource, table)
-        frames[resource.name] = transition_typed_frame(frame)
+        frames[resource.name], cast_problems = cast_table(resource, table)
         problems += cast_problems
     if problems:  # the CSVs were written from checked tables: this is a bug, said plainly
         raise InvalidInput(problems)
@@ -158,12 +157,3 @@ def load_source(
         for built in descriptor["resources"]
     ]
     return PackageSource(folder, contract, descriptor, frames, snapshots, files)
-
-
-def transition_typed_frame(frame) -> pl.DataFrame:
-    """A checked pandas frame (text, "Int64", "Float64" columns) as the typed Polars
-    frame (pl.String, pl.Int64, pl.Float64) the writers take.
-    TRANSITION(r17): removed when the areas are merged."""
-    typed = {"Int64": pl.Int64, "Float64": pl.Float64}
-    dtypes = {name: typed.get(str(dtype), pl.String) for name, dtype in frame.dtypes.items()}
-    return pl.from_pandas(frame).cast(dtypes)
