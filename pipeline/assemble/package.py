@@ -16,7 +16,7 @@ from pipeline.assemble.spreadsheet import guard_frame, text_fields
 from pipeline.contract.model import Contract, Resource, is_safe_relative_path
 from pipeline.errors import InvalidInput, Problem
 from pipeline.files import path_inside, write_inside
-from pipeline.load.tables import Table
+from pipeline.load.tables import Table, transition_pandas_frame
 from pipeline.project import DESCRIPTOR_NAME
 
 # Custom descriptor property listing the files beside the CSV resources (see README).
@@ -53,7 +53,9 @@ def write_package(folder: Path, contract: Contract, tables: dict[str, Table], bu
         relative = safe_resource_path(resource, contract.file)
         target = path_inside(folder, relative, contract.file)
         target.parent.mkdir(parents=True, exist_ok=True)
-        frame = guard_frame(tables[resource.name].frame, text_fields(resource))
+        frame = guard_frame(
+            transition_pandas_frame(tables[resource.name].frame), text_fields(resource)
+        )
         size, sha256 = write_csv(frame, resource.field_names, target)
         stats[resource.name] = {"bytes": size, "hash": f"sha256:{sha256}"}
     written = write_input_list(folder, build_info["input_files"])

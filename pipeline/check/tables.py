@@ -19,7 +19,7 @@ from pipeline.check.rules import Context, SemanticCheck, checks_for
 from pipeline.check.schema import dataframe_schema, foreign_key_name, types_schema, unique_key_name
 from pipeline.contract.model import Contract, Resource
 from pipeline.errors import Problem
-from pipeline.load.tables import Table
+from pipeline.load.tables import Table, transition_pandas_frame
 
 TYPE_NAMES = {"integer": "a whole number", "number": "a number", "string": "text", "date": "a date"}
 # Numbers as the package publishes them (cells are written verbatim): no "+", no spaces,
@@ -56,7 +56,7 @@ def check_tables(
         frames[resource.name] = frame
         problems += cast_problems
         failed_cells |= {(resource.name, p.row - 1, p.field) for p in cast_problems}
-    cells = {name: table.frame for name, table in tables.items()}  # numbers as written
+    cells = {name: transition_pandas_frame(table.frame) for name, table in tables.items()}
     context = Context(frames=frames, snapshots=snapshots, cells=cells)
     for resource in contract.resources:
         schema = dataframe_schema(resource, context)
@@ -73,7 +73,7 @@ def check_tables(
 def cast_table(resource: Resource, table: Table) -> tuple[pd.DataFrame, list[Problem]]:
     """The table with contract dtypes; cells that do not cast become problems (and NA)."""
     schema = types_schema(resource)
-    frame = table.frame.copy()
+    frame = transition_pandas_frame(table.frame)
     lax = []
     for field in resource.fields:
         if field.type not in NUMBER_FORMS:

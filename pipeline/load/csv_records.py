@@ -1,6 +1,8 @@
-"""Reading CSV records strictly: RFC 4180 quoting, the header against the contract,
-each record's field count, and where each record starts (its first line), with
-problems that say file, line and column.
+"""Reading CSV records: the header against the contract, the cells, and where each
+record starts (its line). Files go by one hot path, Polars reading a batch of plain
+files as one text (read_plain); a file it cannot vouch for goes to the strict reader
+(read_chunks: RFC 4180 quoting and each record's field count, with problems that say
+file, line and column).
 """
 
 from __future__ import annotations
@@ -9,14 +11,11 @@ import csv
 import io
 from array import array
 from collections.abc import Iterator
-from itertools import islice
+from itertools import accumulate, islice
+from typing import NamedTuple
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pa_csv
+import polars as pl
 
-from pipeline.assemble.csv import csv_pieces
 from pipeline.contract.model import Resource
 from pipeline.errors import InvalidInput, Problem
 from pipeline.files import line_and_column
@@ -25,96 +24,148 @@ CSV_DIALECT = {"delimiter": ",", "quotechar": '"', "doublequote": True, "strict"
 # The longest cell we read (the csv module's default; other libraries change that
 # process-wide setting, so it is set for each read and restored after).
 MAX_FIELD_CHARS = 131_072
-# Records read at a time (and rows gathered as Python strings before they are packed).
+# Records the strict reader reads at a time.
 CHUNK_ROWS = 65_536
-# Files this large are first read whole by Arrow's CSV reader (read_as_written).
-ARROW_READ_BYTES = 1 << 16
+BOM = b"\xef\xbb\xbf"
+# A cell in double quotes (a quote inside doubled), and a line that is one record of
+# such cells or plain ones, with nothing the strict reader would read otherwise: no CR,
+# no NUL, no quote in a plain cell, no text after a closing quote.
+QUOTED_CELL = r'"(?:[^"\r\x00]|"")*"'
+_CELL = rf'(?:{QUOTED_CELL}|[^",\r\x00]*)'
+PLAIN_RECORD = rf"^{_CELL}(?:,{_CELL})*$"
 
 
-def read_as_written(
-    data: bytes, resource: Resource, checked: dict
-) -> tuple[list[str], list[pa.Array], array] | None:
-    """(header, columns, first line of each record) of a CSV file exactly as the
-    build writes one (pipeline.assemble.csv), read by Arrow's CSV reader; None for a
-    file in any other form, which the caller reads record by record (read_chunks),
-    finding and placing every problem.
+class PlainRead(NamedTuple):
+    """Files of one header read in one go: their records (contract order), which files
+    of the batch they are (positions) and how many records each holds, in order."""
 
-    Arrow's reader is lenient where the csv module is strict (a stray quote, an
-    unclosed one at the end), so its reading is taken only when writing its cells
-    back gives the file's bytes exactly: the csv module reads such a file into the
-    same cells (tests/test_csv_output.py holds the writer to that rule). The file's
-    header must be one the contract accepts, and no cell longer than the csv
-    module's limit."""
-    header = _plain_header(data) if len(data) >= ARROW_READ_BYTES else None
-    if header is None:
+    header: tuple[str, ...]
+    frame: pl.DataFrame
+    files: list[int]
+    counts: list[int]
+
+
+def read_plain(
+    files: list[bytes], resource: Resource, checked: dict
+) -> tuple[list[PlainRead], list[int]]:
+    """The hot path: files of one resource read by Polars, one text per header line; and
+    the positions of the files left to the strict reader (read_chunks): a file whose
+    header is not one the contract accepts (or not plain), and any file _refused
+    cannot vouch for. A file read here holds one record per line: record i is on line
+    i + 2. checked: headers known to be good."""
+    groups: dict[bytes, list[tuple[int, bytes]]] = {}
+    strict = []
+    for position, data in enumerate(files):
+        split = _header_and_body(data)
+        if split is None:
+            strict.append(position)
+        else:
+            groups.setdefault(split[0], []).append((position, split[1]))
+    reads = []
+    for header_line, members in groups.items():
+        header = _plain_header(header_line, resource, checked)
+        read = None if header is None else _read_group(header, members, resource)
+        if read is None:
+            strict += [position for position, _ in members]
+        else:
+            reads.append(read)
+            strict += sorted({position for position, _ in members} - set(read.files))
+    return reads, sorted(strict)
+
+
+def _header_and_body(data: bytes) -> tuple[bytes, bytes] | None:
+    """A file's header line and the lines after it (ending with a line break); None
+    for a file without a line break, or whose header line holds a quote or a CR."""
+    if data.startswith(BOM):
+        data = data[len(BOM) :]
+    end = data.find(b"\n")
+    if end < 0 or b'"' in data[:end] or b"\r" in data[:end]:
         return None
+    body = data[end + 1 :]
+    return data[:end], body if not body or body.endswith(b"\n") else body + b"\n"
+
+
+def _plain_header(line: bytes, resource: Resource, checked: dict) -> tuple[str, ...] | None:
+    """The names in a header line, or None where the contract refuses them (the strict
+    reader then says why)."""
     try:
-        table = pa_csv.read_csv(
-            pa.py_buffer(data),
-            parse_options=pa_csv.ParseOptions(newlines_in_values=True),
-            convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(header, pa.string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-                null_values=[],
-            ),
-        )
-        names = table.column_names  # decoded here: bad UTF-8 in them is a ValueError
-    except (pa.ArrowException, ValueError):
+        header = tuple(line.decode("utf-8").split(","))
+    except UnicodeDecodeError:
         return None
-    if names != header:
-        return None
-    if tuple(header) not in checked:
+    if header not in checked:
         try:
-            check_header(header, "", resource)
+            check_header(list(header), "", resource)
         except InvalidInput:
             return None
-    columns = [column.combine_chunks().cast(pa.large_string()) for column in table.columns]
-    del table
-    if any((pc.max(pc.utf8_length(column)).as_py() or 0) > MAX_FIELD_CHARS for column in columns):
+    return header
+
+
+def _read_group(
+    header: tuple[str, ...], members: list[tuple[int, bytes]], resource: Resource
+) -> PlainRead | None:
+    """The plain files of one header read as one text; None where Polars refuses it."""
+    lines = _lines(b"".join(body for _, body in members))
+    counts = [body.count(b"\n") for _, body in members]
+    if lines is None:  # not UTF-8: each file is looked at alone, the bad ones left out
+        return _read_group(header, [m for m in members if _is_utf8(m[1])], resource)
+    refused = _refused(lines, len(header), counts)
+    if refused:
+        members = [member for i, member in enumerate(members) if i not in refused]
+        counts = [body.count(b"\n") for _, body in members]
+    text = b"".join(body for _, body in members)
+    try:
+        frame = (
+            pl.read_csv(
+                text,
+                has_header=False,
+                infer_schema=False,
+                new_columns=list(header),
+                empty_string_is_null=False,
+            )
+            if text
+            else pl.DataFrame(schema=dict.fromkeys(header, pl.String))
+        )
+    except pl.exceptions.PolarsError:
         return None
-    if not _writes_back(data, header, columns):
+    if frame.height != sum(counts):
         return None
-    return header, columns, _record_starts(data, columns)
+    return PlainRead(header, frame.select(resource.field_names), [p for p, _ in members], counts)
 
 
-def _writes_back(data: bytes, header: list[str], columns: list[pa.Array]) -> bool:
-    """True when writing the columns under header gives data exactly: compared a piece
-    of the writing at a time (as bytes: memcmp), so no second copy of the file is made."""
-    at = 0
-    for piece in csv_pieces(header, columns):
-        if data[at : at + len(piece)] != bytes(piece):
-            return False
-        at += len(piece)
-    return at == len(data)
-
-
-def _plain_header(data: bytes) -> list[str] | None:
-    """The names in the first line of a file as written (an LF-ended line of names
-    the writer leaves unquoted); None when the first line is any other."""
-    end = data.find(b"\n")
-    first = data[:end] if end >= 0 else b""
-    if not first or any(char in first for char in b'"\r'):
+def _lines(text: bytes) -> pl.Series | None:
+    """The lines of a text that ends with a line break; None when it is not UTF-8."""
+    try:
+        decoded = pl.Series("line", [text], dtype=pl.Binary).cast(pl.String)
+    except pl.exceptions.PolarsError:
         return None
-    names = first.decode("utf-8", "replace").split(",")
-    return names if len(set(names)) == len(names) else None
+    return decoded.str.split("\n").explode().head(-1)
 
 
-def _record_starts(data: bytes, columns: list[pa.Array]) -> array:
-    """First line of each record of a file as written (a header line, no blank
-    lines): a record takes one line more than the line breaks in its cells."""
-    rows = len(columns[0])
-    if b"\r" not in data and data.count(b"\n") == rows + 1:
-        return array("i", np.arange(2, rows + 2, dtype=np.int32).tobytes())
-    breaks = np.zeros(rows, dtype=np.int64)
-    for column in columns:
-        for pattern, sign in (("\n", 1), ("\r", 1), ("\r\n", -1)):
-            breaks += sign * pc.count_substring(column, pattern).to_numpy(zero_copy_only=False)
-    starts = np.empty(rows, dtype=np.int64)
-    starts[0:1] = 2
-    np.cumsum(breaks[:-1] + 1, out=starts[1:])
-    starts[1:] += 2
-    return array("i", starts.astype(np.int32).tobytes())
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _refused(lines: pl.Series, width: int, counts: list[int]) -> set[int]:
+    """Files (positions in counts, each its number of lines) with a line that is not one
+    plain record of width fields: blank, too long for a cell, with a cell the strict
+    reader reads otherwise, a quote left open (a cell over several lines), or another
+    number of commas between cells."""
+    line = pl.col("line")
+    plain = (
+        (line.str.len_bytes() > 0)
+        & (line.str.len_chars() <= MAX_FIELD_CHARS)
+        & line.str.contains(PLAIN_RECORD)
+        & (line.str.replace_all(QUOTED_CELL, "").str.count_matches(",", literal=True) == width - 1)
+    )
+    bad = lines.to_frame().select(plain.not_().arg_true()).to_series()
+    if bad.is_empty():
+        return set()
+    ends = pl.Series(list(accumulate(counts)), dtype=pl.Int64)
+    return set(ends.search_sorted(bad.cast(pl.Int64), side="right").to_list())
 
 
 def read_chunks(
