@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 from array import array
-from itertools import accumulate
 from pathlib import Path
 
 import polars as pl
@@ -169,10 +168,10 @@ class TableBuilder:
         reads, strict = read_plain([data for data, _ in files], self.resource, self._headers)
         placed = {}  # a file read in one go: its read, its first row there, its rows
         for read in reads:
-            for position, first, count in zip(
-                read.files, accumulate(read.counts, initial=0), read.counts, strict=False
-            ):
+            first = 0
+            for position, count in zip(read.files, read.counts, strict=True):
                 placed[position] = (read, first, count)
+                first += count
         problems: list[Problem] = []
         run: list | None = None  # [read, first row, end] of consecutive files' rows
         for position, (data, display) in enumerate(files):
