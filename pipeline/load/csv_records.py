@@ -27,12 +27,10 @@ MAX_FIELD_CHARS = 131_072
 # Records the strict reader reads at a time.
 CHUNK_ROWS = 65_536
 BOM = b"\xef\xbb\xbf"
-# A cell in double quotes (a quote inside doubled), and a line that is one record of
-# such cells or plain ones, with nothing the strict reader would read otherwise: no CR,
-# no NUL, no quote in a plain cell, no text after a closing quote.
-QUOTED_CELL = r'"(?:[^"\r\x00]|"")*"'
-_CELL = rf'(?:{QUOTED_CELL}|[^",\r\x00]*)'
-PLAIN_RECORD = rf"^{_CELL}(?:,{_CELL})*$"
+# A cell of a plain record: in double quotes (a quote inside doubled) or without any,
+# and nothing the strict reader would read otherwise (no CR, no NUL, no quote in an
+# unquoted cell, no text after a closing quote).
+_CELL = r'(?:"(?:[^"\r\x00]|"")*"|[^",\r\x00]*)'
 
 
 class PlainRead(NamedTuple):
@@ -50,39 +48,53 @@ def read_plain(
 ) -> tuple[list[PlainRead], list[int]]:
     """The hot path: files of one resource read by Polars, one text per header line; and
     the positions of the files left to the strict reader (read_chunks): a file whose
-    header is not one the contract accepts (or not plain), and any file _refused
-    cannot vouch for. A file read here holds one record per line: record i is on line
-    i + 2. checked: headers known to be good."""
-    groups: dict[bytes, list[tuple[int, bytes]]] = {}
+    header is not one the contract accepts (or not plain), and any file _refused cannot
+    vouch for. A file read here holds one record per line: record i is on line i + 2.
+    checked: headers known to be good."""
+    groups: dict[bytes, list[_Body]] = {}
     strict = []
     for position, data in enumerate(files):
-        split = _header_and_body(data)
-        if split is None:
+        header_line, body = _header_and_body(position, data)
+        if body is None:
             strict.append(position)
         else:
-            groups.setdefault(split[0], []).append((position, split[1]))
+            groups.setdefault(header_line, []).append(body)
     reads = []
-    for header_line, members in groups.items():
+    for header_line, bodies in groups.items():
         header = _plain_header(header_line, resource, checked)
-        read = None if header is None else _read_group(header, members, resource)
+        read = None if header is None else _read_group(header, bodies, resource)
         if read is None:
-            strict += [position for position, _ in members]
+            strict += [body.position for body in bodies]
         else:
             reads.append(read)
-            strict += sorted({position for position, _ in members} - set(read.files))
+            strict += sorted({body.position for body in bodies} - set(read.files))
     return reads, sorted(strict)
 
 
-def _header_and_body(data: bytes) -> tuple[bytes, bytes] | None:
-    """A file's header line and the lines after it (ending with a line break); None
-    for a file without a line break, or whose header line holds a quote or a CR."""
-    if data.startswith(BOM):
-        data = data[len(BOM) :]
-    end = data.find(b"\n")
-    if end < 0 or b'"' in data[:end] or b"\r" in data[:end]:
-        return None
-    body = data[end + 1 :]
-    return data[:end], body if not body or body.endswith(b"\n") else body + b"\n"
+class _Body(NamedTuple):
+    """The lines of a file after its header: data[start:], one record a line."""
+
+    position: int
+    data: bytes
+    start: int
+    records: int
+
+    def pieces(self) -> list:
+        """The lines as pieces of one text (no copy), with a missing last line break."""
+        ends = self.data.endswith(b"\n")
+        return [memoryview(self.data)[self.start :]] if ends else [self.data[self.start :], b"\n"]
+
+
+def _header_and_body(position: int, data: bytes) -> tuple[bytes, _Body | None]:
+    """A file's header line (without a byte order mark) and its body; no body for a file
+    without a line break, with a quote in its header line, or with a CR or a NUL."""
+    start = len(BOM) if data.startswith(BOM) else 0
+    end = data.find(b"\n", start)
+    header = data[start:end]
+    if end < 0 or b'"' in header or b"\r" in data or b"\0" in data:
+        return header, None
+    records = data.count(b"\n", end + 1) + (not data.endswith(b"\n"))
+    return header, _Body(position, data, end + 1, records)
 
 
 def _plain_header(line: bytes, resource: Resource, checked: dict) -> tuple[str, ...] | None:
@@ -100,19 +112,17 @@ def _plain_header(line: bytes, resource: Resource, checked: dict) -> tuple[str, 
     return header
 
 
-def _read_group(
-    header: tuple[str, ...], members: list[tuple[int, bytes]], resource: Resource
-) -> PlainRead | None:
+def _joined(bodies: list[_Body]) -> bytes:
+    return b"".join(piece for body in bodies for piece in body.pieces())
+
+
+def _read_group(header: tuple[str, ...], bodies: list[_Body], resource) -> PlainRead | None:
     """The plain files of one header read as one text; None where Polars refuses it."""
-    lines = _lines(b"".join(body for _, body in members))
-    counts = [body.count(b"\n") for _, body in members]
-    if lines is None:  # not UTF-8: each file is looked at alone, the bad ones left out
-        return _read_group(header, [m for m in members if _is_utf8(m[1])], resource)
-    refused = _refused(lines, len(header), counts)
-    if refused:
-        members = [member for i, member in enumerate(members) if i not in refused]
-        counts = [body.count(b"\n") for _, body in members]
-    text = b"".join(body for _, body in members)
+    if not _is_utf8(_joined(bodies)):  # each file looked at alone, the bad ones left out
+        bodies = [body for body in bodies if _is_utf8(body.data[body.start :])]
+    refused = _refused(_joined(bodies), len(header), [body.records for body in bodies])
+    bodies = [body for i, body in enumerate(bodies) if i not in refused]
+    text = _joined(bodies)
     try:
         frame = (
             pl.read_csv(
@@ -127,41 +137,49 @@ def _read_group(
         )
     except pl.exceptions.PolarsError:
         return None
+    counts = [body.records for body in bodies]
     if frame.height != sum(counts):
         return None
-    return PlainRead(header, frame.select(resource.field_names), [p for p, _ in members], counts)
-
-
-def _lines(text: bytes) -> pl.Series | None:
-    """The lines of a text that ends with a line break; None when it is not UTF-8."""
-    try:
-        decoded = pl.Series("line", [text], dtype=pl.Binary).cast(pl.String)
-    except pl.exceptions.PolarsError:
-        return None
-    return decoded.str.split("\n").explode().head(-1)
+    positions = [body.position for body in bodies]
+    return PlainRead(header, frame.select(resource.field_names), positions, counts)
 
 
 def _is_utf8(data: bytes) -> bool:
     try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
+        pl.Series([data], dtype=pl.Binary).cast(pl.String)
+    except pl.exceptions.PolarsError:
         return False
     return True
 
 
-def _refused(lines: pl.Series, width: int, counts: list[int]) -> set[int]:
-    """Files (positions in counts, each its number of lines) with a line that is not one
-    plain record of width fields: blank, too long for a cell, with a cell the strict
-    reader reads otherwise, a quote left open (a cell over several lines), or another
-    number of commas between cells."""
+def _refused(text: bytes, width: int, counts: list[int]) -> set[int]:
+    """Files (positions in counts, each its number of lines in text, which is UTF-8
+    without a CR or a NUL) with a line that is not one plain record of width fields:
+    blank, too long for a cell, with a cell the strict reader reads otherwise, a quote
+    left open (a cell over several lines), or another number of fields."""
+    if not text:
+        return set()
+    try:  # each line whole, as one cell: no quote character, a separator never there
+        lines = pl.read_csv(
+            text,
+            has_header=False,
+            separator="\x00",
+            quote_char=None,
+            infer_schema=False,
+            new_columns=["line"],
+            empty_string_is_null=False,
+        )
+    except pl.exceptions.PolarsError:
+        return set(range(len(counts)))
+    if lines.height != sum(counts):
+        return set(range(len(counts)))
     line = pl.col("line")
     plain = (
         (line.str.len_bytes() > 0)
         & (line.str.len_chars() <= MAX_FIELD_CHARS)
-        & line.str.contains(PLAIN_RECORD)
-        & (line.str.replace_all(QUOTED_CELL, "").str.count_matches(",", literal=True) == width - 1)
+        & line.str.contains(rf"^{_CELL}(?:,{_CELL}){{{width - 1}}}$")
     )
-    bad = lines.to_frame().select(plain.not_().arg_true()).to_series()
+    bad = lines.select(plain.not_().arg_true()).to_series()
     if bad.is_empty():
         return set()
     ends = pl.Series(list(accumulate(counts)), dtype=pl.Int64)
