@@ -205,3 +205,29 @@ def test_a_file_with_a_cell_over_two_lines_is_read_by_the_strict_reader_among_pl
     rows, lines, files, _ = _gathered(builder)
     assert [row[:2] for row in rows] == [("i1", "A"), ("i2", "B\nb"), ("i3", "C"), ("i4", "D")]
     assert lines == [2, 2, 4, 2] and files == [0, 1, 1, 2]
+
+
+def test_a_file_not_utf8_among_plain_ones_leaves_the_others_on_the_hot_path():
+    good = written([["i1", "A", "d", None]], NAMES)
+    bad = b"indicator_id,title,definition,definition_note\ni2,\xff,d,n\n"
+
+    reads, strict = read_plain([good, bad, good], INDICATORS, {})
+
+    assert strict == [1] and [read.files for read in reads] == [[0, 2]]
+    builder = TableBuilder(INDICATORS)
+    problems = builder.add_csvs([(good, "a.csv"), (bad, "b.csv"), (good, "c.csv")], None)
+    assert [(p.code, p.file, p.line, p.column) for p in problems] == [
+        ("encoding-error", "b.csv", 2, 4)
+    ]
+    assert builder.table().frame["indicator_id"].to_list() == ["i1", "i1"]
+
+
+@pytest.mark.parametrize("alone", [True, False])
+def test_a_byte_order_mark_and_no_last_line_break_stay_on_the_hot_path(alone):
+    data = b"\xef\xbb\xbf" + written([["i1", "A", "d", None], ["i2", "B", "e", "n"]], NAMES)[:-1]
+    files = [data] if alone else [data, written([], NAMES)]
+
+    reads, strict = read_plain(files, INDICATORS, {})
+
+    assert strict == []
+    assert reads[0].frame.rows() == [("i1", "A", "d", ""), ("i2", "B", "e", "n")]

@@ -31,6 +31,9 @@ BOM = b"\xef\xbb\xbf"
 # and nothing the strict reader would read otherwise (no CR, no NUL, no quote in an
 # unquoted cell, no text after a closing quote).
 _CELL = r'(?:"(?:[^"\r\x00]|"")*"|[^",\r\x00]*)'
+# Polars' CSV reading of cells as they are: text, "" where empty (missing values are
+# the contract's, made null later).
+_CELLS = {"has_header": False, "infer_schema": False, "empty_string_is_null": False}
 
 
 class PlainRead(NamedTuple):
@@ -112,65 +115,66 @@ def _plain_header(line: bytes, resource: Resource, checked: dict) -> tuple[str, 
     return header
 
 
-def _joined(bodies: list[_Body]) -> bytes:
-    return b"".join(piece for body in bodies for piece in body.pieces())
+def _text(bodies: list[_Body]) -> tuple[bytes, int]:
+    """The bodies as one text, and how many lines to skip at its start: a file alone
+    that ends with a line break is its own text, read after its header line (no copy)."""
+    if len(bodies) == 1 and bodies[0].data.endswith(b"\n"):
+        return bodies[0].data, 1
+    return b"".join(piece for body in bodies for piece in body.pieces()), 0
 
 
 def _read_group(header: tuple[str, ...], bodies: list[_Body], resource) -> PlainRead | None:
     """The plain files of one header read as one text; None where Polars refuses it."""
-    if not _is_utf8(_joined(bodies)):  # each file looked at alone, the bad ones left out
-        bodies = [body for body in bodies if _is_utf8(body.data[body.start :])]
-    refused = _refused(_joined(bodies), len(header), [body.records for body in bodies])
-    bodies = [body for i, body in enumerate(bodies) if i not in refused]
-    text = _joined(bodies)
-    try:
-        frame = (
-            pl.read_csv(
-                text,
-                has_header=False,
-                infer_schema=False,
-                new_columns=list(header),
-                empty_string_is_null=False,
-            )
-            if text
-            else pl.DataFrame(schema=dict.fromkeys(header, pl.String))
-        )
-    except pl.exceptions.PolarsError:
-        return None
+    bodies = _vouched(bodies, len(header))
     counts = [body.records for body in bodies]
+    if not sum(counts):
+        frame = pl.DataFrame(schema=dict.fromkeys(header, pl.String))
+    else:
+        text, skip = _text(bodies)
+        try:
+            frame = pl.read_csv(text, skip_lines=skip, new_columns=list(header), **_CELLS)
+        except pl.exceptions.PolarsError:
+            return None
     if frame.height != sum(counts):
         return None
     positions = [body.position for body in bodies]
     return PlainRead(header, frame.select(resource.field_names), positions, counts)
 
 
+def _vouched(bodies: list[_Body], width: int) -> list[_Body]:
+    """The bodies in which _refused finds nothing wrong. Where Polars cannot read their
+    text as lines (not UTF-8), the files that are not UTF-8 are left out and the others
+    looked at again."""
+    counts = [body.records for body in bodies]
+    if not sum(counts):
+        return bodies
+    refused = _refused(*_text(bodies), width, counts)
+    if refused is None:
+        utf8 = [body for body in bodies if _is_utf8(body.data[body.start :])]
+        return _vouched(utf8, width) if len(utf8) < len(bodies) else []
+    return [body for i, body in enumerate(bodies) if i not in refused]
+
+
 def _is_utf8(data: bytes) -> bool:
     try:
-        pl.Series([data], dtype=pl.Binary).cast(pl.String)
-    except pl.exceptions.PolarsError:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
         return False
     return True
 
 
-def _refused(text: bytes, width: int, counts: list[int]) -> set[int]:
-    """Files (positions in counts, each its number of lines in text, which is UTF-8
+def _refused(text: bytes, skip: int, width: int, counts: list[int]) -> set[int] | None:
+    """Files (positions in counts, each its number of lines in text after skip, UTF-8
     without a CR or a NUL) with a line that is not one plain record of width fields:
     blank, too long for a cell, with a cell the strict reader reads otherwise, a quote
-    left open (a cell over several lines), or another number of fields."""
-    if not text:
-        return set()
+    left open (a cell over several lines), or another number of fields. None where
+    Polars cannot read the text (not UTF-8)."""
     try:  # each line whole, as one cell: no quote character, a separator never there
         lines = pl.read_csv(
-            text,
-            has_header=False,
-            separator="\x00",
-            quote_char=None,
-            infer_schema=False,
-            new_columns=["line"],
-            empty_string_is_null=False,
+            text, skip_lines=skip, separator="\x00", quote_char=None, new_columns=["line"], **_CELLS
         )
     except pl.exceptions.PolarsError:
-        return set(range(len(counts)))
+        return None
     if lines.height != sum(counts):
         return set(range(len(counts)))
     line = pl.col("line")
