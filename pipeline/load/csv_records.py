@@ -33,7 +33,7 @@ BOM = b"\xef\xbb\xbf"
 _CELL = r'(?:"(?:[^"\r\x00]|"")*"|[^",\r\x00]*)'
 # Polars' CSV reading of cells as they are: text, "" where empty (missing values are
 # the contract's, made null later).
-_CELLS = {"has_header": False, "infer_schema": False, "empty_string_is_null": False}
+_AS_TEXT = {"has_header": False, "infer_schema": False, "empty_string_is_null": False}
 
 
 class PlainRead(NamedTuple):
@@ -132,7 +132,7 @@ def _read_group(header: tuple[str, ...], bodies: list[_Body], resource) -> Plain
     else:
         text, skip = _text(bodies)
         try:
-            frame = pl.read_csv(text, skip_lines=skip, new_columns=list(header), **_CELLS)
+            frame = pl.read_csv(text, skip_lines=skip, new_columns=list(header), **_AS_TEXT)
         except pl.exceptions.PolarsError:
             return None
     if frame.height != sum(counts):
@@ -171,7 +171,12 @@ def _refused(text: bytes, skip: int, width: int, counts: list[int]) -> set[int] 
     Polars cannot read the text (not UTF-8)."""
     try:  # each line whole, as one cell: no quote character, a separator never there
         lines = pl.read_csv(
-            text, skip_lines=skip, separator="\x00", quote_char=None, new_columns=["line"], **_CELLS
+            text,
+            skip_lines=skip,
+            separator="\x00",
+            quote_char=None,
+            new_columns=["line"],
+            **_AS_TEXT,
         )
     except pl.exceptions.PolarsError:
         return None
