@@ -53,9 +53,7 @@ def write_package(folder: Path, contract: Contract, tables: dict[str, Table], bu
         relative = safe_resource_path(resource, contract.file)
         target = path_inside(folder, relative, contract.file)
         target.parent.mkdir(parents=True, exist_ok=True)
-        frame = guard_frame(
-            transition_pandas_frame(tables[resource.name].frame), text_fields(resource)
-        )
+        frame = guard_frame(transition_pandas_frame(tables[resource.name]), text_fields(resource))
         size, sha256 = write_csv(frame, resource.field_names, target)
         stats[resource.name] = {"bytes": size, "hash": f"sha256:{sha256}"}
     written = write_input_list(folder, build_info["input_files"])

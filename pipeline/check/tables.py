@@ -56,7 +56,7 @@ def check_tables(
         frames[resource.name] = frame
         problems += cast_problems
         failed_cells |= {(resource.name, p.row - 1, p.field) for p in cast_problems}
-    cells = {name: transition_pandas_frame(table.frame) for name, table in tables.items()}
+    cells = {name: transition_pandas_frame(table) for name, table in tables.items()}
     context = Context(frames=frames, snapshots=snapshots, cells=cells)
     for resource in contract.resources:
         schema = dataframe_schema(resource, context)
@@ -73,7 +73,7 @@ def check_tables(
 def cast_table(resource: Resource, table: Table) -> tuple[pd.DataFrame, list[Problem]]:
     """The table with contract dtypes; cells that do not cast become problems (and NA)."""
     schema = types_schema(resource)
-    frame = transition_pandas_frame(table.frame)
+    frame = transition_pandas_frame(table)
     lax = []
     for field in resource.fields:
         if field.type not in NUMBER_FORMS:

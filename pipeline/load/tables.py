@@ -281,10 +281,10 @@ def empty_table(resource: Resource) -> Table:
     return Table(resource.name, frame, [], array("i"), array("i"))
 
 
-def transition_pandas_frame(frame: pl.DataFrame):
-    """A Table's frame as the areas still on pandas read it: "string" columns, pd.NA
-    where missing. TRANSITION(r17): removed when the areas are merged."""
-    return frame.to_pandas().astype("string")
+def transition_pandas_frame(table: Table):
+    """table.frame as the areas still on pandas read it: "string" columns, pd.NA where
+    missing. TRANSITION(r17): removed when the areas are merged."""
+    return table.frame.to_pandas().astype("string")
 
 
 def read_csv_table(
