@@ -14,13 +14,13 @@ import pytest
 import pipeline.load.raw
 from pipeline.contract.model import load_contract
 from pipeline.errors import InvalidInput
-from pipeline.load.csv_records import CHUNK_ROWS
 from pipeline.load.raw import load_raw
 from pipeline.load.tables import FilesUnder, TableBuilder, parse_csv_table
 from tests.conftest import REPO, SOURCE_ID
 
 CONTRACT = load_contract(REPO / "datapackage.json", "datapackage.json")
 INDICATORS = CONTRACT.resource("indicators")  # indicator_id,title,definition,definition_note
+MANY = 65_536  # rows in one file
 
 # Three files of one resource. b.csv has its columns in another order, a blank line, CRLF
 # line ends and a cell over three lines; c.csv ends without a line break.
@@ -113,21 +113,22 @@ def test_one_file_read_from_bytes_keeps_its_text_to_locate(tmp_path):
     }
 
 
-def test_rows_past_a_chunk_keep_their_cells_and_lines():
-    rows = [f"i{n},T{n},,{'' if n % 3 else 'note'}" for n in range(CHUNK_ROWS + 10)]
-    text = "indicator_id,title,definition,definition_note\n" + "\n".join(rows) + "\n"
+@pytest.mark.parametrize("end", ["\n", "\r\n"])  # read by Polars, by the strict reader
+def test_many_rows_and_a_file_after_them_keep_their_cells_and_lines(end):
+    rows = [f"i{n},T{n},,{'' if n % 3 else 'note'}" for n in range(MANY + 10)]
+    text = "indicator_id,title,definition,definition_note" + end + end.join(rows) + end
     builder = TableBuilder(INDICATORS)
     builder.add_csv(text.encode("utf-8"), "big.csv")
     builder.add_csv(b"indicator_id,title,definition,definition_note\nlast,L,d,\n", "small.csv")
     table = builder.table()
 
-    last = CHUNK_ROWS + 9
-    assert len(table.frame) == CHUNK_ROWS + 11
+    last = MANY + 9
+    assert len(table.frame) == MANY + 11
     assert table.frame[last, "indicator_id"] == f"i{last}"
-    assert table.frame["definition"].null_count() == CHUNK_ROWS + 10
-    assert table.frame[CHUNK_ROWS + 10, "indicator_id"] == "last"
+    assert table.frame["definition"].null_count() == MANY + 10
+    assert table.frame[MANY + 10, "indicator_id"] == "last"
     assert table.locate(last, "title")["line"] == last + 2
-    assert table.locate(CHUNK_ROWS + 10, "title")["file"] == "small.csv"
+    assert table.locate(MANY + 10, "title")["file"] == "small.csv"
 
 
 def test_a_broken_file_adds_no_rows_and_says_where(tmp_path):

@@ -1,7 +1,7 @@
 """Reading CSV records: the header against the contract, the cells, and where each
 record starts (its line). Files go by one hot path, Polars reading a batch of plain
 files as one text (read_plain); a file it cannot vouch for goes to the strict reader
-(read_chunks: RFC 4180 quoting and each record's field count, with problems that say
+(read_records: RFC 4180 quoting and each record's field count, with problems that say
 file, line and column).
 """
 
@@ -10,8 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from array import array
-from collections.abc import Iterator
-from itertools import accumulate, islice
+from itertools import accumulate
 from typing import NamedTuple
 
 import polars as pl
@@ -24,8 +23,6 @@ CSV_DIALECT = {"delimiter": ",", "quotechar": '"', "doublequote": True, "strict"
 # The longest cell we read (the csv module's default; other libraries change that
 # process-wide setting, so it is set for each read and restored after).
 MAX_FIELD_CHARS = 131_072
-# Records the strict reader reads at a time.
-CHUNK_ROWS = 65_536
 BOM = b"\xef\xbb\xbf"
 # A cell of a plain record: in double quotes (a quote inside doubled) or without any,
 # and nothing the strict reader would read otherwise (no CR, no NUL, no quote in an
@@ -50,7 +47,7 @@ def read_plain(
     files: list[bytes], resource: Resource, checked: dict
 ) -> tuple[list[PlainRead], list[int]]:
     """The hot path: files of one resource read by Polars, one text per header line; and
-    the positions of the files left to the strict reader (read_chunks): a file whose
+    the positions of the files left to the strict reader (read_records): a file whose
     header is not one the contract accepts (or not plain), and any file _refused cannot
     vouch for. A file read here holds one record per line: record i is on line i + 2.
     checked: headers known to be good."""
@@ -195,10 +192,10 @@ def _refused(text: bytes, skip: int, width: int, counts: list[int]) -> set[int] 
     return set(ends.search_sorted(bad.cast(pl.Int64), side="right").to_list())
 
 
-def read_chunks(
+def read_records(
     text: str, display: str, resource: Resource, checked: dict, problems: list[Problem]
-) -> Iterator[tuple[list[str], list[list[str]], array]]:
-    """(header, records, first line of each record), CHUNK_ROWS records at a time.
+) -> tuple[list[str], list[list[str]], array]:
+    """(header, records, first line of each record) of a file, read by the csv module.
 
     A header not in checked is checked against the contract (InvalidInput when it
     does not match). A record with the wrong field count, or broken CSV (which ends
@@ -206,6 +203,7 @@ def read_chunks(
     """
     reader = csv.reader(io.StringIO(text, newline=""), **CSV_DIALECT)
     previous_end = 0  # last line of the previous record: a broken record starts after it
+    header, rows, starts = [], [], array("i")
     try:
         header = next(reader, None)
         if header is None:
@@ -223,23 +221,17 @@ def read_chunks(
         if tuple(header) not in checked:
             check_header(header, display, resource)
         previous_end = reader.line_num
-        width = len(header)
-        while True:
-            rows, starts, before = [], array("i"), reader.line_num
-            for record in islice(reader, CHUNK_ROWS):
-                start = previous_end + 1
-                previous_end = reader.line_num
-                if len(record) == width:
-                    rows.append(record)
-                    starts.append(start)
-                elif record:  # a blank line ([]) is not a record
-                    problems.append(field_count_problem(record, header, display, start, resource))
-            if rows:
-                yield header, rows, starts
-            if reader.line_num == before:  # every record takes at least one line
-                break
+        for record in reader:
+            start = previous_end + 1
+            previous_end = reader.line_num
+            if len(record) == len(header):
+                rows.append(record)
+                starts.append(start)
+            elif record:  # a blank line ([]) is not a record
+                problems.append(field_count_problem(record, header, display, start, resource))
     except csv.Error as error:
         problems.append(_csv_error(error, reader.line_num, previous_end + 1, display, resource))
+    return header, rows, starts
 
 
 def field_count_problem(record: list[str], header: list[str], display: str, line: int, resource):

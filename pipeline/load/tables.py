@@ -26,8 +26,8 @@ from pipeline.files import (
 from pipeline.load.csv_records import (
     MAX_FIELD_CHARS,
     field_column,
-    read_chunks,
     read_plain,
+    read_records,
     refuse_nul,
 )
 
@@ -202,34 +202,32 @@ class TableBuilder:
             self._add_frame(run[0].frame.slice(run[1], run[2] - run[1]))
 
     def _add_strict(self, data: bytes, display: str, source) -> None:
-        """Rows of one CSV file read record by record (read_chunks); InvalidInput, adding
+        """Rows of one CSV file read record by record (read_records); InvalidInput, adding
         nothing, when it is broken."""
         text = decode_utf8(data, display)
         refuse_nul(text, display)
-        origin = Origin(display, "csv", (), text if source is None else source)
         problems: list[Problem] = []
-        chunks = []
         previous = csv.field_size_limit(MAX_FIELD_CHARS)
         try:
-            for header, rows, starts in read_chunks(
+            header, rows, starts = read_records(
                 text, display, self.resource, self._headers, problems
-            ):
-                if not problems:  # a broken file adds no rows; its other problems are found
-                    origin.header, positions = self._layout(header)
-                    chunks.append((rows, starts, positions))
+            )
         finally:
             csv.field_size_limit(previous)
-        if problems:
+        if problems:  # a broken file adds no rows; all its problems are found
             raise InvalidInput(problems)
+        origin = Origin(display, "csv", (), text if source is None else source)
         self.origins.append(origin)
-        for rows, starts, positions in chunks:
-            cells = {
-                name: [row[position] for row in rows]
-                for name, position in zip(self.resource.field_names, positions, strict=True)
-            }
-            self._add_frame(pl.DataFrame(cells, schema=self._schema()))
-            self.row_origin.extend(array("i", [len(self.origins) - 1]) * len(rows))
-            self.row_line.extend(starts)
+        if not rows:
+            return  # a header alone: the file keeps no header
+        origin.header, positions = self._layout(header)
+        cells = {
+            name: [row[position] for row in rows]
+            for name, position in zip(self.resource.field_names, positions, strict=True)
+        }
+        self._add_frame(pl.DataFrame(cells, schema=self._schema()))
+        self.row_origin.extend(array("i", [len(self.origins) - 1]) * len(rows))
+        self.row_line.extend(starts)
 
     def add_record(self, cells: list[str | None], display: str, source=None) -> None:
         """One row (cells in contract order, None when missing) read from a JSON file."""
