@@ -34,7 +34,7 @@ def main() -> None:
     print(f"load_raw: {loaded:.2f} s, {len(files):,} files, peak {peak_mb():.0f} MB, rows {rows}")
 
     start = time.perf_counter()
-    received = [str(d) for d in tree.tables[SOURCES_RESOURCE].frame["received"].dropna()]
+    received = tree.tables[SOURCES_RESOURCE].frame.get_column("received").drop_nulls().to_list()
     record = provenance_record(
         project, [project / "datapackage.json"], received, tree.input_hashes(project)
     )

@@ -198,7 +198,7 @@ def would_be_lost(folder: Path) -> str:
 
 
 def _received(tree: RawTree) -> list[str]:
-    return [str(d) for d in tree.tables[SOURCES_RESOURCE].frame["received"].dropna()]
+    return tree.tables[SOURCES_RESOURCE].frame.get_column("received").drop_nulls().to_list()
 
 
 def swap_in(staging: Path, out: Path) -> None:

@@ -8,18 +8,19 @@ import hashlib
 import json
 from pathlib import Path
 
-import pandas as pd
+import polars as pl
 import pytest
 
 import pipeline.load.raw
 from pipeline.contract.model import load_contract
 from pipeline.errors import InvalidInput
 from pipeline.load.raw import load_raw
-from pipeline.load.tables import CHUNK_ROWS, FilesUnder, TableBuilder, parse_csv_table
+from pipeline.load.tables import FilesUnder, TableBuilder, parse_csv_table
 from tests.conftest import REPO, SOURCE_ID
 
 CONTRACT = load_contract(REPO / "datapackage.json", "datapackage.json")
 INDICATORS = CONTRACT.resource("indicators")  # indicator_id,title,definition,definition_note
+MANY = 65_536  # rows in one file
 
 # Three files of one resource. b.csv has its columns in another order, a blank line, CRLF
 # line ends and a cell over three lines; c.csv ends without a line break.
@@ -47,14 +48,13 @@ def gathered(tmp_path: Path):
 def test_rows_from_many_files_form_one_frame_in_contract_order(tmp_path):
     table = gathered(tmp_path)
 
-    assert list(table.frame.columns) == INDICATORS.field_names
-    assert isinstance(table.frame.index, pd.RangeIndex)
-    assert all(str(dtype) == "string" for dtype in table.frame.dtypes)
-    assert list(table.frame["indicator_id"]) == ["a1", "a2", "b1", "b2", "b3", "c1"]
-    assert table.frame.loc[3, "definition_note"] == "a note\r\nover\r\nthree lines"
-    assert table.frame.loc[5, "definition_note"] == 'q "x"'
-    assert pd.isna(table.frame.loc[0, "definition_note"])  # "" is a missing value
-    assert pd.isna(table.frame.loc[2, "definition_note"])
+    assert table.frame.columns == INDICATORS.field_names
+    assert all(dtype == pl.String for dtype in table.frame.dtypes)
+    assert table.frame["indicator_id"].to_list() == ["a1", "a2", "b1", "b2", "b3", "c1"]
+    assert table.frame[3, "definition_note"] == "a note\r\nover\r\nthree lines"
+    assert table.frame[5, "definition_note"] == 'q "x"'
+    assert table.frame[0, "definition_note"] is None  # "" is a missing value
+    assert table.frame[2, "definition_note"] is None
 
 
 @pytest.mark.parametrize(
@@ -113,21 +113,22 @@ def test_one_file_read_from_bytes_keeps_its_text_to_locate(tmp_path):
     }
 
 
-def test_rows_past_a_chunk_keep_their_cells_and_lines():
-    rows = [f"i{n},T{n},,{'' if n % 3 else 'note'}" for n in range(CHUNK_ROWS + 10)]
-    text = "indicator_id,title,definition,definition_note\n" + "\n".join(rows) + "\n"
+@pytest.mark.parametrize("end", ["\n", "\r\n"])  # read by Polars, by the strict reader
+def test_many_rows_and_a_file_after_them_keep_their_cells_and_lines(end):
+    rows = [f"i{n},T{n},,{'' if n % 3 else 'note'}" for n in range(MANY + 10)]
+    text = "indicator_id,title,definition,definition_note" + end + end.join(rows) + end
     builder = TableBuilder(INDICATORS)
     builder.add_csv(text.encode("utf-8"), "big.csv")
     builder.add_csv(b"indicator_id,title,definition,definition_note\nlast,L,d,\n", "small.csv")
     table = builder.table()
 
-    last = CHUNK_ROWS + 9
-    assert len(table.frame) == CHUNK_ROWS + 11
-    assert table.frame.loc[last, "indicator_id"] == f"i{last}"
-    assert table.frame["definition"].isna().sum() == CHUNK_ROWS + 10
-    assert table.frame.loc[CHUNK_ROWS + 10, "indicator_id"] == "last"
+    last = MANY + 9
+    assert len(table.frame) == MANY + 11
+    assert table.frame[last, "indicator_id"] == f"i{last}"
+    assert table.frame["definition"].null_count() == MANY + 10
+    assert table.frame[MANY + 10, "indicator_id"] == "last"
     assert table.locate(last, "title")["line"] == last + 2
-    assert table.locate(CHUNK_ROWS + 10, "title")["file"] == "small.csv"
+    assert table.locate(MANY + 10, "title")["file"] == "small.csv"
 
 
 def test_a_broken_file_adds_no_rows_and_says_where(tmp_path):
@@ -202,4 +203,4 @@ def test_a_source_record_locates_its_keys_by_reading_the_file_again(project):
         "row": 1,
         "field": "sha256",
     }
-    assert json.loads(text)["sha256"] == sources.frame.loc[0, "sha256"]
+    assert json.loads(text)["sha256"] == sources.frame[0, "sha256"]

@@ -61,15 +61,3 @@ class _HashingFile:
         self.digest.update(data)
         self.size += len(data)
         return len(data)
-
-
-def transition_csv_pieces(names: list[str], columns: list) -> list[bytes]:
-    """The CSV file of a header row of names over Arrow string columns, as one piece.
-    TRANSITION(r17): removed when the areas are merged."""
-    return [csv_bytes(pl.DataFrame(dict(zip(names, columns, strict=True))))]
-
-
-def transition_pandas_csv_bytes(frame, columns: list[str]) -> bytes:
-    """csv_bytes of a pandas frame of "string" columns.
-    TRANSITION(r17): removed when the areas are merged."""
-    return csv_bytes(pl.from_pandas(frame[columns]).cast(pl.String))

@@ -9,8 +9,6 @@ from __future__ import annotations
 import copy
 from pathlib import Path, PurePosixPath
 
-import polars as pl
-
 from pipeline.assemble.csv import write_csv
 from pipeline.assemble.json_text import indented
 from pipeline.assemble.provenance import PROVENANCE_KEY, with_input_list, write_input_list
@@ -55,7 +53,7 @@ def write_package(folder: Path, contract: Contract, tables: dict[str, Table], bu
         relative = safe_resource_path(resource, contract.file)
         target = path_inside(folder, relative, contract.file)
         target.parent.mkdir(parents=True, exist_ok=True)
-        frame = guard_frame(transition_table_frame(tables[resource.name]), text_fields(resource))
+        frame = guard_frame(tables[resource.name].frame, text_fields(resource))
         size, sha256 = write_csv(frame, resource.field_names, target)
         stats[resource.name] = {"bytes": size, "hash": f"sha256:{sha256}"}
     written = write_input_list(folder, build_info["input_files"])
@@ -64,12 +62,6 @@ def write_package(folder: Path, contract: Contract, tables: dict[str, Table], bu
     descriptor = built_descriptor(contract.descriptor, stats, build_info)
     write_json(folder, DESCRIPTOR_NAME, descriptor)
     return descriptor
-
-
-def transition_table_frame(table: Table) -> pl.DataFrame:
-    """The table's cells as a Polars frame of text columns in contract order.
-    TRANSITION(r17): removed when the areas are merged."""
-    return pl.from_pandas(table.frame).cast(pl.String)
 
 
 def built_descriptor(contract: dict, stats: dict, build_info: dict) -> dict:

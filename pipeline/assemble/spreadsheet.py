@@ -10,7 +10,6 @@ are never guarded: a transcriber writes the words as the source prints them.
 
 from __future__ import annotations
 
-import pandas as pd
 import polars as pl
 
 from pipeline.contract.model import Resource
@@ -34,11 +33,6 @@ def text_fields(resource: Resource) -> list[str]:
     return [f.name for f in resource.fields if f.type == "string"]
 
 
-def _starts_with(column: pd.Series, starts: tuple[str, ...]) -> pd.Series:
-    """True where a cell begins with one of starts (False for a missing cell)."""
-    return column.str.startswith(starts).fillna(False).astype(bool)
-
-
 def guard_frame(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     """The frame with every text cell in columns guarded (missing cells stay missing):
     guard_cell, as one expression per column."""
@@ -51,21 +45,27 @@ def _guarded(column: pl.Expr) -> pl.Expr:
 
 
 def unguard_table(table: Table, resource: Resource) -> list[Problem]:
-    """Remove the guard from a built table's text cells, in place; a cell that begins
-    with a formula character without the guard is a problem."""
+    """Remove the guard from a built table's text cells (table.frame becomes the frame
+    without it); a cell that begins with a formula character without the guard is a
+    problem."""
+    names = text_fields(resource)
     problems = []
-    for name in text_fields(resource):
-        column = table.frame[name].astype("string")
-        unguarded = _starts_with(column, FORMULA_STARTS)
-        for row, value in column[unguarded].items():
+    for name in names:
+        column = table.frame.get_column(name)
+        unguarded = column.to_frame().select(
+            pl.any_horizontal(pl.col(name).str.starts_with(start) for start in FORMULA_STARTS)
+            .fill_null(False)
+            .arg_true()
+        )
+        for row in unguarded.to_series().to_list():
+            value = column[row]
             problems.append(
                 Problem(
                     "formula-unguarded",
                     f"{name}: {value[:20]!r} begins with {value[0]!r}, which spreadsheets run "
                     f"as a formula; expected a ' in front ({RULE})",
-                    **table.locate(int(row), name),
+                    **table.locate(row, name),
                 )
             )
-        guarded = _starts_with(column, (GUARD,))
-        table.frame[name] = column.mask(guarded, column.str.slice(1)) if guarded.any() else column
+    table.frame = table.frame.with_columns(pl.col(name).str.strip_prefix(GUARD) for name in names)
     return problems

@@ -16,7 +16,6 @@ import polars as pl
 
 from pipeline.check.rules import Context, SemanticCheck, checks_for
 from pipeline.check.schema import DTYPES, dataframe_schema, foreign_key_name, unique_key_name
-from pipeline.check.transition import transition_text_frame
 from pipeline.contract.model import Contract, Resource
 from pipeline.errors import Problem
 from pipeline.load.tables import Table
@@ -54,7 +53,7 @@ def check_tables(
     failed_cells: set[tuple[str, int, str]] = set()
     for resource in contract.resources:
         table = tables[resource.name]
-        cells[resource.name] = transition_text_frame(table.frame)  # numbers as written
+        cells[resource.name] = table.frame  # numbers as written
         frame, cast_problems = cast_cells(resource, table, cells[resource.name])
         frames[resource.name] = frame
         problems += cast_problems
@@ -74,7 +73,7 @@ def check_tables(
 
 def cast_table(resource: Resource, table: Table) -> tuple[pl.DataFrame, list[Problem]]:
     """The table with contract dtypes; cells that do not cast become problems (and null)."""
-    return cast_cells(resource, table, transition_text_frame(table.frame))
+    return cast_cells(resource, table, table.frame)
 
 
 def cast_cells(

@@ -1,6 +1,8 @@
-"""Reading CSV records strictly: RFC 4180 quoting, the header against the contract,
-each record's field count, and where each record starts (its first line), with
-problems that say file, line and column.
+"""Reading CSV records: the header against the contract, the cells, and where each
+record starts (its line). Files go by one hot path, Polars reading a batch of plain
+files as one text (read_plain); a file it cannot vouch for goes to the strict reader
+(read_records: RFC 4180 quoting and each record's field count, with problems that say
+file, line and column).
 """
 
 from __future__ import annotations
@@ -8,15 +10,11 @@ from __future__ import annotations
 import csv
 import io
 from array import array
-from collections.abc import Iterator
-from itertools import islice
+from itertools import accumulate
+from typing import NamedTuple
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pa_csv
+import polars as pl
 
-from pipeline.assemble.csv import transition_csv_pieces
 from pipeline.contract.model import Resource
 from pipeline.errors import InvalidInput, Problem
 from pipeline.files import line_and_column
@@ -25,102 +23,179 @@ CSV_DIALECT = {"delimiter": ",", "quotechar": '"', "doublequote": True, "strict"
 # The longest cell we read (the csv module's default; other libraries change that
 # process-wide setting, so it is set for each read and restored after).
 MAX_FIELD_CHARS = 131_072
-# Records read at a time (and rows gathered as Python strings before they are packed).
-CHUNK_ROWS = 65_536
-# Files this large are first read whole by Arrow's CSV reader (read_as_written).
-ARROW_READ_BYTES = 1 << 16
+BOM = b"\xef\xbb\xbf"
+# A cell of a plain record: in double quotes (a quote inside doubled) or without any,
+# and nothing the strict reader would read otherwise (no CR, no NUL, no quote in an
+# unquoted cell, no text after a closing quote).
+_CELL = r'(?:"(?:[^"\r\x00]|"")*"|[^",\r\x00]*)'
+# Polars' CSV reading of cells as they are: text, "" where empty (missing values are
+# the contract's, made null later).
+_AS_TEXT = {"has_header": False, "infer_schema": False, "empty_string_is_null": False}
 
 
-def read_as_written(
-    data: bytes, resource: Resource, checked: dict
-) -> tuple[list[str], list[pa.Array], array] | None:
-    """(header, columns, first line of each record) of a CSV file exactly as the
-    build writes one (pipeline.assemble.csv), read by Arrow's CSV reader; None for a
-    file in any other form, which the caller reads record by record (read_chunks),
-    finding and placing every problem.
+class PlainRead(NamedTuple):
+    """Files of one header read in one go: their records (contract order), which files
+    of the batch they are (positions) and how many records each holds, in order."""
 
-    Arrow's reader is lenient where the csv module is strict (a stray quote, an
-    unclosed one at the end), so its reading is taken only when writing its cells
-    back gives the file's bytes exactly: the csv module reads such a file into the
-    same cells (tests/test_csv_output.py holds the writer to that rule). The file's
-    header must be one the contract accepts, and no cell longer than the csv
-    module's limit."""
-    header = _plain_header(data) if len(data) >= ARROW_READ_BYTES else None
-    if header is None:
-        return None
+    header: tuple[str, ...]
+    frame: pl.DataFrame
+    files: list[int]
+    counts: list[int]
+
+
+def read_plain(
+    files: list[bytes], resource: Resource, checked: dict
+) -> tuple[list[PlainRead], list[int]]:
+    """The hot path: files of one resource read by Polars, one text per header line; and
+    the positions of the files left to the strict reader (read_records): a file whose
+    header is not one the contract accepts (or not plain), and any file _refused cannot
+    vouch for. A file read here holds one record per line: record i is on line i + 2.
+    checked: headers known to be good."""
+    groups: dict[bytes, list[_Body]] = {}
+    strict = []
+    for position, data in enumerate(files):
+        header_line, body = _header_and_body(position, data)
+        if body is None:
+            strict.append(position)
+        else:
+            groups.setdefault(header_line, []).append(body)
+    reads = []
+    for header_line, bodies in groups.items():
+        header = _plain_header(header_line, resource, checked)
+        read = None if header is None else _read_group(header, bodies, resource)
+        if read is None:
+            strict += [body.position for body in bodies]
+        else:
+            reads.append(read)
+            strict += sorted({body.position for body in bodies} - set(read.files))
+    return reads, sorted(strict)
+
+
+class _Body(NamedTuple):
+    """The lines of a file after its header: data[start:], one record a line."""
+
+    position: int
+    data: bytes
+    start: int
+    records: int
+
+    def pieces(self) -> list:
+        """The lines as pieces of one text (no copy), with a missing last line break."""
+        ends = self.data.endswith(b"\n")
+        return [memoryview(self.data)[self.start :]] if ends else [self.data[self.start :], b"\n"]
+
+
+def _header_and_body(position: int, data: bytes) -> tuple[bytes, _Body | None]:
+    """A file's header line (without a byte order mark) and its body; no body for a file
+    without a line break, with a quote in its header line, or with a CR or a NUL."""
+    start = len(BOM) if data.startswith(BOM) else 0
+    end = data.find(b"\n", start)
+    header = data[start:end]
+    if end < 0 or b'"' in header or b"\r" in data or b"\0" in data:
+        return header, None
+    records = data.count(b"\n", end + 1) + (not data.endswith(b"\n"))
+    return header, _Body(position, data, end + 1, records)
+
+
+def _plain_header(line: bytes, resource: Resource, checked: dict) -> tuple[str, ...] | None:
+    """The names in a header line, or None where the contract refuses them (the strict
+    reader then says why)."""
     try:
-        table = pa_csv.read_csv(
-            pa.py_buffer(data),
-            parse_options=pa_csv.ParseOptions(newlines_in_values=True),
-            convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(header, pa.string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-                null_values=[],
-            ),
-        )
-        names = table.column_names  # decoded here: bad UTF-8 in them is a ValueError
-    except (pa.ArrowException, ValueError):
+        header = tuple(line.decode("utf-8").split(","))
+    except UnicodeDecodeError:
         return None
-    if names != header:
-        return None
-    if tuple(header) not in checked:
+    if header not in checked:
         try:
-            check_header(header, "", resource)
+            check_header(list(header), "", resource)
         except InvalidInput:
             return None
-    columns = [column.combine_chunks().cast(pa.large_string()) for column in table.columns]
-    del table
-    if any((pc.max(pc.utf8_length(column)).as_py() or 0) > MAX_FIELD_CHARS for column in columns):
+    return header
+
+
+def _text(bodies: list[_Body]) -> tuple[bytes, int]:
+    """The bodies as one text, and how many lines to skip at its start: a file alone
+    that ends with a line break is its own text, read after its header line (no copy)."""
+    if len(bodies) == 1 and bodies[0].data.endswith(b"\n"):
+        return bodies[0].data, 1
+    return b"".join(piece for body in bodies for piece in body.pieces()), 0
+
+
+def _read_group(header: tuple[str, ...], bodies: list[_Body], resource) -> PlainRead | None:
+    """The plain files of one header read as one text; None where Polars refuses it."""
+    bodies = _vouched(bodies, len(header))
+    counts = [body.records for body in bodies]
+    if not sum(counts):
+        frame = pl.DataFrame(schema=dict.fromkeys(header, pl.String))
+    else:
+        text, skip = _text(bodies)
+        try:
+            frame = pl.read_csv(text, skip_lines=skip, new_columns=list(header), **_AS_TEXT)
+        except pl.exceptions.PolarsError:
+            return None
+    if frame.height != sum(counts):
         return None
-    if not _writes_back(data, header, columns):
+    positions = [body.position for body in bodies]
+    return PlainRead(header, frame.select(resource.field_names), positions, counts)
+
+
+def _vouched(bodies: list[_Body], width: int) -> list[_Body]:
+    """The bodies in which _refused finds nothing wrong. Where Polars cannot read their
+    text as lines (not UTF-8), the files that are not UTF-8 are left out and the others
+    looked at again."""
+    counts = [body.records for body in bodies]
+    if not sum(counts):
+        return bodies
+    refused = _refused(*_text(bodies), width, counts)
+    if refused is None:
+        utf8 = [body for body in bodies if _is_utf8(body.data[body.start :])]
+        return _vouched(utf8, width) if len(utf8) < len(bodies) else []
+    return [body for i, body in enumerate(bodies) if i not in refused]
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _refused(text: bytes, skip: int, width: int, counts: list[int]) -> set[int] | None:
+    """Files (positions in counts, each its number of lines in text after skip, UTF-8
+    without a CR or a NUL) with a line that is not one plain record of width fields:
+    blank, too long for a cell, with a cell the strict reader reads otherwise, a quote
+    left open (a cell over several lines), or another number of fields. None where
+    Polars cannot read the text (not UTF-8)."""
+    try:  # each line whole, as one cell: no quote character, a separator never there
+        lines = pl.read_csv(
+            text,
+            skip_lines=skip,
+            separator="\x00",
+            quote_char=None,
+            new_columns=["line"],
+            **_AS_TEXT,
+        )
+    except pl.exceptions.PolarsError:
         return None
-    return header, columns, _record_starts(data, columns)
+    if lines.height != sum(counts):
+        return set(range(len(counts)))
+    line = pl.col("line")
+    plain = (
+        (line.str.len_bytes() > 0)
+        & (line.str.len_chars() <= MAX_FIELD_CHARS)
+        & line.str.contains(rf"^{_CELL}(?:,{_CELL}){{{width - 1}}}$")
+    )
+    bad = lines.select(plain.not_().arg_true()).to_series()
+    if bad.is_empty():
+        return set()
+    ends = pl.Series(list(accumulate(counts)), dtype=pl.Int64)
+    return set(ends.search_sorted(bad.cast(pl.Int64), side="right").to_list())
 
 
-def _writes_back(data: bytes, header: list[str], columns: list[pa.Array]) -> bool:
-    """True when writing the columns under header gives data exactly: compared a piece
-    of the writing at a time (as bytes: memcmp), so no second copy of the file is made."""
-    at = 0
-    for piece in transition_csv_pieces(header, columns):
-        if data[at : at + len(piece)] != bytes(piece):
-            return False
-        at += len(piece)
-    return at == len(data)
-
-
-def _plain_header(data: bytes) -> list[str] | None:
-    """The names in the first line of a file as written (an LF-ended line of names
-    the writer leaves unquoted); None when the first line is any other."""
-    end = data.find(b"\n")
-    first = data[:end] if end >= 0 else b""
-    if not first or any(char in first for char in b'"\r'):
-        return None
-    names = first.decode("utf-8", "replace").split(",")
-    return names if len(set(names)) == len(names) else None
-
-
-def _record_starts(data: bytes, columns: list[pa.Array]) -> array:
-    """First line of each record of a file as written (a header line, no blank
-    lines): a record takes one line more than the line breaks in its cells."""
-    rows = len(columns[0])
-    if b"\r" not in data and data.count(b"\n") == rows + 1:
-        return array("i", np.arange(2, rows + 2, dtype=np.int32).tobytes())
-    breaks = np.zeros(rows, dtype=np.int64)
-    for column in columns:
-        for pattern, sign in (("\n", 1), ("\r", 1), ("\r\n", -1)):
-            breaks += sign * pc.count_substring(column, pattern).to_numpy(zero_copy_only=False)
-    starts = np.empty(rows, dtype=np.int64)
-    starts[0:1] = 2
-    np.cumsum(breaks[:-1] + 1, out=starts[1:])
-    starts[1:] += 2
-    return array("i", starts.astype(np.int32).tobytes())
-
-
-def read_chunks(
+def read_records(
     text: str, display: str, resource: Resource, checked: dict, problems: list[Problem]
-) -> Iterator[tuple[list[str], list[list[str]], array]]:
-    """(header, records, first line of each record), CHUNK_ROWS records at a time.
+) -> tuple[list[str], list[list[str]], array]:
+    """(header, records, first line of each record) of a file, read by the csv module.
 
     A header not in checked is checked against the contract (InvalidInput when it
     does not match). A record with the wrong field count, or broken CSV (which ends
@@ -128,6 +203,7 @@ def read_chunks(
     """
     reader = csv.reader(io.StringIO(text, newline=""), **CSV_DIALECT)
     previous_end = 0  # last line of the previous record: a broken record starts after it
+    header, rows, starts = [], [], array("i")
     try:
         header = next(reader, None)
         if header is None:
@@ -145,23 +221,17 @@ def read_chunks(
         if tuple(header) not in checked:
             check_header(header, display, resource)
         previous_end = reader.line_num
-        width = len(header)
-        while True:
-            rows, starts, before = [], array("i"), reader.line_num
-            for record in islice(reader, CHUNK_ROWS):
-                start = previous_end + 1
-                previous_end = reader.line_num
-                if len(record) == width:
-                    rows.append(record)
-                    starts.append(start)
-                elif record:  # a blank line ([]) is not a record
-                    problems.append(field_count_problem(record, header, display, start, resource))
-            if rows:
-                yield header, rows, starts
-            if reader.line_num == before:  # every record takes at least one line
-                break
+        for record in reader:
+            start = previous_end + 1
+            previous_end = reader.line_num
+            if len(record) == len(header):
+                rows.append(record)
+                starts.append(start)
+            elif record:  # a blank line ([]) is not a record
+                problems.append(field_count_problem(record, header, display, start, resource))
     except csv.Error as error:
         problems.append(_csv_error(error, reader.line_num, previous_end + 1, display, resource))
+    return header, rows, starts
 
 
 def field_count_problem(record: list[str], header: list[str], display: str, line: int, resource):

@@ -14,8 +14,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
 from pipeline.contract.model import Contract
 from pipeline.contract.names import name_problem
 from pipeline.errors import InvalidInput, Problem
@@ -59,7 +57,7 @@ class RawTree:
 
 
 # CSV files of one resource are read, then their rows added this many at a time
-# (TableBuilder.add_csvs: in one go where they are as the build writes them).
+# (TableBuilder.add_csvs: the plain ones parsed by Polars as one text).
 BATCH_FILES = 2_000
 
 
@@ -267,7 +265,7 @@ class _Loader:
 
     def add_csv(self, builder: TableBuilder, relative: str, trusted: bool) -> None:
         """Read a CSV file now; its rows are added with the next BATCH_FILES of its
-        resource (flush), in one go where they are as written (TableBuilder.add_csvs)."""
+        resource (flush), the plain ones in one go (TableBuilder.add_csvs)."""
         try:
             data = self.inputs.read(relative, trusted)
         except InvalidInput as error:
@@ -312,9 +310,9 @@ def _refuse_loop(path: str, display: str) -> None:
 
 
 def _check_folder_names(sources: Table, problems: list[Problem]) -> None:
-    for row, source_id in enumerate(sources.frame["source_id"]):
+    for row, source_id in enumerate(sources.frame.get_column("source_id").to_list()):
         folder = sources.origin(row).display.split("/")[-2]
-        if not pd.isna(source_id) and source_id != folder:
+        if source_id is not None and source_id != folder:
             problems.append(
                 Problem(
                     "source-folder",

@@ -11,8 +11,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
-import pandas as pd
-
 from pipeline.assemble.spreadsheet import guard_cell
 from pipeline.contract.model import Resource
 from pipeline.contract.names import PLAIN_NAME, name_problem
@@ -24,7 +22,8 @@ from pipeline.files import (
     parse_json_object,
     read_bytes,
 )
-from pipeline.load.tables import MAX_FIELD_CHARS, Table, TableBuilder
+from pipeline.load.csv_records import MAX_FIELD_CHARS
+from pipeline.load.tables import Table, TableBuilder
 from pipeline.project import SNAPSHOT_NAME, display_path
 
 # A source_id names a folder: one plain path segment (never "..", "/" or a URL); the
@@ -196,10 +195,10 @@ def read_snapshots(
     texts = SnapshotTexts()
     problems: list[Problem] = []
     frame = sources.frame
-    columns = [frame[name].tolist() for name in SNAPSHOT_FIELDS]
+    columns = [frame.get_column(name).to_list() for name in SNAPSHOT_FIELDS]
     for row, source in enumerate(map(_SourceRow._make, zip(*columns, strict=True))):
         source_id = source.source_id
-        if pd.isna(source_id):
+        if source_id is None:
             continue
         wrong = name_problem(source_id)
         if wrong:
@@ -219,7 +218,7 @@ def read_snapshots(
         if isinstance(snapshot, list):  # it could not be read
             problems.extend(snapshot)
             continue
-        if pd.isna(source.sha256):
+        if source.sha256 is None:
             continue  # the missing sha256 is reported by its required check
         if snapshot.digest != source.sha256:
             problems.append(
@@ -232,11 +231,12 @@ def read_snapshots(
                 )
             )
             continue
-        if str(snapshot.size) != str(source.bytes):
+        recorded = "<NA>" if source.bytes is None else source.bytes  # as the message said
+        if str(snapshot.size) != recorded:
             problems.append(
                 Problem(
                     "snapshot-bytes",
-                    f"snapshot is {snapshot.size} bytes, but its record says {source.bytes}",
+                    f"snapshot is {snapshot.size} bytes, but its record says {recorded}",
                     **sources.locate(row, "bytes"),
                 )
             )

@@ -9,13 +9,9 @@ from __future__ import annotations
 
 import csv
 from array import array
-from operator import itemgetter
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
+import polars as pl
 
 from pipeline.contract.model import Resource
 from pipeline.errors import InvalidInput, Problem
@@ -28,15 +24,12 @@ from pipeline.files import (
     read_bytes,
 )
 from pipeline.load.csv_records import (
-    CHUNK_ROWS,
     MAX_FIELD_CHARS,
     field_column,
-    read_as_written,
-    read_chunks,
+    read_plain,
+    read_records,
     refuse_nul,
 )
-
-STRINGS = pa.large_string()  # what pandas' "string" dtype holds
 
 
 class FilesUnder:
@@ -85,10 +78,11 @@ class Origin:
 
 
 class Table:
-    """One resource's rows: string cells (pd.NA when missing) and their origins."""
+    """One resource's rows: a Polars frame of text cells (one column per contract
+    field, in its order; null when missing) and their origins."""
 
     def __init__(
-        self, resource: str, frame: pd.DataFrame, origins: list[Origin], row_origin, row_line
+        self, resource: str, frame: pl.DataFrame, origins: list[Origin], row_origin, row_line
     ):
         self.resource = resource
         self.frame = frame
@@ -145,8 +139,8 @@ class Table:
 class TableBuilder:
     """One resource's rows gathered from any number of files into one Table.
 
-    Cells are gathered as Python strings and packed into Arrow string arrays every
-    CHUNK_ROWS rows; each row keeps only the index of its file and its line.
+    Rows gather as Polars frames (one for each run of files read together); each row
+    keeps only the index of its file and its line.
     """
 
     def __init__(self, resource: Resource, missing: tuple[str, ...] | None = None):
@@ -155,120 +149,94 @@ class TableBuilder:
         self.origins: list[Origin] = []
         self.row_origin = array("i")
         self.row_line = array("i")
-        self._pending: list[list] = [[] for _ in resource.field_names]
-        self._chunks: list[list[pa.Array]] = [[] for _ in resource.field_names]
+        self._frames: list[pl.DataFrame] = []
+        self._records: list[list[str | None]] = []  # JSON records not yet in a frame
         self._headers: dict[tuple[str, ...], tuple[tuple[str, ...], list[int]]] = {}
 
     def add_csv(self, data: bytes, display: str, source=None) -> None:
         """Rows of one CSV file; raises InvalidInput (adding nothing) when it is broken.
-        source: how to read the file again to locate a cell (None: keep its text).
-
-        A file read as written (read_as_written: Arrow's reading, proved by writing it
-        back) is valid UTF-8 without a NUL, so it is not decoded unless its text is kept;
-        any other file is decoded first, and a bad byte or a NUL placed."""
-        as_written = None if b"\0" in data else read_as_written(data, self.resource, self._headers)
-        text = None
-        if as_written is None or source is None:
-            text = decode_utf8(data, display)
-            refuse_nul(text, display)
-        mark = len(self.row_line)
-        origin = Origin(display, "csv", (), text if source is None else source)
-        self.origins.append(origin)
-        if as_written is not None:
-            header, columns, starts = as_written
-            if not starts:
-                return  # a header alone: no rows, as the record reader adds none
-            origin.header, positions = self._layout(header)
-            self._add_columns(columns, positions)
-            self._add_rows(len(starts), starts)
-            return
-        problems: list[Problem] = []
-        previous = csv.field_size_limit(MAX_FIELD_CHARS)
-        try:
-            chunks = read_chunks(text, display, self.resource, self._headers, problems)
-            for header, rows, starts in chunks:
-                if problems:
-                    continue  # a broken file adds no rows; its other problems are still found
-                origin.header, positions = self._layout(header)
-                for pending, position in zip(self._pending, positions, strict=True):
-                    pending.extend(map(itemgetter(position), rows))
-                self._add_rows(len(rows), starts)
-        except InvalidInput:
-            self._truncate(mark)
-            raise
-        finally:
-            csv.field_size_limit(previous)
+        source: how to read the file again to locate a cell (None: keep its text)."""
+        problems = self.add_csvs([(data, display)], source)
         if problems:
-            self._truncate(mark)
             raise InvalidInput(problems)
 
     def add_csvs(self, files: list[tuple[bytes, str]], source) -> list[Problem]:
         """Rows of several CSV files (data, display), in order, each to be read again by
-        source to locate a cell; the problems of those that are broken (which add no
-        rows, as add_csv). Files that share their header line, end with a line break and
-        hold no line break in a cell are read by Arrow in one go, taken only when the
-        whole is as written (read_as_written): each file is then exactly what add_csv
-        would read from it record by record. Any other batch is read file by file."""
-        if len(files) > 1 and self._add_as_written(files, source):
-            return []
+        source to locate a cell (None: each keeps its text); the problems of those that
+        are broken, which add no rows. Plain files are read by Polars in one go
+        (read_plain); any other by the strict reader, which places every problem."""
+        reads, strict = read_plain([data for data, _ in files], self.resource, self._headers)
+        placed = {}  # a file read in one go: its read, its first row there, its rows
+        for read in reads:
+            first = 0
+            for position, count in zip(read.files, read.counts, strict=True):
+                placed[position] = (read, first, count)
+                first += count
         problems: list[Problem] = []
-        for data, display in files:
-            try:
-                self.add_csv(data, display, source)
-            except InvalidInput as error:
-                problems += error.problems
+        run: list | None = None  # [read, first row, end] of consecutive files' rows
+        for position, (data, display) in enumerate(files):
+            if position not in placed:
+                self._add_run(run)
+                run = None
+                try:
+                    self._add_strict(data, display, source)
+                except InvalidInput as error:
+                    problems += error.problems
+                continue
+            read, first, count = placed[position]
+            header = self._layout(read.header)[0] if count else ()  # as the strict reader
+            kept = source if source is not None else decode_utf8(data, display)
+            self.origins.append(Origin(display, "csv", header, kept))
+            self.row_origin.extend(array("i", [len(self.origins) - 1]) * count)
+            self.row_line.extend(range(2, count + 2))
+            if run is not None and run[0] is read and run[2] == first:
+                run[2] += count
+            else:
+                self._add_run(run)
+                run = [read, first, first + count]
+        self._add_run(run)
         return problems
 
-    def _add_as_written(self, files: list[tuple[bytes, str]], source) -> bool:
-        """add_csvs' reading in one go; False (adding nothing) where it does not apply."""
-        first = files[0][0]
-        header_line = first[: first.find(b"\n") + 1]
-        if not header_line:
-            return False
-        for data, _ in files:
-            if not (data.startswith(header_line) and data.endswith(b"\n")):
-                return False
-        body = header_line + b"".join(data[len(header_line) :] for data, _ in files)
-        if b"\0" in body or b"\r" in body:
-            return False
-        as_written = read_as_written(body, self.resource, self._headers)
-        if as_written is None:
-            return False
-        header, columns, starts = as_written
-        if body.count(b"\n") != len(starts) + 1:
-            return False  # a cell holds a line break: a file's records are not its lines
-        counts = np.array([data.count(b"\n") - 1 for data, _ in files], dtype=np.int64)
-        header, positions = self._layout(header)
-        first_origin = len(self.origins)
-        self.origins.extend(  # a header alone keeps no header, as add_csv reads it
-            Origin(display, "csv", header if count else (), source)
-            for (_, display), count in zip(files, counts.tolist(), strict=True)
-        )
-        if not len(starts):
-            return True
-        self._add_columns(columns, positions)
-        file_of_row = np.repeat(np.arange(len(files), dtype=np.int64), counts)
-        first_row = np.cumsum(counts) - counts  # each file's first row in the batch
-        lines = np.arange(len(starts), dtype=np.int64) - first_row[file_of_row] + 2
-        self.row_origin.frombytes((file_of_row + first_origin).astype(np.int32).tobytes())
-        self.row_line.frombytes(lines.astype(np.int32).tobytes())
-        return True
+    def _add_run(self, run: list | None) -> None:
+        if run is not None and run[2] > run[1]:
+            self._add_frame(run[0].frame.slice(run[1], run[2] - run[1]))
 
-    def _add_columns(self, columns: list[pa.Array], positions: list[int]) -> None:
-        """Whole columns read by Arrow (each contract field's at its position), after
-        the rows already gathered."""
-        self._pack()
-        for chunks, position in zip(self._chunks, positions, strict=True):
-            chunks.append(self._missing_to_null(columns[position]))
+    def _add_strict(self, data: bytes, display: str, source) -> None:
+        """Rows of one CSV file read record by record (read_records); InvalidInput, adding
+        nothing, when it is broken."""
+        text = decode_utf8(data, display)
+        refuse_nul(text, display)
+        problems: list[Problem] = []
+        previous = csv.field_size_limit(MAX_FIELD_CHARS)
+        try:
+            header, rows, starts = read_records(
+                text, display, self.resource, self._headers, problems
+            )
+        finally:
+            csv.field_size_limit(previous)
+        if problems:  # a broken file adds no rows; all its problems are found
+            raise InvalidInput(problems)
+        origin = Origin(display, "csv", (), text if source is None else source)
+        self.origins.append(origin)
+        if not rows:
+            return  # a header alone: the file keeps no header
+        origin.header, positions = self._layout(header)
+        cells = {
+            name: [row[position] for row in rows]
+            for name, position in zip(self.resource.field_names, positions, strict=True)
+        }
+        self._add_frame(pl.DataFrame(cells, schema=self._schema()))
+        self.row_origin.extend(array("i", [len(self.origins) - 1]) * len(rows))
+        self.row_line.extend(starts)
 
     def add_record(self, cells: list[str | None], display: str, source=None) -> None:
         """One row (cells in contract order, None when missing) read from a JSON file."""
         self.origins.append(Origin(display, "json", (), source))
-        for pending, cell in zip(self._pending, cells, strict=True):
-            pending.append(cell)
-        self._add_rows(1, (1,))
+        self._records.append(cells)
+        self.row_origin.append(len(self.origins) - 1)
+        self.row_line.append(1)
 
-    def _layout(self, header: list[str]) -> tuple[tuple[str, ...], list[int]]:
+    def _layout(self, header) -> tuple[tuple[str, ...], list[int]]:
         """One shared tuple per distinct header, and where each contract field sits in it."""
         key = tuple(header)
         if key not in self._headers:
@@ -279,68 +247,35 @@ class TableBuilder:
             self._headers[key] = (key, positions)
         return self._headers[key]
 
-    def _add_rows(self, count: int, lines) -> None:
-        self.row_origin.extend(array("i", [len(self.origins) - 1]) * count)
-        self.row_line.extend(lines)
-        if len(self._pending[0]) >= CHUNK_ROWS:
-            self._pack()
+    def _schema(self) -> dict:
+        return dict.fromkeys(self.resource.field_names, pl.String)
 
-    def _truncate(self, rows: int) -> None:
-        """Back to the first `rows` rows, and without the last origin (a broken file)."""
-        self.origins.pop()
-        del self.row_origin[rows:], self.row_line[rows:]
-        packed = sum(len(chunk) for chunk in self._chunks[0])
-        if rows >= packed:
-            for pending in self._pending:
-                del pending[rows - packed :]
-            return
-        for pending, chunks in zip(self._pending, self._chunks, strict=True):
-            pending.clear()
-            kept, total = [], 0
-            for chunk in chunks:
-                kept.append(chunk.slice(0, rows - total))
-                total += len(kept[-1])
-                if total == rows:
-                    break
-            chunks[:] = kept
+    def _add_frame(self, frame: pl.DataFrame) -> None:
+        """Rows after those gathered so far (the JSON records first)."""
+        self._add_records()
+        self._frames.append(frame)
 
-    def _pack(self) -> None:
-        for pending, chunks in zip(self._pending, self._chunks, strict=True):
-            if not pending:
-                continue
-            chunks.append(self._missing_to_null(pa.array(pending, STRINGS)))
-            pending.clear()
-
-    def _missing_to_null(self, cells: pa.Array) -> pa.Array:
-        """Cells with the resource's missing values (such as "") made null."""
-        if not self.missing:
-            return cells
-        is_missing = pc.is_in(cells, value_set=pa.array(self.missing, STRINGS))
-        if pc.any(is_missing).as_py():
-            return pc.if_else(is_missing, pa.scalar(None, STRINGS), cells)
-        return cells
+    def _add_records(self) -> None:
+        if self._records:
+            self._frames.append(pl.DataFrame(self._records, schema=self._schema(), orient="row"))
+            self._records = []
 
     def table(self) -> Table:
-        """The rows gathered as a Table."""
-        self._pack()
-        names = self.resource.field_names
-        if not self.row_line:
-            frame = empty_table(self.resource).frame
-        else:
-            frame = pd.DataFrame(
-                {
-                    name: pd.arrays.ArrowStringArray(
-                        pa.chunked_array(chunks, STRINGS).combine_chunks()
-                    )
-                    for name, chunks in zip(names, self._chunks, strict=True)
-                }
+        """The rows gathered as a Table: cells equal to a missing value made null."""
+        self._add_records()
+        frame = pl.concat(self._frames) if self._frames else pl.DataFrame(schema=self._schema())
+        self._frames = []
+        if self.missing:
+            missing = list(self.missing)
+            frame = frame.with_columns(
+                pl.when(pl.col(name).is_in(missing)).then(None).otherwise(pl.col(name)).alias(name)
+                for name in self.resource.field_names
             )
-        self._chunks = [[] for _ in names]
         return Table(self.resource.name, frame, self.origins, self.row_origin, self.row_line)
 
 
 def empty_table(resource: Resource) -> Table:
-    frame = pd.DataFrame({name: pd.Series([], dtype="string") for name in resource.field_names})
+    frame = pl.DataFrame(schema=dict.fromkeys(resource.field_names, pl.String))
     return Table(resource.name, frame, [], array("i"), array("i"))
 
 
