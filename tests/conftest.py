@@ -15,10 +15,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-# The suite builds and validates in this one process: with frictionless loaded here
-# once, each of them checks its descriptor's Data Package profile at once rather than
-# in a worker started for it (pipeline.check.profile.loaded_here), as a library
-# caller's would; tests/test_descriptor_profile.py runs the check in a worker too.
 import frictionless
 import pytest
 from click.testing import CliRunner

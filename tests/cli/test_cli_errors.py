@@ -29,7 +29,7 @@ CRIME_CHANGE = "kandal-reported-crimes-change-2022"
 SOLVED_SHARE = "kandal-reported-crimes-solved-share-2022"
 TRAFFIC_CHANGE = "kandal-traffic-accidents-change-2022"
 
-CONTRACT_PATH = Path(__file__).resolve().parents[1] / "datapackage.json"
+CONTRACT_PATH = Path(__file__).resolve().parents[2] / "datapackage.json"
 CONTRACT = json.loads(CONTRACT_PATH.read_text(encoding="utf-8"))
 RESOURCE_PATHS = [resource["path"] for resource in CONTRACT["resources"]]
 

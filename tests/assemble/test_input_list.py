@@ -13,7 +13,7 @@ from pipeline.assemble.provenance import read_input_list, write_input_list
 from pipeline.files import line_and_column
 from tests.package_helpers import synth_corpus
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 LISTED = "provenance/inputs.csv"
 
 

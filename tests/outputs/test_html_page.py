@@ -18,11 +18,11 @@ import pytest
 
 from pipeline.outputs.chart import build_chart, nice_extent, value_text
 from pipeline.outputs.html import quote_in_sentence
-from tests.cdp import Browser, find_chromium
 from tests.conftest import require_tool, without_a_tool
+from tests.outputs.cdp import Browser, find_chromium
 from tests.package_helpers import synth_corpus
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SNAPSHOT = (REPO / "raw/sources/kandal-crime-2022/snapshot.txt").read_text(encoding="utf-8")
 
 CRIME_CHANGE = "kandal-reported-crimes-change-2022"

@@ -21,7 +21,7 @@ from pipeline.contract.model import load_contract
 from pipeline.contract.patterns import compile_pattern, matches_pattern
 from pipeline.load.raw import load_raw
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 NUMBER_CELLS = [
     "0", "-0", "908", "-78", "2.5", "1e5", "1E+3", "2.5e-3", "1,234", "12%", "+5", " 5", "5 ",

@@ -17,7 +17,7 @@ import pytest
 
 from tests.conftest import require_tool
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 STEPS = (
     "synthetic corpus",
     "pipeline build",

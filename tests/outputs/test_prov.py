@@ -224,7 +224,7 @@ def test_fast_writer_writes_the_bytes_the_prov_library_writes(package, portal_bu
     """The writer builds PROV-JSON record by record for speed; the library's own object
     model, given the same package, serialises to exactly the same bytes."""
     from pipeline.outputs import prov as prov_writer
-    from tests.prov_reference import serialize
+    from tests.outputs.prov_reference import serialize
 
     build = portal_build if package == "kandal" else _synth_build(run, tmp_path)
     source = _source_of(build)

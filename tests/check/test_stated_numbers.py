@@ -21,7 +21,7 @@ from benchmarks.synth import synthesize
 from pipeline.check.numbers import HAS_NUMBER_WORD, exact_numbers, find_numbers, stated_numbers
 from tests.conftest import examples
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 LONG = "1" * 400
 # Each awkward text, and the numbers it states: (value, percent, qualifier).

@@ -21,7 +21,7 @@ from pipeline.check.tables import cast_table
 from pipeline.contract.model import ForeignKey, load_contract
 from pipeline.load.raw import load_raw
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 CONTRACT = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
 RESOURCES = {resource["name"]: resource for resource in CONTRACT["resources"]}
 FIELDS = [

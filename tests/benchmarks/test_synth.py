@@ -15,7 +15,7 @@ from benchmarks.synth import source_sizes
 from benchmarks.synth.plant import KINDS
 from tests.package_helpers import synth_corpus
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 FIGURES = 150  # about 15 sources: room for a dozen planted errors, one per source
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.cli import cli
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 COMMANDS = sorted(cli.commands)
 
 

@@ -22,7 +22,7 @@ import pytest
 
 from pipeline.contract.model import load_contract
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 CONTRACT = load_contract(REPO / "datapackage.json", "datapackage.json")
 DATABASE = "kandal-crime-2022"
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "date": "TEXT"}

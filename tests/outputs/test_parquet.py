@@ -14,7 +14,7 @@ import pytest
 
 from pipeline.contract.model import load_contract
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 CONTRACT = load_contract(REPO / "datapackage.json", "datapackage.json")
 DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "date": "DATE"}
 PANDAS_ARROW_TYPES = {
