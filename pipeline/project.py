@@ -20,6 +20,7 @@ SNAPSHOT_NAME = "snapshot.txt"
 RECORD_NAME = "source.json"
 BUILD_NAME = "build"
 MARKER_NAME = ".pipeline-build"  # in every folder a build wrote, and only there
+README_NAME = "README.md"  # the built package's own: what it is and its data dictionary
 
 
 @dataclass

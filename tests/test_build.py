@@ -26,6 +26,8 @@ RESOURCE_FILES = {
 }
 # The build's own record beside them: its input files and their hashes.
 PROVENANCE_FILES = {"provenance/inputs.csv"}
+# The package's README: what it is and its data dictionary (pipeline.contract.dictionary).
+README_FILES = {"README.md"}
 # The portal-ready outputs a default build writes beside them (pipeline/outputs/).
 OUTPUT_FILES = {
     "kandal-crime-2022.db",
@@ -44,7 +46,7 @@ OUTPUT_FILES = {
 }
 # The marker that lets the next build replace the folder (pipeline.publish.MARKER_NAME).
 MARKER_FILES = {".pipeline-build"}
-ALL_FILES = RESOURCE_FILES | PROVENANCE_FILES | OUTPUT_FILES | MARKER_FILES
+ALL_FILES = RESOURCE_FILES | PROVENANCE_FILES | README_FILES | OUTPUT_FILES | MARKER_FILES
 
 
 def files_in(folder: Path) -> dict[str, bytes]:

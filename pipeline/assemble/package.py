@@ -13,11 +13,12 @@ from pipeline.assemble.csv import write_csv
 from pipeline.assemble.json_text import indented
 from pipeline.assemble.provenance import PROVENANCE_KEY, with_input_list, write_input_list
 from pipeline.assemble.spreadsheet import guard_frame, text_fields
+from pipeline.contract.dictionary import package_readme
 from pipeline.contract.model import Contract, Resource, is_safe_relative_path
 from pipeline.errors import InvalidInput, Problem
 from pipeline.files import path_inside, write_inside
 from pipeline.load.tables import Table
-from pipeline.project import DESCRIPTOR_NAME
+from pipeline.project import DESCRIPTOR_NAME, README_NAME
 
 # Custom descriptor property listing the files beside the CSV resources (see README).
 OUTPUTS_KEY = "outputs"
@@ -61,6 +62,7 @@ def write_package(folder: Path, contract: Contract, tables: dict[str, Table], bu
     build_info = {**build_info, PROVENANCE_KEY: provenance}
     descriptor = built_descriptor(contract.descriptor, stats, build_info)
     write_json(folder, DESCRIPTOR_NAME, descriptor)
+    write_inside(folder, README_NAME, package_readme(contract).encode("utf-8"))
     return descriptor
 
 

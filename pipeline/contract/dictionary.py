@@ -72,6 +72,25 @@ def dictionary_markdown(contract: Contract) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def package_readme(contract: Contract) -> str:
+    """The built package's README.md: what the package is, its version and licence,
+    and the data dictionary, all from the contract."""
+    descriptor = contract.descriptor
+    lines = [f"# {descriptor.get('title') or descriptor['name']}", ""]
+    if descriptor.get("description"):
+        lines += [descriptor["description"], ""]
+    facts = [f"Package `{descriptor['name']}`, version {descriptor.get('version', 'not set')}."]
+    for licence in descriptor.get("licenses", []):
+        name = licence.get("title") or licence.get("name") or licence.get("path")
+        facts.append(f"Licence: {name}" + (f" ({licence['path']})." if "path" in licence else "."))
+    facts.append(
+        "`datapackage.json` describes every file, with its size and SHA-256, and how the "
+        "package was built."
+    )
+    lines += [" ".join(facts), "", "## Data dictionary", ""]
+    return "\n".join(lines) + "\n" + dictionary_markdown(contract)
+
+
 def replace_section(document: str, section: str, display: str) -> str:
     pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.DOTALL)
     if not pattern.search(document):

@@ -48,3 +48,28 @@ def test_dictionary_update_without_markers_fails_clearly():
         replace_section("# no markers\n", "x", "README.md")
     assert caught.value.problems[0].file == "README.md"
     assert "dictionary:start" in caught.value.problems[0].message
+
+
+def test_a_build_ships_the_package_readme_with_the_dictionary_of_its_contract(project, run):
+    """build/README.md: the package's title, version and licence, then the same data
+    dictionary as docs/data-dictionary.md, generated from the contract being built."""
+    descriptor = json.loads((project / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["title"] = "A retitled package"
+    descriptor["resources"][0]["schema"]["fields"][0]["description"] = "Reworded for this test."
+    (project / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+
+    result = run(project, "build", "--formats", "csv")
+    assert result.exit_code == 0, result.output
+    readme = (project / "build" / "README.md").read_text(encoding="utf-8")
+    assert readme.startswith("# A retitled package\n")
+    assert f"version {descriptor['version']}" in readme
+    assert "Reworded for this test." in readme
+    contract = load_contract(project / "datapackage.json", "datapackage.json")
+    assert readme.endswith("## Data dictionary\n\n" + dictionary_markdown(contract))
+
+
+def test_the_committed_package_readme_is_the_contracts():
+    from pipeline.contract.dictionary import package_readme
+
+    contract = load_contract(REPO / "datapackage.json", "datapackage.json")
+    assert (REPO / "build" / "README.md").read_text(encoding="utf-8") == package_readme(contract)

@@ -18,7 +18,7 @@ import pytest
 from pipeline.cli import cli
 from pipeline.files import hash_file
 from pipeline.outputs import FORMATS, WRITERS, parse_formats, writer
-from pipeline.project import MARKER_NAME
+from pipeline.project import MARKER_NAME, README_NAME
 
 BIN = Path(sys.executable).parent
 
@@ -42,8 +42,10 @@ def test_descriptor_lists_every_file_of_the_build_once(portal_build):
     ]
     listed.append(descriptor["provenance"]["inputs"]["files"]["path"])
     assert len(listed) == len(set(listed))
-    # the marker says a build wrote the folder; it is not part of the package
-    assert set(listed) | {"datapackage.json", MARKER_NAME} == set(files_in(portal_build))
+    # the marker says a build wrote the folder; it is not part of the package. The
+    # README is the package's own documentation, as datapackage.json is its descriptor
+    own = {"datapackage.json", README_NAME, MARKER_NAME}
+    assert set(listed) | own == set(files_in(portal_build))
 
 
 def test_each_output_records_its_size_hash_format_and_consumer(portal_build):
@@ -109,13 +111,13 @@ def test_validate_refuses_an_output_path_outside_the_package(built, run):
     assert "outputs item 0 must have a path inside the package folder" in result.output
 
 
-def test_formats_csv_writes_only_the_resources_and_descriptor(project, run):
+def test_formats_csv_writes_only_the_resources_descriptor_and_readme(project, run):
     result = run(project, "build", "--formats", "csv")
     assert result.exit_code == 0, result.output
     build = project / "build"
     assert "outputs" not in descriptor_of(build)
     others = {p for p in files_in(build) if not p.startswith("data/")}
-    assert others == {"datapackage.json", "provenance/inputs.csv", MARKER_NAME}
+    assert others == {"datapackage.json", README_NAME, "provenance/inputs.csv", MARKER_NAME}
 
 
 def test_formats_chooses_the_outputs_and_validate_accepts_them(project, run):
