@@ -23,18 +23,12 @@ from pipeline.check.tables import check_tables
 from pipeline.contract.model import load_contract
 from pipeline.errors import InvalidInput, Problem, UsageProblem, fail_if_any
 from pipeline.load.raw import SOURCES_RESOURCE, RawTree, load_raw
-from pipeline.outputs import FORMATS, write_outputs
 from pipeline.progress import Progress
 from pipeline.project import DESCRIPTOR_NAME, MARKER_NAME, Project, display_path
-from pipeline.publish import (
-    build_lock,
-    clear_leftovers,
-    is_build,
-    make_staging,
-    swap_into_place,
-)
-from pipeline.release.version_check import version_problems
 from pipeline.validate import check_descriptor
+
+# What only a build uses (the outputs, the swap into place, the version rule) is
+# imported in the functions that use it: `pipeline check` goes through check_raw alone.
 
 
 def check_raw(project: Project, progress: Progress | None = None):
@@ -71,17 +65,20 @@ def build_package(
     project: Project,
     out: Path,
     check_version: bool = True,
-    formats: tuple[str, ...] = FORMATS,
+    formats: tuple[str, ...] | None = None,
     progress: Progress | None = None,
 ) -> dict:
     """Build into out, replacing it only if every check passed. Returns the descriptor.
 
     check_version: refuse a build whose data changed since the build committed at
     HEAD without the version bump that calls for (pipeline/release/version_check.py).
-    formats: the outputs to write beside the CSVs (pipeline.outputs.FORMATS).
+    formats: the outputs to write beside the CSVs (by default pipeline.outputs.FORMATS).
     progress: told of each stage and step (pipeline.progress); by default nothing is shown.
     """
+    from pipeline.outputs import FORMATS
+
     progress = progress or Progress()
+    formats = FORMATS if formats is None else formats
     try:
         out = check_out(project, out)
         return _build(project, out, check_version, formats, progress)
@@ -96,6 +93,10 @@ def _build(
     formats: tuple[str, ...],
     progress: Progress,
 ) -> dict:
+    from pipeline.outputs import write_outputs
+    from pipeline.publish import build_lock, clear_leftovers, make_staging
+    from pipeline.release.version_check import version_problems
+
     contract, tree = read_raw(project, progress)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -152,6 +153,8 @@ def as_written(contract, frames: dict) -> dict:
 
 def check_out(project: Project, out: Path) -> Path:
     """out as an absolute path, refusing a folder that a build must not replace."""
+    from pipeline.publish import is_build
+
     out = Path(os.path.abspath(out))
 
     def refuse(code: str, message: str):
@@ -207,6 +210,8 @@ def swap_in(staging: Path, out: Path) -> None:
         raise InvalidInput(
             [Problem("out-not-folder", "expected a folder for the build", display_path(out))]
         )
+    from pipeline.publish import swap_into_place
+
     swap_into_place(staging, out)
 
 
@@ -231,7 +236,7 @@ def _files(folder: Path) -> set[str]:
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
 
 
-def check_build(project: Project, out: Path, formats: tuple[str, ...] = FORMATS) -> list[str]:
+def check_build(project: Project, out: Path, formats: tuple[str, ...] | None = None) -> list[str]:
     """Build afresh in a temporary folder and list how out differs from it."""
     with tempfile.TemporaryDirectory(prefix="pipeline-check-") as temporary:
         fresh = Path(temporary) / "build"

@@ -85,7 +85,7 @@ def is_calendar_date(column: str):
     return test, explain
 
 
-def _iso_records(standard: str) -> list[dict]:
+def iso_records(standard: str) -> list[dict]:
     """The records of one ISO standard from pycountry's own database files (read as
     JSON: building pycountry's lookup objects for 13,000 records took 0.2 s, as long as
     checking a small package; executing the package's module is not needed either)."""
@@ -101,14 +101,14 @@ def _iso_records(standard: str) -> list[dict]:
 @cache
 def _subdivision_codes() -> pl.Series:
     """Every ISO 3166-2 code, lower-cased, as pycountry looks codes up."""
-    codes = [record["code"].lower() for record in _iso_records("3166-2")]
+    codes = [record["code"].lower() for record in iso_records("3166-2")]
     return pl.Series(codes, dtype=pl.String)
 
 
 @cache
 def _language_codes() -> pl.Series:
     """Every ISO 639-1 code, lower-cased, as pycountry looks codes up."""
-    codes = [record.get("alpha_2") for record in _iso_records("639-3")]
+    codes = [record.get("alpha_2") for record in iso_records("639-3")]
     return pl.Series([code.lower() for code in codes if code], dtype=pl.String)
 
 

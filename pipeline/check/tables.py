@@ -62,7 +62,10 @@ def check_tables(
     for resource in contract.resources:
         schema = dataframe_schema(resource, context)
         try:
-            schema.validate(frames[resource.name], lazy=True)
+            # pandera collects a query per check; the frames are in memory, and Polars'
+            # default engine ("auto") took 0.3 ms a collect here, in-memory 0.09 ms
+            with pl.Config(engine_affinity="in-memory"):
+                schema.validate(frames[resource.name], lazy=True)
         except pa.errors.SchemaErrors as errors:
             found = translate(errors.failure_cases, resource, tables[resource.name], context)
             problems += [

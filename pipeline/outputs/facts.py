@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from functools import cache
 
-import pycountry
-
+from pipeline.check.rules import iso_records
 from pipeline.outputs.source import PackageSource
 
 CREATOR_ROLE = "creator"
@@ -63,14 +63,31 @@ def areas(source: PackageSource) -> list[Area]:
     codes = sorted(
         {code for name in ("figures", "statements") for code in source.distinct(name, "area_code")}
     )
+    subdivisions, countries = _iso_3166() if codes else ({}, {})
     found = []
     for code in codes:
-        subdivision = pycountry.subdivisions.get(code=code)
-        country = pycountry.countries.get(alpha_2=subdivision.country_code)
+        subdivision = subdivisions[code.lower()]
+        country = countries[subdivision["code"].split("-")[0].lower()]
         found.append(
-            Area(code, subdivision.name, subdivision.type.lower(), country.alpha_2, country.name)
+            Area(
+                code,
+                subdivision["name"],
+                subdivision["type"].lower(),
+                country["alpha_2"],
+                country["name"],
+            )
         )
     return found
+
+
+@cache
+def _iso_3166() -> tuple[dict[str, dict], dict[str, dict]]:
+    """pycountry's subdivision and country records by lower-cased code, as pycountry
+    looks codes up, without building its lookup objects for 13,000 records (0.15 s, a
+    tenth of a small build)."""
+    subdivisions = {record["code"].lower(): record for record in iso_records("3166-2")}
+    countries = {record["alpha_2"].lower(): record for record in iso_records("3166-1")}
+    return subdivisions, countries
 
 
 def figure_periods(source: PackageSource) -> list[str]:
