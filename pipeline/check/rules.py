@@ -407,7 +407,9 @@ def _stated_values(frame: pl.DataFrame, context: Context) -> pl.DataFrame:
     """For each quote: its figure's value, measure and unit; whether it is `checked`
     (a quote of a figure with a value, and a text); whether the text states the value
     exactly (`matched`: a number of the same magnitude, with a percent sign exactly
-    when the unit is percent) and the qualifier it states with the first such number."""
+    when the unit is percent) and the qualifier it states with the first such number.
+    Numbers are matched to their quote by its position among the checked quotes, not
+    by its text: a join on texts hashed and compared every text."""
     figures = _first_figures(context).rename({"qualifier": "figure_qualifier"})
     joined = (
         frame.select("figure_id", "text", recorded="qualifier")
@@ -417,19 +419,26 @@ def _stated_values(frame: pl.DataFrame, context: Context) -> pl.DataFrame:
             percent=(pl.col("unit") == "percent").fill_null(False),
         )
     )
-    texts = joined.filter("checked")["text"].unique(maintain_order=True)
-    stated = numbers.stated_numbers(texts)
+    checked = pl.col("checked")
+    stated = numbers.stated_numbers(joined.filter(checked)["text"])
     longest = stated["value"].str.len_chars().max() or 0
     wanted = joined.with_columns(
-        wanted=pl.when("checked").then(numbers.exact_numbers(joined["written"], longest))
+        at=pl.when(checked).then(checked.cum_sum().cast(stated["at"].dtype) - 1),
+        wanted=pl.when(checked).then(numbers.exact_numbers(joined["written"], longest)),
     )
-    first = stated.unique(["text", "value", "percent"], keep="first", maintain_order=True)
-    return wanted.join(
-        first.select("text", pl.col("value").alias("wanted"), "percent", "qualifier", matched=True),
-        on=["text", "wanted", "percent"],
-        how="left",
-        maintain_order="left",
-    ).with_columns(pl.col("matched").fill_null(False))
+    first = stated.unique(["at", "value", "percent"], keep="first", maintain_order=True)
+    return (
+        wanted.join(
+            first.select(
+                "at", pl.col("value").alias("wanted"), "percent", "qualifier", matched=True
+            ),
+            on=["at", "wanted", "percent"],
+            how="left",
+            maintain_order="left",
+        )
+        .drop("at")
+        .with_columns(pl.col("matched").fill_null(False))
+    )
 
 
 def figure_value_in_quote(frame: pl.DataFrame, context: Context) -> pl.Series:
