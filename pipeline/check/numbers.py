@@ -97,7 +97,8 @@ def stated_numbers(texts: pl.Series) -> pl.DataFrame:
     """Every number stated in each of texts (without missing values), one row per
     number, in the texts' order and then reading order: text (as given), value (its
     magnitude in exact_numbers' form), written (its digits without separators),
-    percent, qualifier and words (as stated, number words as digits)."""
+    percent, qualifier, words (as stated, number words as digits) and at (the text's
+    position in texts)."""
     numbers = _runs_of_digits(with_digits(texts)).with_columns(
         said=pl.col("after").str.extract(f"(?i)^({PERCENT})"),
         qualified=pl.col("prefix").str.extract_groups(_LAST_QUALIFIER),
@@ -116,10 +117,10 @@ def stated_numbers(texts: pl.Series) -> pl.DataFrame:
             "number",
             pl.col("said").fill_null(""),
         ),
-    ).collect()
+    ).collect(engine="streaming")  # in morsels: the regexes' matches are not all held at once
     text = texts.gather(found["at"]).alias("text")
     value = exact_numbers(found["written"]).alias("value")
-    return found.drop("at").insert_column(0, text).insert_column(1, value)
+    return found.insert_column(0, text).insert_column(1, value)
 
 
 def _runs_of_digits(texts: pl.Series) -> pl.LazyFrame:

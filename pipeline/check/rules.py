@@ -404,32 +404,42 @@ def _figure(context: Context, figure_id: str) -> dict:
 
 
 def _stated_values(frame: pl.DataFrame, context: Context) -> pl.DataFrame:
-    """For each quote: its figure's value, measure and unit; whether it is `checked`
-    (a quote of a figure with a value, and a text); whether the text states the value
+    """For each quote: its figure's value and measure; whether it is `checked` (a
+    quote of a figure with a value, and a text); whether the text states the value
     exactly (`matched`: a number of the same magnitude, with a percent sign exactly
-    when the unit is percent) and the qualifier it states with the first such number."""
-    figures = _first_figures(context).rename({"qualifier": "figure_qualifier"})
+    when the unit is percent) and the qualifier it states with the first such number.
+    Numbers are matched to their quote by its position among the checked quotes (a
+    join on the texts hashed and compared every text), and only the checked quotes'
+    columns are joined (a join copies every column it carries, 2M rows at 1M figures)."""
+    figures = _first_figures(context).select("figure_id", "value", "measure", "unit", "written")
     joined = (
         frame.select("figure_id", "text", recorded="qualifier")
         .join(figures, on="figure_id", how="left", maintain_order="left")
-        .with_columns(
-            checked=pl.col("value").is_not_null() & pl.col("text").is_not_null(),
-            percent=(pl.col("unit") == "percent").fill_null(False),
-        )
+        .with_columns(checked=pl.col("value").is_not_null() & pl.col("text").is_not_null())
     )
-    texts = joined.filter("checked")["text"].unique(maintain_order=True)
-    stated = numbers.stated_numbers(texts)
+    checked = joined.filter("checked")
+    stated = numbers.stated_numbers(checked["text"])
     longest = stated["value"].str.len_chars().max() or 0
-    wanted = joined.with_columns(
-        wanted=pl.when("checked").then(numbers.exact_numbers(joined["written"], longest))
+    wanted = checked.select(
+        at=pl.int_range(pl.len(), dtype=stated["at"].dtype),
+        wanted=numbers.exact_numbers(checked["written"], longest),
+        percent=(pl.col("unit") == "percent").fill_null(False),
     )
-    first = stated.unique(["text", "value", "percent"], keep="first", maintain_order=True)
-    return wanted.join(
-        first.select("text", pl.col("value").alias("wanted"), "percent", "qualifier", matched=True),
-        on=["text", "wanted", "percent"],
+    first = stated.unique(["at", "value", "percent"], keep="first", maintain_order=True)
+    found = wanted.join(
+        first.select("at", pl.col("value").alias("wanted"), "percent", "qualifier", matched=True),
+        on=["at", "wanted", "percent"],
         how="left",
         maintain_order="left",
-    ).with_columns(pl.col("matched").fill_null(False))
+    )
+    at = joined.select(pl.when("checked").then(pl.col("checked").cum_sum() - 1)).to_series()
+    at = at.cast(stated["at"].dtype)
+    return joined.select(
+        "figure_id", "text", "recorded", "value", "measure", "checked"
+    ).with_columns(
+        matched=found["matched"].gather(at).fill_null(False),
+        qualifier=found["qualifier"].gather(at),
+    )
 
 
 def figure_value_in_quote(frame: pl.DataFrame, context: Context) -> pl.Series:
