@@ -276,9 +276,12 @@ def broken_corpus(tmp_path_factory) -> Context:
     ("resource", "check", "reference"), REFERENCES, ids=[c.__name__ for _, c, _ in REFERENCES]
 )
 def test_quote_checks_are_their_one_row_definitions(broken_corpus, resource, check, reference):
+    """The column check over the whole frame, against its one-row definition on 800 of
+    its rows, edited and untouched (a one-row definition costs milliseconds a row)."""
     frame = broken_corpus.frames[resource]
     found = check(frame, broken_corpus)
-    expected = reference(frame, broken_corpus)
     assert len(found) == len(frame)
-    assert found.to_list() == expected
+    sample = sorted(random.Random(17).sample(range(len(frame)), min(800, len(frame))))
+    expected = reference(frame[sample], broken_corpus)
+    assert found.gather(sample).to_list() == expected
     assert 0 < expected.count(False) < len(expected)  # the changes made some rows fail

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 from decimal import Decimal
 from pathlib import Path
 
@@ -204,7 +205,9 @@ def test_synthetic_quotes_state_their_numbers(synth_quotes):
     assert len(synth_quotes) > 2000
     found = column(synth_quotes)
     assert sum(map(len, found)) > len(synth_quotes)  # most quotes state numbers
-    assert found == one_by_one(synth_quotes)
+    # each text alone costs milliseconds: 600 of them against the column's reading
+    sample = sorted(random.Random(17).sample(range(len(synth_quotes)), 600))
+    assert [found[i] for i in sample] == one_by_one([synth_quotes[i] for i in sample])
 
 
 def test_every_text_text2num_changes_is_sent_to_text2num():
