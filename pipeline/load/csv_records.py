@@ -122,12 +122,12 @@ def _text(bodies: list[_Body]) -> tuple[bytes, int]:
 
 def _read_group(header: tuple[str, ...], bodies: list[_Body], resource) -> PlainRead | None:
     """The plain files of one header read as one text; None where Polars refuses it."""
-    bodies = _vouched(bodies, len(header))
+    bodies, joined = _vouched(bodies, len(header))
     counts = [body.records for body in bodies]
     if not sum(counts):
         frame = pl.DataFrame(schema=dict.fromkeys(header, pl.String))
     else:
-        text, skip = _text(bodies)
+        text, skip = joined or _text(bodies)
         try:
             frame = pl.read_csv(text, skip_lines=skip, new_columns=list(header), **_AS_TEXT)
         except pl.exceptions.PolarsError:
@@ -138,18 +138,21 @@ def _read_group(header: tuple[str, ...], bodies: list[_Body], resource) -> Plain
     return PlainRead(header, frame.select(resource.field_names), positions, counts)
 
 
-def _vouched(bodies: list[_Body], width: int) -> list[_Body]:
-    """The bodies in which _refused finds nothing wrong. Where Polars cannot read their
-    text as lines (not UTF-8), the files that are not UTF-8 are left out and the others
-    looked at again."""
-    counts = [body.records for body in bodies]
-    if not sum(counts):
-        return bodies
-    refused = _refused(*_text(bodies), width, counts)
+def _vouched(bodies: list[_Body], width: int) -> tuple[list[_Body], tuple[bytes, int] | None]:
+    """The bodies in which _refused finds nothing wrong, and their text (_text) where it
+    is the one looked at (every body kept). Where Polars cannot read their text as lines
+    (not UTF-8), the files that are not UTF-8 are left out and the others looked at
+    again."""
+    if not sum(body.records for body in bodies):
+        return bodies, None
+    joined = _text(bodies)
+    refused = _refused(*joined, width, [body.records for body in bodies])
     if refused is None:
         utf8 = [body for body in bodies if _is_utf8(body.data[body.start :])]
-        return _vouched(utf8, width) if len(utf8) < len(bodies) else []
-    return [body for i, body in enumerate(bodies) if i not in refused]
+        return _vouched(utf8, width) if len(utf8) < len(bodies) else ([], None)
+    if not refused:
+        return bodies, joined
+    return [body for i, body in enumerate(bodies) if i not in refused], None
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -260,16 +263,10 @@ def _csv_error(error: csv.Error, line_num: int, start: int, display: str, resour
 
 
 def field_column(line_text: str, index: int) -> int:
-    """1-based character column where the index-th CSV field starts on a line."""
-    position, quoted, seen = 0, False, 0
-    while seen < index and position < len(line_text):
-        char = line_text[position]
-        if char == '"':
-            quoted = not quoted
-        elif char == "," and not quoted:
-            seen += 1
-        position += 1
-    return position + 1
+    """1-based character column where the index-th CSV field starts on a line (past
+    the line's end where it has fewer fields)."""
+    columns = field_columns(line_text)
+    return columns[index] if index < len(columns) else len(line_text) + 1
 
 
 def refuse_nul(text: str, display: str) -> None:
