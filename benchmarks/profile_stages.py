@@ -35,7 +35,7 @@ STAGES = (
     ("  one frame per resource (Arrow strings)", "pipeline/load/tables.py", "table"),
     ("  read + hash + decode snapshots", "pipeline/load/snapshots.py", "read_snapshots"),
     ("check tables (cast + pandera + semantic)", "pipeline/check/tables.py", "check_tables"),
-    ("  cast strings to types", "pipeline/check/tables.py", "cast_cells"),
+    ("  cast strings to types", "pipeline/check/tables.py", "cast_table"),
     ("  build pandera schemas", "pipeline/check/schema.py", "dataframe_schema"),
     ("  pandera column checks: pattern", "pipeline/check/schema.py", "_column_test"),
     ("  pandera column checks: enum", PANDERA_CHECKS, "isin"),

@@ -95,10 +95,9 @@ def with_digits(texts: pl.Series) -> pl.Series:
 
 def stated_numbers(texts: pl.Series) -> pl.DataFrame:
     """Every number stated in each of texts (without missing values), one row per
-    number, in the texts' order and then reading order: text (as given), value (its
-    magnitude in exact_numbers' form), written (its digits without separators),
-    percent, qualifier, words (as stated, number words as digits) and at (the text's
-    position in texts)."""
+    number, in the texts' order and then reading order: at (the text's position in
+    texts), value (its magnitude in exact_numbers' form), written (its digits without
+    separators), percent, qualifier and words (as stated, number words as digits)."""
     numbers = _runs_of_digits(with_digits(texts)).with_columns(
         said=pl.col("after").str.extract(f"(?i)^({PERCENT})"),
         qualified=pl.col("prefix").str.extract_groups(_LAST_QUALIFIER),
@@ -118,9 +117,7 @@ def stated_numbers(texts: pl.Series) -> pl.DataFrame:
             pl.col("said").fill_null(""),
         ),
     ).collect(engine="streaming")  # in morsels: the regexes' matches are not all held at once
-    text = texts.gather(found["at"]).alias("text")
-    value = exact_numbers(found["written"]).alias("value")
-    return found.insert_column(0, text).insert_column(1, value)
+    return found.insert_column(1, exact_numbers(found["written"]).alias("value"))
 
 
 def _runs_of_digits(texts: pl.Series) -> pl.LazyFrame:

@@ -54,7 +54,7 @@ def check_tables(
     for resource in contract.resources:
         table = tables[resource.name]
         cells[resource.name] = table.frame  # numbers as written
-        frame, cast_problems = cast_cells(resource, table, cells[resource.name])
+        frame, cast_problems = cast_table(resource, table)
         frames[resource.name] = frame
         problems += cast_problems
         failed_cells |= {(resource.name, p.row - 1, p.field) for p in cast_problems}
@@ -76,16 +76,9 @@ def check_tables(
 
 def cast_table(resource: Resource, table: Table) -> tuple[pl.DataFrame, list[Problem]]:
     """The table with contract dtypes; cells that do not cast become problems (and null)."""
-    return cast_cells(resource, table, table.frame)
-
-
-def cast_cells(
-    resource: Resource, table: Table, cells: pl.DataFrame
-) -> tuple[pl.DataFrame, list[Problem]]:
-    """cast_table, given the table's cells as a frame of text columns."""
     problems, columns = [], []
     for field in resource.fields:
-        column = cells[field.name]
+        column = table.frame[field.name]
         if field.type in NUMBER_FORMS:
             failing = number_problems(field.type, column)
             for row, message in failing:

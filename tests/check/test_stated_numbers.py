@@ -157,11 +157,12 @@ VOCABULARY = tuple(
 
 def column(texts: list[str]) -> list[list[tuple]]:
     """What stated_numbers finds in each of texts, as (value, percent, qualifier)."""
-    found = stated_numbers(pl.Series(list(dict.fromkeys(texts)), dtype=pl.String))
-    assert found["text"].is_in(pl.Series(texts).implode()).all()
+    distinct = list(dict.fromkeys(texts))
+    found = stated_numbers(pl.Series(distinct, dtype=pl.String))
+    assert found["at"].is_between(0, len(distinct) - 1).all()
     result: dict[str, list[tuple]] = {}
     for number in found.iter_rows(named=True):
-        result.setdefault(number["text"], []).append(
+        result.setdefault(distinct[number["at"]], []).append(
             (Decimal(number["written"]), number["percent"], number["qualifier"])
         )
     return [result.get(text, []) for text in texts]
