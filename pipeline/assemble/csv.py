@@ -5,7 +5,7 @@ quotes, with each double quote in it doubled (a lone CR too: readers take a bare
 one for a line break); every other cell is written as it is, and a missing or
 empty cell as nothing, except that a record of one empty cell is written `""`, so
 that it is not a blank line. Polars' CSV writer does the writing; it quotes
-exactly so (tests/test_csv_output.py holds it to the rule).
+exactly so (tests/assemble/test_csv_output.py holds it to the rule).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ of a million figures).
 orjson writes every value as the json module does but a few numbers: a float
 under 1e-4 (orjson writes 0.00001, Python 1e-05), one not finite, and an integer
 past 64 bits (orjson refuses it). Those are handed to orjson already written, as
-Python writes them (tests/test_json_text.py holds the bytes to the json module's).
+Python writes them (tests/assemble/test_json_text.py holds the bytes to the json module's).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ The document is written straight as PROV-JSON, record by record, with values
 typed by the `prov` library's own encoder (`encode_json_representation`): the
 library's object model takes tens of minutes and gigabytes for a package of a
 million figures. The bytes are the ones the library writes for the same records
-(tests/prov_reference.py builds them with it, and a test compares), and
+(tests/outputs/prov_reference.py builds them with it, and a test compares), and
 `prov.read` reads the file back.
 """
 
