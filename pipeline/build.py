@@ -14,15 +14,17 @@ import filecmp
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.assemble.package import write_package
 from pipeline.assemble.provenance import provenance_record
 from pipeline.assemble.spreadsheet import guard_frame, text_fields
-from pipeline.check.tables import check_tables
+from pipeline.check.keys import Keys
+from pipeline.check.tables import Checked, check_batch, check_tables
 from pipeline.contract.model import load_contract
 from pipeline.errors import InvalidInput, Problem, UsageProblem, fail_if_any
-from pipeline.load.raw import SOURCES_RESOURCE, RawTree, load_raw
+from pipeline.load.raw import BATCH_SOURCES, SOURCES_RESOURCE, RawTree, iter_raw, load_raw
 from pipeline.progress import Progress
 from pipeline.project import DESCRIPTOR_NAME, MARKER_NAME, Project, display_path
 from pipeline.validate import check_descriptor
@@ -31,34 +33,58 @@ from pipeline.validate import check_descriptor
 # imported in the functions that use it: `pipeline check` goes through check_raw alone.
 
 
-def check_raw(project: Project, progress: Progress | None = None):
-    """Load and check raw/ against the contract; raise InvalidInput listing every problem."""
+def check_raw(project: Project, progress: Progress | None = None) -> dict[str, int]:
+    """Read and check raw/ against the contract, batch by batch; raise InvalidInput
+    listing every problem. Returns the number of rows of each resource."""
     progress = progress or Progress()
-    contract, tree = read_raw(project, progress)
-    checked = check_read(contract, tree, progress)
-    fail_if_any(tree.problems + checked.problems)
-    return contract, tree, checked
-
-
-def read_raw(project: Project, progress: Progress):
-    """The contract and raw/ as read (InvalidInput when a file cannot be read as a table)."""
     contract = load_contract(project.contract, display_path(project.contract), project.root)
+    return check_batches(project, contract, Keys(contract), progress)
+
+
+def check_batches(
+    project: Project,
+    contract,
+    keys: Keys,
+    progress: Progress,
+    each: Callable[[RawTree, Checked], None] | None = None,
+    batch_folders: int | None = BATCH_SOURCES,
+) -> dict[str, int]:
+    """Read raw/ a batch of source folders at a time (pipeline.load.raw.iter_raw), check
+    each batch, then what needs every batch's rows (keys); raise InvalidInput listing
+    every problem. each(batch, checked): called for every batch checked while no
+    problem has been found (a build writes it). Returns the rows of each resource.
+
+    A file that cannot be read as a table stops the checks: the rest of raw/ is read
+    only to report every such file, and those problems alone. batch_folders: source
+    folders a batch (None: all in one); the problems found do not depend on it."""
+    unreadable: list[Problem] = []
+    problems: list[Problem] = []
+    rows = {resource.name: 0 for resource in contract.resources}
     progress.stage("reading raw/", 1)
-    tree = load_raw(
+    batches = iter_raw(
         project.raw,
         contract,
         display_path(project.raw),
-        on_file=progress.advance,
-        on_total=lambda files: progress.stage("reading raw/", files),
+        batch_folders=batch_folders,
+        on_total=lambda folders: progress.stage("reading raw/", folders),
     )
-    return contract, tree
-
-
-def check_read(contract, tree: RawTree, progress: Progress):
+    for batch in batches:
+        progress.advance(batch.folders)
+        unreadable += batch.problems
+        if unreadable:
+            continue
+        checked = check_batch(contract, batch.tables, batch.snapshots, keys)
+        problems += batch.late + checked.problems
+        for name, frame in checked.frames.items():
+            rows[name] += frame.height
+        if each is not None and not problems:
+            each(batch, checked)
+    fail_if_any(unreadable)
     progress.stage("checking", 1)
-    checked = check_tables(contract, tree.tables, tree.snapshots)
+    problems += keys.problems()
     progress.advance()
-    return checked
+    fail_if_any(problems)
+    return rows
 
 
 def build_package(
@@ -97,14 +123,18 @@ def _build(
     from pipeline.publish import build_lock, clear_leftovers, make_staging
     from pipeline.release.version_check import version_problems
 
-    contract, tree = read_raw(project, progress)
+    contract = load_contract(project.contract, display_path(project.contract), project.root)
+    progress.stage("reading raw/", 1)
+    tree = load_raw(project.raw, contract, display_path(project.raw), on_file=progress.advance)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         with build_lock(out):
             clear_leftovers(out)
             staging = make_staging(out)
             try:
-                checked = check_read(contract, tree, progress)
+                progress.stage("checking", 1)
+                checked = check_tables(contract, tree.tables, tree.snapshots)
+                progress.advance()
                 fail_if_any(tree.problems + checked.problems)
                 progress.stage("writing", len(formats))
                 descriptor = _write_package(project, staging, contract, tree)

@@ -48,6 +48,12 @@ class SemanticCheck:
     test: Callable[[pl.DataFrame, Context], pl.Series]
     explain: Callable[[dict, Context], str]
     needs_snapshots: bool = False
+    # a check of rows against every batch's (pipeline.check.keys): its test takes the
+    # resource's key columns and the others' (context.frames) as LazyFrames, and
+    # returns the rows that fail, rather than an answer for each row; uses: the columns
+    # it needs of each resource
+    across: bool = False
+    uses: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
 
 def _passes(frame: pl.DataFrame, passed: pl.Expr) -> pl.Series:
@@ -181,26 +187,25 @@ def explain_share(row: dict, context: Context) -> str:
     return f"a percentage share must lie in [0, 100]; found {row['value']}"
 
 
-def figure_has_quote(frame: pl.DataFrame, context: Context) -> pl.Series:
-    return _passes(frame, _among(pl.col("figure_id"), context.frames["quotes"]["figure_id"]))
+def _quoted(context: Context, column: str) -> pl.LazyFrame:
+    """The distinct values of a quotes column, missing ones left out."""
+    return context.frames["quotes"].lazy().select(column).drop_nulls().unique()
+
+
+def figure_has_quote(frame: pl.LazyFrame, context: Context) -> pl.LazyFrame:
+    return frame.join(_quoted(context, "figure_id"), on="figure_id", how="anti")
 
 
 def explain_figure_quote(row: dict, context: Context) -> str:
     return f"figure {row['figure_id']} has no quote; expected at least one row in quotes stating it"
 
 
-def figure_qualifier_is_quoted(frame: pl.DataFrame, context: Context) -> pl.Series:
+def figure_qualifier_is_quoted(frame: pl.LazyFrame, context: Context) -> pl.LazyFrame:
     """A quoted figure's qualifier (or its having none) is one of its quotes'."""
-    quotes = context.frames["quotes"]
     pairs = ["figure_id", "qualifier"]
-    stated = quotes.select(pairs).drop_nulls("figure_id").unique()
-    found = (
-        frame.select(pairs)
-        .with_row_index("row")
-        .join(stated, on=pairs, how="semi", nulls_equal=True)["row"]
-    )
-    quoted = _among(pl.col("figure_id"), quotes["figure_id"])
-    return _passes(frame, ~quoted | pl.int_range(pl.len()).is_in(found.implode()))
+    stated = context.frames["quotes"].lazy().select(pairs).drop_nulls("figure_id").unique()
+    quoted = frame.join(_quoted(context, "figure_id"), on="figure_id", how="semi")
+    return quoted.join(stated, on=pairs, how="anti", nulls_equal=True)
 
 
 def explain_figure_qualifier(row: dict, context: Context) -> str:
@@ -211,9 +216,8 @@ def explain_figure_qualifier(row: dict, context: Context) -> str:
 # ---- statements ------------------------------------------------------------------
 
 
-def statement_has_quote(frame: pl.DataFrame, context: Context) -> pl.Series:
-    quoted = context.frames["quotes"]["statement_id"]
-    return _passes(frame, _among(pl.col("statement_id"), quoted))
+def statement_has_quote(frame: pl.LazyFrame, context: Context) -> pl.LazyFrame:
+    return frame.join(_quoted(context, "statement_id"), on="statement_id", how="anti")
 
 
 def explain_statement_quote(row: dict, context: Context) -> str:
@@ -541,7 +545,13 @@ SEMANTIC_CHECKS: tuple[SemanticCheck, ...] = (
     ),
     SemanticCheck("share_within_0_100", "figures", "value", share_within_0_100, explain_share),
     SemanticCheck(
-        "figure_has_quote", "figures", "figure_id", figure_has_quote, explain_figure_quote
+        "figure_has_quote",
+        "figures",
+        "figure_id",
+        figure_has_quote,
+        explain_figure_quote,
+        across=True,
+        uses={"figures": ("figure_id",), "quotes": ("figure_id",)},
     ),
     SemanticCheck(
         "figure_qualifier_is_quoted",
@@ -549,6 +559,8 @@ SEMANTIC_CHECKS: tuple[SemanticCheck, ...] = (
         "qualifier",
         figure_qualifier_is_quoted,
         explain_figure_qualifier,
+        across=True,
+        uses={"figures": ("figure_id", "qualifier"), "quotes": ("figure_id", "qualifier")},
     ),
     SemanticCheck(
         "statement_area_code_is_iso_3166_2", "statements", "area_code", *is_iso_3166_2("area_code")
@@ -562,6 +574,8 @@ SEMANTIC_CHECKS: tuple[SemanticCheck, ...] = (
         "statement_id",
         statement_has_quote,
         explain_statement_quote,
+        across=True,
+        uses={"statements": ("statement_id",), "quotes": ("statement_id",)},
     ),
     SemanticCheck(
         "supports_one_claim", "quotes", "figure_id", supports_one_claim, explain_one_claim

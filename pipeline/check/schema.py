@@ -1,9 +1,12 @@
 """Pandera schemas derived from the contract: one per resource, on pandera's Polars backend.
 
 Table Schema types become Polars dtypes; constraints become named pandera checks;
-primary, unique and foreign keys become frame-level checks; the semantic checks of
-rules.py are added with the context they need. `pandera.io.from_frictionless_schema`
-is not used: it drops titles, formats and foreign keys.
+primary and unique keys become frame-level checks; the semantic checks of rules.py
+are added with the context they need. A schema checks one batch of rows (a build
+reads raw/ a batch of source folders at a time): what needs every batch's rows,
+foreign keys, keys repeated across batches and the rules marked `across`, is
+checked at the end on the key columns kept (pipeline.check.keys).
+`pandera.io.from_frictionless_schema` is not used: it drops titles and formats.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import polars as pl
 from pandera.api.polars.types import PolarsData
 
 from pipeline.check.rules import Context, SemanticCheck, checks_for
-from pipeline.contract.model import Field, ForeignKey, Resource
+from pipeline.contract.model import Field, Resource
 from pipeline.contract.patterns import matches_pattern
 
 DTYPES = {"string": pl.String, "integer": pl.Int64, "number": pl.Float64, "date": pl.String}
@@ -123,11 +126,11 @@ def column(field: Field) -> pa.Column:
 
 
 def dataframe_schema(resource: Resource, context: Context) -> pa.DataFrameSchema:
-    """The full schema of a resource: columns, keys and semantic checks."""
+    """The schema of a batch of a resource's rows: columns, keys and the semantic checks
+    of one batch (the foreign keys and the `across` rules are pipeline.check.keys')."""
     frame_checks = [unique_key_check(key) for key in resource.unique_keys]
-    frame_checks += [foreign_key_check(fk, context) for fk in resource.foreign_keys]
     for semantic in checks_for(resource.name):
-        if semantic.needs_snapshots and context.snapshots is None:
+        if semantic.across or (semantic.needs_snapshots and context.snapshots is None):
             continue
         frame_checks.append(
             pa.Check(partial(_semantic_test, check=semantic, context=context), name=semantic.name)
@@ -153,10 +156,6 @@ def unique_key_name(key: tuple[str, ...]) -> str:
     return f"unique_key({','.join(key)})"
 
 
-def foreign_key_name(fk: ForeignKey) -> str:
-    return f"foreign_key({','.join(fk.fields)}->{fk.resource}.{','.join(fk.reference_fields)})"
-
-
 def unique_key_check(key: tuple[str, ...]) -> pa.Check:
     """No two rows share the key's values (rows with a missing value among them are
     compared too, a missing value equal to a missing value)."""
@@ -165,35 +164,3 @@ def unique_key_check(key: tuple[str, ...]) -> pa.Check:
         return data.lazyframe.select(~pl.struct(list(key)).is_duplicated())
 
     return pa.Check(no_duplicates, name=unique_key_name(key))
-
-
-def foreign_key_check(fk: ForeignKey, context: Context) -> pa.Check:
-    """Each row's key is a row of the referenced key (a key with a missing value passes)."""
-
-    def resolves(data: PolarsData) -> pl.LazyFrame:
-        target = context.frames[fk.resource].select(list(fk.reference_fields))
-        return data.lazyframe.select(
-            known_rows(data.lazyframe.collect().select(list(fk.fields)), target)
-        )
-
-    return pa.Check(resolves, name=foreign_key_name(fk))
-
-
-def known_rows(values: pl.DataFrame, known: pl.DataFrame) -> pl.Series:
-    """True where a row of values is a row of known (compared as Python tuples are:
-    text equals only text), or where the row has a missing value (a join never
-    matches a missing value, and a key with one refers to nothing)."""
-    names = [f"key_{i}" for i in range(values.width)]
-    values = values.rename(dict(zip(values.columns, names, strict=True)))
-    known = known.rename(dict(zip(known.columns, names, strict=True)))
-    if values.dtypes != known.dtypes:
-        if all(d.is_numeric() for d in [*values.dtypes, *known.dtypes]):
-            values, known = values.cast(pl.Float64), known.cast(pl.Float64)
-        else:  # text equals only text: none of known is a row of values
-            known = known.clear().cast(dict(zip(names, values.dtypes, strict=True)))
-    unknown = (
-        values.with_row_index("row")
-        .drop_nulls(names)
-        .join(known.drop_nulls().unique(), on=names, how="anti")["row"]
-    )
-    return values.select(~pl.int_range(pl.len()).is_in(unknown.implode())).to_series()

@@ -14,8 +14,15 @@ from dataclasses import dataclass
 import pandera.polars as pa
 import polars as pl
 
+from pipeline.check.keys import (
+    Keys,
+    duplicate_id,
+    duplicate_key,
+    duplicate_value,
+    rule_problem,
+)
 from pipeline.check.rules import Context, SemanticCheck, checks_for
-from pipeline.check.schema import DTYPES, dataframe_schema, foreign_key_name, unique_key_name
+from pipeline.check.schema import DTYPES, dataframe_schema, unique_key_name
 from pipeline.contract.model import Contract, Resource
 from pipeline.errors import Problem
 from pipeline.load.tables import Table
@@ -46,7 +53,22 @@ def check_tables(
     tables: dict[str, Table],
     snapshots: Mapping[str, str] | None,
 ) -> Checked:
-    """snapshots: the snapshot texts by source_id; None without snapshots."""
+    """Every check of the contract on tables read as one batch. snapshots: the snapshot
+    texts by source_id; None without snapshots."""
+    keys = Keys(contract, read_snapshot=None if snapshots is None else snapshots.get)
+    checked = check_batch(contract, tables, snapshots, keys)
+    problems = checked.problems + keys.problems()
+    return Checked(checked.frames, list(dict.fromkeys(problems)))  # each problem once
+
+
+def check_batch(
+    contract: Contract,
+    tables: dict[str, Table],
+    snapshots: Mapping[str, str] | None,
+    keys: Keys,
+) -> Checked:
+    """The checks of one batch of rows (pipeline.check.schema); what needs every
+    batch's rows is added to keys, for keys.problems() once the last batch is in."""
     problems: list[Problem] = []
     frames: dict[str, pl.DataFrame] = {}
     cells: dict[str, pl.DataFrame] = {}
@@ -71,6 +93,7 @@ def check_tables(
             problems += [
                 p for p in found if (resource.name, p.row - 1, p.field) not in failed_cells
             ]
+    keys.add(tables, frames, snapshots)
     return Checked(frames, problems)  # what the checks shared goes with the context
 
 
@@ -140,7 +163,6 @@ def translate(cases: pl.DataFrame, resource: Resource, table: Table, context: Co
     """Pandera failure cases as located problems, one per failing cell or row."""
     semantic = {c.name: c for c in checks_for(resource.name)}
     keys = {unique_key_name(k): k for k in resource.unique_keys}
-    foreign = {foreign_key_name(fk): fk for fk in resource.foreign_keys}
     frame = context.frames[resource.name]
     seen = set()
     for check, column, index, value in cases.select(
@@ -159,54 +181,28 @@ def translate(cases: pl.DataFrame, resource: Resource, table: Table, context: Co
             if (check, row) not in seen:
                 seen.add((check, row))
                 fields = keys[check]
-                yield Problem(
-                    "duplicate-key",
-                    f"{fields[0]}: the combination {', '.join(fields)} repeats another "
-                    "row's; expected each fact once",
-                    **table.locate(row, fields[0]),
-                )
-        elif check in foreign:
-            if (check, row) not in seen:
-                seen.add((check, row))
-                fk = foreign[check]
-                values = ", ".join(str(frame[f][row]) for f in fk.fields)
-                yield Problem(
-                    "foreign-key",
-                    f"{fk.fields[0]}: {values!r} is not a known "
-                    f"{fk.resource}.{','.join(fk.reference_fields)}; "
-                    f"expected the id of an existing row in {fk.resource}",
-                    **table.locate(row, fk.fields[0]),
-                )
+                yield duplicate_key(fields, {}, table.locate(row, fields[0]))
         elif check == "multiple_fields_uniqueness" or (
             check == "field_uniqueness" and column in resource.primary_key
         ):
             if ("primary-key", row) not in seen:
                 seen.add(("primary-key", row))
                 name = resource.primary_key[0]
-                yield Problem(
-                    "duplicate-id",
-                    f"{name}: {frame[name][row]!r} is used by more than one row; expected "
-                    "each id once",
-                    **table.locate(row, name),
-                )
+                yield duplicate_id((name,), {name: frame[name][row]}, table.locate(row, name))
         else:
             yield column_problem(check, column, row, frame[column][row], table)
 
 
 def semantic_problem(check: SemanticCheck, frame, row: int, table: Table, context) -> Problem:
     values = frame.row(row, named=True)
-    return Problem(
-        check.name.replace("_", "-"),
-        f"{check.field}: {check.explain(values, context)}",
-        **table.locate(row, check.field),
-    )
+    return rule_problem(check, values, context, table.locate(row, check.field))
 
 
 def column_problem(check: str, column: str, row: int, value, table: Table) -> Problem:
     if check == "not_nullable":
         code, message = "required", f"{column}: missing value; expected a value (required field)"
     elif check == "field_uniqueness":
-        code, message = "duplicate-value", f"{column}: {value!r} repeats; expected unique values"
+        return duplicate_value((column,), {column: value}, table.locate(row, column))
     else:
         code, message = "constraint", f"{column}: {value!r}: {check}"
     return Problem(code, message, **table.locate(row, column))

@@ -20,8 +20,7 @@ def check(ctx: click.Context, project: Path):
     from pipeline.build import check_raw
     from pipeline.project import Project
 
-    _, _, checked = check_raw(Project(project))
-    rows = {name: len(frame) for name, frame in checked.frames.items()}
+    rows = check_raw(Project(project))
     if ctx.meta.get("json_output"):
         emit_report(ctx, valid=True, problems=[], rows=rows)
         return

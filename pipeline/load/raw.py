@@ -20,6 +20,7 @@ from pipeline.errors import InvalidInput, Problem
 from pipeline.files import (
     MAX_FILE_BYTES,
     MAX_JSON_BYTES,
+    decode_utf8,
     escapes,
     hash_bytes,
     outside_problem,
@@ -44,6 +45,8 @@ class RawTree:
     problems: list[Problem]
     root: Path = Path("raw")
     hashes: dict[str, str] = field(default_factory=dict)  # SHA-256 by path relative to root
+    late: list[Problem] = field(default_factory=list)  # a batch's, reported with the checks'
+    folders: int = 0  # source folders read in the batch
 
     @property
     def files(self) -> list[Path]:
@@ -59,6 +62,9 @@ class RawTree:
 # CSV files of one resource are read, then their rows added this many at a time
 # (TableBuilder.add_csvs: the plain ones parsed by Polars as one text).
 BATCH_FILES = 2_000
+# Source folders read, checked and written together by a build (iter_raw): its memory
+# is about one batch's, whatever the number of sources (docs/development.md).
+BATCH_SOURCES = 2_000
 
 
 def _parts(name: str) -> list[str]:
@@ -105,29 +111,49 @@ def load_raw(
     contract: Contract,
     display_root: str = "raw",
     on_file: Callable[[], None] | None = None,
-    on_total: Callable[[int], None] | None = None,
 ) -> RawTree:
-    """Every table and snapshot under raw/, with every problem found.
-    on_file: called once for each input file read; on_total: called once with the
-    number of files there are to read, when it is known (to show progress)."""
+    """Every table and snapshot under raw/, read as one batch, with every problem found
+    (InvalidInput when a file cannot be read as a table). on_file: called once for each
+    input file read."""
+    (tree,) = iter_raw(raw, contract, display_root, on_file, batch_folders=None)
+    if tree.problems:
+        raise InvalidInput(tree.problems)
+    tree.problems = tree.late
+    return tree
+
+
+def iter_raw(
+    raw: Path,
+    contract: Contract,
+    display_root: str = "raw",
+    on_file: Callable[[], None] | None = None,
+    batch_folders: int | None = BATCH_SOURCES,
+    on_total: Callable[[int], None] | None = None,
+) -> Iterator[RawTree]:
+    """raw/ read batch_folders source folders at a time (None: all in one batch), the
+    first batch with the shared `raw/<resource>.csv` files: each batch's tables (their
+    rows numbered after the earlier batches'), the snapshots of its sources, the files
+    it read and their hashes. A batch's `problems` are the files that cannot be read as
+    tables (after such a problem, checking is pointless: the caller reads on only to
+    report them all); its `late` ones are reported with the checks' problems.
+    on_total: called once with the number of source folders, before the first batch."""
     if not raw.is_dir():
         raise InvalidInput(
             [Problem("missing-folder", "folder not found; expected the raw/ tree", display_root)]
         )
-    loader = _Loader(Inputs(raw, display_root, on_file), contract, on_total or (lambda _: None))
-    loader.load()
-    tables = {name: builder.table() for name, builder in loader.builders.items()}
-    if loader.problems:
-        raise InvalidInput(loader.problems)
-    sources = tables[SOURCES_RESOURCE]
-    snapshots, snapshot_problems = read_snapshots(
-        raw / SOURCES_FOLDER,
-        f"{display_root}/sources",
-        sources,
-        _snapshot_reader(loader.inputs, loader.trusted_snapshots),
-    )
-    _check_folder_names(sources, loader.late)
-    return RawTree(tables, snapshots, loader.late + snapshot_problems, raw, loader.inputs.hashes)
+    loader = _Loader(Inputs(raw, display_root, on_file), contract)
+    loader.load_shared()
+    folders = loader.list_sources()
+    if on_total is not None:
+        on_total(len(folders))
+    size = batch_folders or max(len(folders), 1)
+    for start in range(0, max(len(folders), 1), size):
+        batch = folders[start : start + size]
+        for name, inside in batch:
+            loader.load_folder(name, loader.list_files(name, inside))
+        tree = loader.batch()
+        tree.folders = len(batch)
+        yield tree
 
 
 def _snapshot_reader(inputs: Inputs, trusted_snapshots: set[str]) -> Callable:
@@ -141,16 +167,39 @@ def _snapshot_reader(inputs: Inputs, trusted_snapshots: set[str]) -> Callable:
     return read_snapshot
 
 
-class _Loader:
-    """The walk over raw/: shared CSV files, then each source folder in name order."""
+def snapshot_text(raw: Path, display_root: str) -> Callable[[str], str | None]:
+    """A source's snapshot text by source_id, read again (None where it cannot be read
+    as UTF-8 text inside raw/: the batch that read it first reported why)."""
 
-    def __init__(self, inputs: Inputs, contract: Contract, on_total: Callable[[int], None]):
+    def read(source_id: str) -> str | None:
+        if name_problem(source_id):
+            return None
+        relative = f"{SOURCES_FOLDER}/{source_id}/{SNAPSHOT_NAME}"
+        display = f"{display_root}/{relative}"
+        try:
+            return decode_utf8(read_bytes(raw / relative, display, inside=raw), display)
+        except InvalidInput:
+            return None
+
+    return read
+
+
+class _Loader:
+    """The walk over raw/: shared CSV files, then each source folder in name order,
+    gathered into batches (batch): each with the tables, snapshots and problems of the
+    folders loaded since the last."""
+
+    def __init__(self, inputs: Inputs, contract: Contract):
         self.inputs = inputs
         self.contract = contract
-        self.on_total = on_total
+        self.rows = {resource.name: 0 for resource in contract.resources}  # in earlier batches
+        self.sources_inside = False
+        self.start_batch()
+
+    def start_batch(self) -> None:
         self.builders = {
             r.name: source_records(r) if r.name == SOURCES_RESOURCE else TableBuilder(r)
-            for r in contract.resources
+            for r in self.contract.resources
         }
         self.csv_names = {
             f"{name}.csv": builder
@@ -161,35 +210,62 @@ class _Loader:
         self.late: list[Problem] = []  # reported only once the tables load
         self.trusted_snapshots: set[str] = set()  # folders whose snapshot is inside raw/
         self.queued: dict[str, list[tuple[bytes, str]]] = {}  # CSV files read, rows to add
+        self.inputs.hashes = {}
 
-    def load(self) -> None:
+    def batch(self) -> RawTree:
+        """What was loaded since the last batch, as a RawTree (its problems: the load's;
+        late: the rest), and a fresh start for the next."""
+        self.flush()
+        tables = {}
+        for name, builder in self.builders.items():
+            tables[name] = builder.table(first_row=self.rows[name])
+            self.rows[name] += tables[name].frame.height
+        snapshots, snapshot_problems = SnapshotTexts(), []
+        if not self.problems:
+            snapshots, snapshot_problems = read_snapshots(
+                self.inputs.raw / SOURCES_FOLDER,
+                self.inputs.display(SOURCES_FOLDER),
+                tables[SOURCES_RESOURCE],
+                _snapshot_reader(self.inputs, self.trusted_snapshots),
+            )
+            _check_folder_names(tables[SOURCES_RESOURCE], self.late)
+        tree = RawTree(tables, snapshots, self.problems, self.inputs.raw, self.inputs.hashes)
+        tree.late = self.late + snapshot_problems
+        self.start_batch()
+        return tree
+
+    def load_shared(self) -> None:
+        """The shared `raw/<resource>.csv` files."""
         raw = self.inputs.raw
         for name, builder in self.csv_names.items():
             if os.path.lexists(raw / name):  # a folder, pipe or broken link is reported
                 self.add_csv(builder, name, trusted=False)
+
+    def list_sources(self) -> list[tuple[str, bool]]:
+        """The source folders to read, in name order, each with whether it is known to
+        be inside raw/ (no symlink on the way)."""
+        raw = self.inputs.raw
         sources = raw / SOURCES_FOLDER
         if not sources.is_dir():
             if os.path.lexists(sources):  # not silently no sources at all
                 self.problems.append(_not_a_folder(self.inputs.display(SOURCES_FOLDER)))
-            self.flush()
-            return
-        sources_inside = not escapes(sources, raw)
+            return []
+        self.sources_inside = not escapes(sources, raw)
         folders = [e for e in self.list_folder(sources) if self.is_folder(e)]
-        listed = []
-        for entry in sorted(folders, key=lambda e: e.name):
-            if not self.plain_folder_name(entry):
-                continue
-            folder_inside = sources_inside and not entry.is_symlink()
-            files = {
-                item.name: folder_inside and not item.is_symlink()
-                for item in self.list_folder(Path(entry.path))
-                if item.name in self.csv_names or self.is_file(item)  # else read, reported
-            }
-            listed.append((entry.name, files))
-        self.on_total(len(self.inputs.hashes) + sum(len(files) for _, files in listed))
-        for name, files in listed:
-            self.load_folder(name, files)
-        self.flush()
+        return [
+            (entry.name, self.sources_inside and not entry.is_symlink())
+            for entry in sorted(folders, key=lambda e: e.name)
+            if self.plain_folder_name(entry)
+        ]
+
+    def list_files(self, name: str, inside: bool) -> dict[str, bool]:
+        """A source folder's files to read, each with whether it is known to be inside raw/."""
+        folder = self.inputs.raw / SOURCES_FOLDER / name
+        return {
+            item.name: inside and not item.is_symlink()
+            for item in self.list_folder(folder)
+            if item.name in self.csv_names or self.is_file(item)  # else read, reported
+        }
 
     def list_folder(self, folder: Path) -> list[os.DirEntry]:
         try:

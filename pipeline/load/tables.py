@@ -82,13 +82,22 @@ class Table:
     field, in its order; null when missing) and their origins."""
 
     def __init__(
-        self, resource: str, frame: pl.DataFrame, origins: list[Origin], row_origin, row_line
+        self,
+        resource: str,
+        frame: pl.DataFrame,
+        origins: list[Origin],
+        row_origin,
+        row_line,
+        first_row: int = 0,
     ):
         self.resource = resource
         self.frame = frame
         self.origins = origins
         self.row_origin = row_origin  # index into origins, per row
         self.row_line = row_line  # line in that origin where the row starts, per row
+        # rows of the resource before this table's (read in earlier batches): a problem
+        # names the row among all of the resource's rows
+        self.first_row = first_row
         self._texts: dict[int, tuple[str | None, list[str] | None]] = {}  # a few, to locate
 
     def origin(self, row: int) -> Origin:
@@ -107,7 +116,7 @@ class Table:
             "line": line,
             "column": column,
             "resource": self.resource,
-            "row": row + 1,
+            "row": self.first_row + row + 1,
             "field": field_name,
         }
 
@@ -260,8 +269,9 @@ class TableBuilder:
             self._frames.append(pl.DataFrame(self._records, schema=self._schema(), orient="row"))
             self._records = []
 
-    def table(self) -> Table:
-        """The rows gathered as a Table: cells equal to a missing value made null."""
+    def table(self, first_row: int = 0) -> Table:
+        """The rows gathered as a Table: cells equal to a missing value made null.
+        first_row: how many of the resource's rows were read before these."""
         self._add_records()
         frame = pl.concat(self._frames) if self._frames else pl.DataFrame(schema=self._schema())
         self._frames = []
@@ -271,7 +281,9 @@ class TableBuilder:
                 pl.when(pl.col(name).is_in(missing)).then(None).otherwise(pl.col(name)).alias(name)
                 for name in self.resource.field_names
             )
-        return Table(self.resource.name, frame, self.origins, self.row_origin, self.row_line)
+        return Table(
+            self.resource.name, frame, self.origins, self.row_origin, self.row_line, first_row
+        )
 
 
 def empty_table(resource: Resource) -> Table:

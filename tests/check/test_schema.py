@@ -15,8 +15,9 @@ import polars as pl
 import pytest
 from pandera.engines import polars_engine
 
+from pipeline.check.keys import kept_columns
 from pipeline.check.rules import SEMANTIC_CHECKS, Context
-from pipeline.check.schema import dataframe_schema, foreign_key_name, unique_key_name
+from pipeline.check.schema import dataframe_schema, unique_key_name
 from pipeline.check.tables import cast_table
 from pipeline.contract.model import ForeignKey, load_contract
 from pipeline.load.raw import load_raw
@@ -64,6 +65,11 @@ def key_id(item) -> str:
     resource, key = item
     fields = key["fields"] if isinstance(key, dict) else key
     return f"{resource}:{','.join(fields)}"
+
+
+@cache
+def model():
+    return load_contract(REPO / "datapackage.json", "datapackage.json")
 
 
 @cache
@@ -196,7 +202,9 @@ def test_unique_key_is_a_frame_check(item):
 
 
 @pytest.mark.parametrize("item", FOREIGN_KEYS, ids=key_id)
-def test_foreign_key_is_a_frame_check(item):
+def test_foreign_key_is_checked_across_batches_on_kept_columns(item):
+    """A foreign key may refer to a row of any batch: it is checked at the end on the
+    columns kept of every batch (pipeline.check.keys), not by a batch's schema."""
     resource, fk = item
     reference = fk["reference"]
     key = ForeignKey(
@@ -204,21 +212,26 @@ def test_foreign_key_is_a_frame_check(item):
         resource=reference.get("resource") or resource,
         reference_fields=tuple(reference["fields"]),
     )
-    names = [check.name for check in schemas()[0][resource].checks]
-    assert foreign_key_name(key) in names
+    kept = kept_columns(model())
+    assert key in model().resource(resource).foreign_keys
+    assert set(key.fields) <= set(kept[resource])
+    assert set(key.reference_fields) <= set(kept[key.resource])
 
 
 @pytest.mark.parametrize("name", sorted(RESOURCES))
-def test_frame_checks_are_exactly_keys_and_semantic_checks(name):
+def test_frame_checks_are_exactly_keys_and_the_semantic_checks_of_a_batch(name):
     schema = RESOURCES[name]["schema"]
     expected = [unique_key_name(tuple(key)) for key in schema.get("uniqueKeys", [])]
-    expected += [
-        f"foreign_key({','.join(fk['fields'])}->{fk['reference']['resource']}."
-        f"{','.join(fk['reference']['fields'])})"
-        for fk in schema.get("foreignKeys", [])
-    ]
-    expected += [c.name for c in SEMANTIC_CHECKS if c.resource == name]
+    expected += [c.name for c in SEMANTIC_CHECKS if c.resource == name and not c.across]
     assert sorted(check.name for check in schemas()[0][name].checks) == sorted(expected)
+
+
+@pytest.mark.parametrize("check", [c for c in SEMANTIC_CHECKS if c.across], ids=str)
+def test_a_check_across_batches_keeps_the_columns_it_uses(check):
+    kept = kept_columns(model())
+    assert check.uses and check.resource in check.uses
+    for resource, columns in check.uses.items():
+        assert set(columns) <= set(kept[resource])
 
 
 # ---- semantic checks --------------------------------------------------------------------

@@ -1,0 +1,336 @@
+"""The checks that need every batch's rows, run once the last batch is checked.
+
+A build reads, checks and writes raw/ a batch of source folders at a time
+(pipeline.load.raw.iter_raw), so that its memory is about one batch's. A batch's
+pandera schemas (pipeline.check.schema) see only its rows; what they cannot see is
+checked here, on the few columns of every row that it needs (the key columns), kept
+batch by batch (Keys.add):
+
+- primary keys, unique fields and unique keys repeated across batches;
+- foreign keys (the row referred to may be in any batch);
+- the rules marked `across` in pipeline.check.rules (a figure or statement has a
+  quote somewhere; a figure's qualifier is one of its quotes');
+- the quotes whose figure or snapshot is in another batch ("held" quotes: a quote
+  filed in a folder other than its figure's, or in raw/quotes.csv), checked with
+  the figures' values and the snapshots they need.
+
+The key columns of a build are written to Arrow files in a folder of the staging
+folder (kept in memory, a batch's columns are small but pin the allocator's pages
+between batches: measured, +12 MB a batch of 2,000 sources for 5 MB of keys), and
+each check is one query over them. A problem found here is located as any other:
+by the row's file and line, and its column by reading the file again.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+
+from pipeline.check.rules import Context, SemanticCheck, checks_for
+from pipeline.contract.model import Contract, ForeignKey, Resource
+from pipeline.errors import Problem
+from pipeline.files import LINE_BREAK
+from pipeline.load.tables import Origin, Table
+
+FIGURES, QUOTES = "figures", "quotes"
+# what a held quote's checks need of its figure (the value as written too: "written")
+FIGURE_VALUES = ("figure_id", "value", "measure", "unit", "qualifier")
+# where a kept row is: its batch and position there, its row among the resource's
+# rows (0-based), and its file, line and kind (JSON or CSV) when its batch's tables
+# are not kept
+BATCH, AT, ROW, FILE, LINE, JSON = "_batch", "_at", "_row", "_file", "_line", "_json"
+
+
+def kept_columns(contract: Contract) -> dict[str, list[str]]:
+    """The columns of each resource that the checks here need, in contract order."""
+    wanted: dict[str, set[str]] = {r.name: set(r.primary_key) for r in contract.resources}
+    for resource in contract.resources:
+        names = wanted[resource.name]
+        names |= {f.name for f in resource.fields if f.constraints.get("unique")}
+        names |= {name for key in resource.unique_keys for name in key}
+        for fk in resource.foreign_keys:
+            names |= set(fk.fields)
+            wanted[fk.resource] |= set(fk.reference_fields)
+        for check in across_checks(resource):
+            for name, columns in check.uses.items():
+                wanted[name] |= set(columns)
+    if FIGURES in wanted and QUOTES in wanted:
+        wanted[FIGURES] |= set(FIGURE_VALUES)
+    return {
+        r.name: [name for name in r.field_names if name in wanted[r.name]]
+        for r in contract.resources
+    }
+
+
+def across_checks(resource: Resource) -> list[SemanticCheck]:
+    return [check for check in checks_for(resource.name) if check.across]
+
+
+class Keys:
+    """The key columns of every batch checked, and the quotes held for the end.
+
+    folder: where to write each batch's key columns (a folder of the staging folder;
+    None keeps them in memory with the batch's tables, to locate rows by).
+    reread: how to read an input file again by its display name (FilesUnder), to
+    locate a cell of a row whose batch's tables were let go.
+    read_snapshot: a source's snapshot text by source_id (None when it cannot be
+    read), for the held quotes; None: held quotes are not checked against snapshots.
+    """
+
+    def __init__(
+        self,
+        contract: Contract,
+        folder: Path | None = None,
+        reread=None,
+        read_snapshot: Callable[[str], str | None] | None = None,
+    ):
+        self.contract = contract
+        self.columns = kept_columns(contract)
+        self.folder, self.reread, self.read_snapshot = folder, reread, read_snapshot
+        self.parts: dict[str, list] = {r.name: [] for r in contract.resources}
+        self.tables: list[dict[str, Table]] = []  # each batch's, when kept in memory
+        self.held: list[tuple[Table, pl.DataFrame]] = []  # quotes, with their position AT
+        self.batches = 0
+        self._headers: dict[str, tuple[str, ...]] = {}
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+
+    # ---- batch by batch ------------------------------------------------------------
+
+    def add(self, tables: dict[str, Table], frames: dict[str, pl.DataFrame], snapshots) -> None:
+        """A batch's tables (their cells and where each row is) and typed frames;
+        snapshots: its snapshot texts by source_id (None: not checked)."""
+        batch = self.batches
+        self.batches += 1
+        for resource in self.contract.resources:
+            table, frame = tables[resource.name], frames[resource.name]
+            kept = frame.select(self.columns[resource.name])
+            if resource.name == FIGURES and "value" in kept.columns:
+                kept = kept.with_columns(written=table.frame.get_column("value"))
+            kept = kept.with_columns(
+                pl.lit(batch, pl.UInt32).alias(BATCH),
+                pl.int_range(pl.len(), dtype=pl.UInt32).alias(AT),
+                (pl.int_range(pl.len(), dtype=pl.UInt64) + table.first_row).alias(ROW),
+            )
+            if self.folder is not None:
+                kept = kept.with_columns(**_where_columns(table))
+                path = self.folder / f"{resource.name}-{batch:06d}.arrow"
+                kept.write_ipc(path)
+                self.parts[resource.name].append(path)
+            else:
+                self.parts[resource.name].append(kept)
+        if self.folder is None:
+            self.tables.append(tables)
+        if QUOTES in frames and FIGURES in frames:
+            self._hold(tables[QUOTES], frames[QUOTES], frames[FIGURES], snapshots)
+
+    def _hold(self, table: Table, quotes: pl.DataFrame, figures: pl.DataFrame, snapshots):
+        """Keep the quotes whose figure or snapshot is not in their batch: their
+        batch's checks passed them for want of it."""
+        elsewhere = pl.col("figure_id").is_not_null() & ~pl.col("figure_id").is_in(
+            figures.get_column("figure_id").drop_nulls().implode()
+        )
+        if snapshots is not None:
+            known = pl.Series(list(snapshots), dtype=pl.String)
+            elsewhere = elsewhere | (
+                pl.col("source_id").is_not_null() & ~pl.col("source_id").is_in(known.implode())
+            )
+        held = quotes.with_row_index(AT).filter(elsewhere)
+        if held.height:
+            self.held.append((table, held))
+
+    def scan(self, resource: str) -> pl.LazyFrame:
+        parts = self.parts[resource]
+        if self.folder is not None:
+            return pl.scan_ipc(parts) if parts else pl.LazyFrame()
+        return pl.concat(parts).lazy() if parts else pl.LazyFrame()
+
+    # ---- at the end --------------------------------------------------------------
+
+    def problems(self) -> list[Problem]:
+        """Every problem the checks here find, once the last batch is added."""
+        found: list[Problem] = []
+        for resource in self.contract.resources:
+            found += self._repeated(resource)
+            for fk in resource.foreign_keys:
+                found += self._unknown(resource, fk)
+            context = Context(frames={r.name: self.scan(r.name) for r in self.contract.resources})
+            for check in across_checks(resource):
+                failing = _collect(check.test(self.scan(resource.name), context))
+                for values in failing.iter_rows(named=True):
+                    where = self.where(resource.name, values, check.field)
+                    found.append(rule_problem(check, values, context, where))
+        found += self._held_problems()
+        return found
+
+    def _repeated(self, resource: Resource) -> list[Problem]:
+        """Rows whose primary key, unique field or unique key another row repeats."""
+        keys: list[tuple[tuple[str, ...], Callable]] = []
+        if resource.primary_key:
+            keys.append((resource.primary_key, duplicate_id))
+        for field in resource.fields:
+            if field.constraints.get("unique") and (field.name,) != resource.primary_key:
+                keys.append(((field.name,), duplicate_value))
+        keys += [(key, duplicate_key) for key in resource.unique_keys]
+        found = []
+        rows = self.scan(resource.name)
+        for key, problem in keys:
+            names = list(key)
+            repeated = rows.group_by(names).len().filter(pl.col("len") > 1).drop("len")
+            for values in _collect(
+                rows.join(repeated, on=names, how="semi", nulls_equal=True)
+            ).iter_rows(named=True):
+                found.append(problem(key, values, self.where(resource.name, values, key[0])))
+        return found
+
+    def _unknown(self, resource: Resource, fk: ForeignKey) -> list[Problem]:
+        """Rows whose foreign key is not a row of the resource it refers to."""
+        names = list(fk.fields)
+        rows = self.scan(resource.name)
+        known = self.scan(fk.resource).select(
+            pl.col(a).alias(b) for a, b in zip(fk.reference_fields, fk.fields, strict=True)
+        )
+        return [
+            foreign_key(fk, values, self.where(resource.name, values, fk.fields[0]))
+            for values in _collect(unknown_rows(rows, known, names)).iter_rows(named=True)
+        ]
+
+    def _held_problems(self) -> list[Problem]:
+        """The quotes held: checked again with their figures and snapshots, wherever
+        those were read."""
+        if not self.held:
+            return []
+        quotes = pl.concat([held for _, held in self.held])
+        origins = [(table, at) for table, held in self.held for at in held.get_column(AT)]
+        quotes = quotes.drop(AT)
+        ids = quotes.get_column("figure_id").drop_nulls().unique().implode()
+        figures = (
+            self.scan(FIGURES)
+            .filter(pl.col("figure_id").is_in(ids))
+            .select(*FIGURE_VALUES, "written", ROW)
+            .collect(engine="streaming")
+            .sort(ROW)  # the first row of a figure_id is its figure
+            .drop(ROW)
+        )
+        snapshots = None
+        if self.read_snapshot is not None:
+            wanted = quotes.get_column("source_id").drop_nulls().unique().sort().to_list()
+            texts = {source_id: self.read_snapshot(source_id) for source_id in wanted}
+            snapshots = {s: text for s, text in texts.items() if text is not None}
+        context = Context(
+            frames={QUOTES: quotes, FIGURES: figures.drop("written")},
+            snapshots=snapshots,
+            cells={FIGURES: figures.select(value="written")},
+        )
+        found = []
+        for check in checks_for(QUOTES):
+            if check.across or (check.needs_snapshots and snapshots is None):
+                continue
+            passed = check.test(quotes, context)
+            for position in (~passed).arg_true().to_list():
+                table, at = origins[position]
+                values = quotes.row(position, named=True)
+                found.append(rule_problem(check, values, context, table.locate(at, check.field)))
+        return found
+
+    # ---- where a kept row is ---------------------------------------------------------
+
+    def where(self, resource: str, values: dict, field_name: str) -> dict:
+        """file, line, column, resource, row and field of a kept row's cell."""
+        if self.folder is None:
+            return self.tables[values[BATCH]][resource].locate(values[AT], field_name)
+        kind = "json" if values[JSON] else "csv"
+        origin = Origin(values[FILE], kind, (), self.reread)
+        if kind == "csv":
+            origin.header = self._header(origin)
+        one = Table(resource, pl.DataFrame(), [origin], [0], [values[LINE]], values[ROW])
+        return one.locate(0, field_name)
+
+    def _header(self, origin: Origin) -> tuple[str, ...]:
+        """A CSV file's header, as its first line's cells (read again)."""
+        if origin.display not in self._headers:
+            text = origin.text()
+            first = LINE_BREAK.split(text, maxsplit=1)[0] if text else ""
+            self._headers[origin.display] = tuple(next(csv.reader([first]), []))
+        return self._headers[origin.display]
+
+
+def _where_columns(table: Table) -> dict[str, pl.Series]:
+    """Each row's file, line and kind, for a batch whose tables are let go."""
+    origins = pl.Series(table.row_origin, dtype=pl.Int32)
+    return {
+        FILE: pl.Series([o.display for o in table.origins], dtype=pl.String).gather(origins),
+        LINE: pl.Series(table.row_line, dtype=pl.UInt32),
+        JSON: pl.Series([o.kind == "json" for o in table.origins], dtype=pl.Boolean).gather(
+            origins
+        ),
+    }
+
+
+def _collect(rows: pl.LazyFrame) -> pl.DataFrame:
+    """A query over the kept columns, run by the streaming engine, in row order."""
+    return rows.collect(engine="streaming").sort(BATCH, AT)
+
+
+def unknown_rows(values: pl.LazyFrame, known: pl.LazyFrame, names: list[str]) -> pl.LazyFrame:
+    """The rows of values whose names columns are not a row of known (compared as
+    Python tuples are: text equals only text). A row with a missing value among them
+    refers to nothing and is not one of them."""
+    value_types = [values.collect_schema()[name] for name in names]
+    known_types = [known.collect_schema()[name] for name in names]
+    known = known.select(names)
+    if value_types != known_types:
+        if all(d.is_numeric() for d in [*value_types, *known_types]):
+            values = values.with_columns(pl.col(names).cast(pl.Float64).name.suffix("_key"))
+            known = known.select(pl.col(names).cast(pl.Float64).name.suffix("_key"))
+            keys = [f"{name}_key" for name in names]
+            return values.drop_nulls(names).join(known.unique(), on=keys, how="anti").drop(keys)
+        return values.drop_nulls(names)  # text equals only text: none is known
+    return values.drop_nulls(names).join(known.drop_nulls().unique(), on=names, how="anti")
+
+
+# ---- the problems, as the batch's checks report them too (pipeline.check.tables) ----
+
+
+def rule_problem(check: SemanticCheck, values: dict, context: Context, where: dict) -> Problem:
+    return Problem(
+        check.name.replace("_", "-"), f"{check.field}: {check.explain(values, context)}", **where
+    )
+
+
+def duplicate_id(key: tuple[str, ...], values: dict, where: dict) -> Problem:
+    name = key[0]
+    return Problem(
+        "duplicate-id",
+        f"{name}: {values[name]!r} is used by more than one row; expected each id once",
+        **where,
+    )
+
+
+def duplicate_value(key: tuple[str, ...], values: dict, where: dict) -> Problem:
+    name = key[0]
+    return Problem(
+        "duplicate-value", f"{name}: {values[name]!r} repeats; expected unique values", **where
+    )
+
+
+def duplicate_key(key: tuple[str, ...], values: dict, where: dict) -> Problem:
+    return Problem(
+        "duplicate-key",
+        f"{key[0]}: the combination {', '.join(key)} repeats another row's; expected each "
+        "fact once",
+        **where,
+    )
+
+
+def foreign_key(fk: ForeignKey, values: dict, where: dict) -> Problem:
+    shown = ", ".join(str(values[name]) for name in fk.fields)
+    return Problem(
+        "foreign-key",
+        f"{fk.fields[0]}: {shown!r} is not a known {fk.resource}."
+        f"{','.join(fk.reference_fields)}; expected the id of an existing row in {fk.resource}",
+        **where,
+    )

@@ -1,0 +1,96 @@
+"""Checking raw/ a batch of source folders at a time finds exactly the problems that
+checking it whole finds, at the same places: also those that need rows of several
+batches (an id repeated in another folder, a quote filed apart from its figure or
+its snapshot, a reference to a row of another folder)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from benchmarks.synth import synthesize
+from pipeline.build import check_batches
+from pipeline.check.keys import Keys
+from pipeline.contract.model import load_contract
+from pipeline.errors import InvalidInput
+from pipeline.load.raw import snapshot_text
+from pipeline.load.tables import FilesUnder
+from pipeline.progress import Progress
+from pipeline.project import Project, display_path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def rows_of(path: Path) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def write_rows(path: Path, rows: list[dict], fields: list[str]) -> None:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """A synthetic corpus with errors planted within folders, and rows that refer to
+    rows of other folders, right and wrong."""
+    root = tmp_path_factory.mktemp("batches") / "corpus"
+    plants = {"quote-offset": 2, "value-not-in-quote": 2, "foreign-key": 2, "duplicate-id": 1}
+    synthesize(REPO, root, figures=150, seed=5, plants=plants)
+    folders = sorted((root / "raw" / "sources").iterdir())
+    first, second, last = folders[0], folders[1], folders[-1]
+    figure_fields = list(rows_of(first / "figures.csv")[0])
+    quote_fields = list(rows_of(first / "quotes.csv")[0])
+    # a figure of the first folder repeated in the last (its id and its key)
+    figures = rows_of(last / "figures.csv")
+    write_rows(last / "figures.csv", [*figures, rows_of(first / "figures.csv")[0]], figure_fields)
+    # quotes of the second folder filed in the last: one right, one whose figure's
+    # value it does not state; and one in raw/quotes.csv, of the first folder
+    moved = rows_of(second / "quotes.csv")
+    kept, away = moved[2:], moved[:2]
+    away = [{**q, "quote_id": q["quote_id"] + "-away"} for q in away]
+    away[1]["figure_id"] = rows_of(second / "figures.csv")[-1]["figure_id"]
+    write_rows(second / "quotes.csv", kept, quote_fields)
+    write_rows(last / "quotes.csv", [*rows_of(last / "quotes.csv"), *away], quote_fields)
+    shared = {**rows_of(first / "quotes.csv")[0], "quote_id": "shared-quote"}
+    write_rows(root / "raw" / "quotes.csv", [shared], quote_fields)
+    # a quote that refers to a statement of another folder that does not exist
+    broken = {**rows_of(first / "quotes.csv")[-1], "quote_id": "lost", "statement_id": "none"}
+    broken["figure_id"] = ""
+    write_rows(first / "quotes.csv", [*rows_of(first / "quotes.csv"), broken], quote_fields)
+    return root
+
+
+def problems(root: Path, batch_folders: int | None, spill: Path | None = None) -> list:
+    project = Project(root)
+    contract = load_contract(project.contract, "datapackage.json", root)
+    raw, shown = project.raw, display_path(project.raw)
+    keys = Keys(contract, spill, FilesUnder(shown, raw, inside=raw), snapshot_text(raw, shown))
+    with pytest.raises(InvalidInput) as failed:
+        check_batches(project, contract, keys, Progress(), batch_folders=batch_folders)
+    return failed.value.problems
+
+
+def test_a_folder_a_batch_finds_what_one_batch_finds(corpus, tmp_path):
+    whole = problems(corpus, None)
+    codes = {p.code for p in whole}
+    # planted within folders, and across them
+    assert {"quote-matches-snapshot", "figure-value-in-quote", "foreign-key"} <= codes
+    assert {"duplicate-id", "duplicate-key"} <= codes
+    assert any(p.file.endswith("/raw/quotes.csv") for p in whole)
+    assert problems(corpus, 1) == whole
+    assert problems(corpus, 3) == whole
+    assert problems(corpus, 1, tmp_path / "keys") == whole  # keys on disk, files read again
+
+
+def test_a_quote_away_from_its_figure_is_checked_against_it(corpus):
+    found = problems(corpus, 1)
+    away = [p for p in found if p.code == "figure-value-in-quote" and p.file.endswith("quotes.csv")]
+    last = sorted((corpus / "raw" / "sources").iterdir())[-1].name
+    assert any(last in p.file for p in away)
