@@ -14,6 +14,7 @@ import os
 import re
 import stat
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -201,6 +202,75 @@ def size_and_hash(path: Path, display: str, inside: Path | None = None) -> tuple
         except OSError as error:
             raise InvalidInput([_unreadable(error, display)]) from None
     return size, digest.hexdigest()
+
+
+class CsvPieces:
+    """A CSV file of any size read a piece at a time: its header line, then its rows in
+    pieces of about `size` bytes that each end where a row ends (at a line break outside
+    quoted text). Iterating yields (header + piece, the lines of the file between the
+    header and the piece); a file with a header alone yields it once. The file's size
+    and SHA-256 are known once every piece is read (`size`, `sha256`)."""
+
+    def __init__(self, path: Path, display: str, inside: Path | None, limit: int, size: int):
+        self.path, self.display, self.inside, self.limit = path, display, inside, limit
+        self.piece_bytes = size
+        self.size, self.sha256 = 0, ""
+
+    def __iter__(self) -> Iterator[tuple[bytes, int]]:
+        digest = hashlib.sha256()
+        with _regular_file(self.path, self.display, self.inside) as (file, mode):
+            if mode.st_size > self.limit:
+                raise InvalidInput([_too_large(mode.st_size, self.limit, self.display)])
+            header, carry, skipped, yielded = None, b"", 0, False
+            while True:
+                try:
+                    block = file.read(self.piece_bytes)
+                except OSError as error:
+                    raise InvalidInput([_unreadable(error, self.display)]) from None
+                digest.update(block)
+                self.size += len(block)
+                carry += block
+                end = len(carry) if not block else _rows_end(carry)
+                if header is None and end:
+                    header_end = _rows_end(carry, first=True) or end
+                    header, carry = carry[:header_end], carry[header_end:]
+                    end = len(carry) if not block else _rows_end(carry)
+                if end:
+                    piece, carry = carry[:end], carry[end:]
+                    yield header + piece, skipped
+                    yielded = True
+                    skipped += _line_breaks(piece)
+                if not block:
+                    break
+            if not yielded:
+                yield header or b"", 0
+        self.sha256 = digest.hexdigest()
+
+
+def _rows_end(data: bytes, first: bool = False) -> int:
+    """Where the last row (the first, with first) wholly in data ends: just after a line
+    break with an even number of double quotes before it; 0 when none does. Each
+    quote is counted once, whatever the number of line breaks inside quoted text."""
+    if first:
+        at = data.find(b"\n")
+        quotes = data.count(b'"', 0, max(at, 0))
+        while at != -1 and quotes % 2:
+            after = data.find(b"\n", at + 1)
+            quotes += data.count(b'"', at, after) if after != -1 else 0
+            at = after
+        return at + 1
+    at = data.rfind(b"\n")
+    quotes = data.count(b'"', 0, max(at, 0))
+    while at != -1 and quotes % 2:
+        before = data.rfind(b"\n", 0, at)
+        quotes -= data.count(b'"', before, at) if before != -1 else 0
+        at = before
+    return at + 1
+
+
+def _line_breaks(data: bytes) -> int:
+    """The lines data ends, as LINE_BREAK counts them (CR LF, CR or LF)."""
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
 
 
 def _unreadable(error: OSError, display: str) -> Problem:

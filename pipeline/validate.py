@@ -16,16 +16,29 @@ from pathlib import Path
 from pipeline.assemble.package import OUTPUTS_KEY
 from pipeline.assemble.provenance import PROVENANCE_KEY
 from pipeline.assemble.spreadsheet import unguard_table
+from pipeline.check.keys import QUOTES, Keys
 from pipeline.check.profile import profile_problems
-from pipeline.check.tables import check_tables
+from pipeline.check.tables import check_batch
 from pipeline.contract.model import is_safe_relative_path, parse_contract
-from pipeline.errors import InvalidInput, Problem
-from pipeline.files import MAX_BUILT_FILE_BYTES, hash_bytes, locate_key, read_text, size_and_hash
+from pipeline.errors import InvalidInput, Problem, sorted_problems
+from pipeline.files import (
+    MAX_BUILT_FILE_BYTES,
+    decode_utf8,
+    locate_key,
+    read_bytes,
+    read_text,
+    size_and_hash,
+)
 from pipeline.load.package import PackageFolder, descriptor_problems
 from pipeline.load.raw import SOURCES_RESOURCE
-from pipeline.load.snapshots import read_snapshots
-from pipeline.load.tables import FileAt, parse_csv_table
-from pipeline.project import DESCRIPTOR_NAME, display_path
+from pipeline.load.snapshots import SnapshotTexts, read_snapshots
+from pipeline.load.tables import FileAt, FilesUnder, Table, parse_csv_table
+from pipeline.project import DESCRIPTOR_NAME, SNAPSHOT_NAME, display_path
+
+# A package's CSV files are checked this many bytes at a time (a piece of about
+# 40,000 quotes, as many as a build's batch of source folders has): validation's
+# memory (docs/development.md).
+CHECK_PIECE_BYTES = 8 << 20
 
 
 @dataclass
@@ -39,23 +52,15 @@ class Report:
         return not self.problems
 
 
-def validate_package(folder: Path, snapshots: Path | None) -> Report:
-    read = _read_package(folder, snapshots)
-    if isinstance(read, Report):
-        return read
-    contract, tables, texts, problems, skipped = read
-    checked = check_tables(contract, tables, texts)
-    rows = {name: len(frame) for name, frame in checked.frames.items()}
-    return Report(problems + checked.problems, skipped, rows)
-
-
-def _read_package(folder: Path, snapshots: Path | None):
-    """The package's contract, tables and snapshot texts (None without a snapshot
-    folder), the problems found reading them and what was skipped; or a Report of the
-    problems that stop validation before the checks. The descriptor's Data Package
-    profile problems, once our own rules pass, stop it too: they alone are reported.
-    Everything else it read (the descriptor, each file's bytes) is let go when it
-    returns."""
+def validate_package(
+    folder: Path, snapshots: Path | None, piece_bytes: int = CHECK_PIECE_BYTES
+) -> Report:
+    """Validate a built package a piece of each file at a time (piece_bytes): the
+    memory taken is about one piece's, whatever the package's size; the problems found
+    do not depend on it. What needs
+    every piece's rows (keys, references, quotes of a figure of another piece) is
+    checked at the end on the key columns kept in memory (pipeline.check.keys): a
+    validation writes nothing, anywhere."""
     package = PackageFolder(folder)  # read by the rules diff reads a package by
     descriptor_display = package.descriptor_display
     descriptor, text = package.descriptor_json()
@@ -66,33 +71,120 @@ def _read_package(folder: Path, snapshots: Path | None):
     profiled = profile_problems(as_profiled(descriptor), descriptor_display)
     if profiled:
         return Report(profiled)
-    problems, tables = [], {}
+    listed = output_problems(package.folder, descriptor, text, descriptor_display)
+    listed += input_list_problems(package.folder, descriptor, text, descriptor_display)
+    return _validate_files(package, contract, descriptor, snapshots, listed, piece_bytes)
+
+
+def _validate_files(
+    package: PackageFolder,
+    contract,
+    descriptor: dict,
+    snapshots: Path | None,
+    listed: list[Problem],
+    piece_bytes: int,
+) -> Report:
+    """The package's files checked: each resource's size, hash, guard and rows, then
+    what needs every row. A file that does not match the descriptor, cannot be read as
+    a table or lacks the spreadsheet guard stops validation, as does a listed file
+    (outputs, input list) that is not what the descriptor says (listed): those problems
+    alone are reported."""
+    folder = package.folder
+    texts = None if snapshots is None or not snapshots.is_dir() else _Snapshots(snapshots)
+    keys = Keys(
+        contract,
+        None,
+        FilesUnder(package.root, folder, inside=folder),
+        None if texts is None else texts.text,
+    )
+    stop, problems, rows = [], [], {}
     for resource, built in zip(contract.resources, descriptor["resources"], strict=True):
+        rows[resource.name] = 0
+        found = []
         try:
             path, display = package.resource_file(resource)
-            data = package.read_file(path, display)
-            problems += file_integrity_problems(data, display, built)
-            table = parse_csv_table(data, display, resource, FileAt(path, inside=folder))
-            problems += unguard_table(table, resource)
-            tables[resource.name] = table
+            pieces = package.file_pieces(path, display, piece_bytes)
+            for data, line_offset in pieces:
+                table = _parse_piece(data, display, resource, path, folder, rows, line_offset)
+                found += unguard_table(table, resource)
+                rows[resource.name] += table.frame.height
+                if stop or found:
+                    continue  # read on only to report every file that stops validation
+                tables = {resource.name: table}
+                batch = texts.batch(table, resource.name) if texts is not None else None
+                checked = check_batch(contract, tables, batch, keys)
+                problems += checked.problems
+            found = integrity_problems(pieces.size, pieces.sha256, display, built) + found
         except InvalidInput as error:
-            problems += error.problems
-    problems += output_problems(folder, descriptor, text, descriptor_display)
-    problems += input_list_problems(folder, descriptor, text, descriptor_display)
-    if problems:
-        return Report(problems)
-    texts, skipped = None, []
-    if snapshots is not None and snapshots.is_dir():
-        texts, snapshot_problems = read_snapshots(
-            snapshots, display_path(snapshots), tables[SOURCES_RESOURCE]
-        )
-        problems += snapshot_problems
-    else:
+            found += error.problems
+        stop += found
+    stop += listed
+    if stop:
+        return Report(sorted_problems(stop))
+    skipped = []
+    if texts is None:
         skipped.append(
             "quotes were not checked against their snapshots: no snapshot folder "
             f"({display_path(snapshots) if snapshots else 'none given'})"
         )
-    return contract, tables, texts, problems, skipped
+    else:
+        problems += texts.problems
+    problems += keys.problems()
+    return Report(sorted_problems(problems), skipped, rows)
+
+
+def _parse_piece(
+    data: bytes, display: str, resource, path: Path, folder: Path, rows: dict, line_offset: int
+) -> Table:
+    """A piece of a resource's file (its header line, then rows) as a Table, its rows
+    and lines numbered as in the whole file; a problem reading it is placed there too."""
+    try:
+        return parse_csv_table(
+            data, display, resource, FileAt(path, inside=folder), rows[resource.name], line_offset
+        )
+    except InvalidInput as error:
+        raise InvalidInput(
+            [
+                dataclasses.replace(p, line=p.line + line_offset)
+                if p.line is not None and p.line > 1
+                else p
+                for p in error.problems
+            ]
+        ) from None
+
+
+class _Snapshots:
+    """The snapshots of a validated package's sources: each checked (size, hash) as its
+    sources' piece is; a quotes piece gets the texts of its sources that matched."""
+
+    def __init__(self, folder: Path):
+        self.folder, self.shown = folder, display_path(folder)
+        self.matched: set[str] = set()
+        self.problems: list[Problem] = []
+
+    def batch(self, table: Table, resource: str) -> SnapshotTexts | None:
+        if resource == SOURCES_RESOURCE:
+            texts, problems = read_snapshots(self.folder, self.shown, table, keep=False)
+            self.matched.update(texts)
+            self.problems += problems
+            return None
+        if resource != QUOTES:
+            return None
+        wanted = table.frame.get_column("source_id").drop_nulls().unique().sort()
+        found = SnapshotTexts()
+        for source_id in wanted.to_list():
+            text = self.text(source_id)
+            if text is not None:
+                found.add(source_id, text.encode("utf-8"))
+        return found
+
+    def text(self, source_id: str) -> str | None:
+        """A snapshot's text, if its source's row says it is what is there."""
+        if source_id not in self.matched:
+            return None
+        display = f"{self.shown}/{source_id}/{SNAPSHOT_NAME}"
+        data = read_bytes(self.folder / source_id / SNAPSHOT_NAME, display, inside=self.folder)
+        return decode_utf8(data, display)
 
 
 def check_descriptor(folder: Path, descriptor: dict) -> list[Problem]:
@@ -115,10 +207,6 @@ def as_profiled(descriptor: dict) -> dict:
     this package's own property, which the profile leaves free (a package built before
     its input list had a file of its own lists every input in it)."""
     return {key: value for key, value in descriptor.items() if key != PROVENANCE_KEY}
-
-
-def file_integrity_problems(data: bytes, display: str, built: dict) -> list[Problem]:
-    return integrity_problems(len(data), hash_bytes(data), display, built)
 
 
 def integrity_problems(size: int, sha256: str, display: str, built: dict) -> list[Problem]:

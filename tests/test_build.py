@@ -186,13 +186,13 @@ def test_validate_reads_built_resources_with_the_limit_for_built_files(built, ru
     from pipeline.files import MAX_BUILT_FILE_BYTES, MAX_FILE_BYTES
 
     limits = {}
-    real = pipeline.load.package.read_bytes
+    real = pipeline.load.package.CsvPieces
 
-    def recorded(path, display, inside=None, limit=MAX_FILE_BYTES):
+    def recorded(path, display, inside, limit, piece_bytes):
         limits[Path(path).name] = limit
-        return real(path, display, inside=inside, limit=limit)
+        return real(path, display, inside, limit, piece_bytes)
 
-    monkeypatch.setattr(pipeline.load.package, "read_bytes", recorded)
+    monkeypatch.setattr(pipeline.load.package, "CsvPieces", recorded)
 
     result = run(built.parent, "validate")
 

@@ -86,3 +86,20 @@ def test_pipeline_validate_finds_every_planted_error_frictionless_finds_and_the_
     assert codes[places["type"]] == "type-error"
     assert codes[places["foreign"]] == "foreign-key"
     assert codes[places["quote"]] == "quote-matches-snapshot"
+
+
+def test_validating_a_piece_of_each_file_at_a_time_finds_the_same(planted):
+    """A package is validated a piece of each file at a time; with pieces of a few
+    rows, problems that need rows of other pieces (a repeated id, a quote of a figure
+    read pieces before) are found at the same places as in one piece."""
+    from pipeline.errors import sorted_problems
+    from pipeline.validate import validate_package
+
+    corpus = planted[0]
+    build, snapshots = corpus / "build", corpus / "raw" / "sources"
+    whole = validate_package(build, snapshots, piece_bytes=1 << 30)
+    pieces = validate_package(build, snapshots, piece_bytes=700)  # a few rows a piece
+
+    assert {p.code for p in whole.problems} >= {"type-error", "duplicate-id", "foreign-key"}
+    assert sorted_problems(pieces.problems) == sorted_problems(whole.problems)
+    assert pieces.rows == whole.rows

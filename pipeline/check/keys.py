@@ -73,9 +73,10 @@ class Keys:
     """The key columns of every batch checked, and the quotes held for the end.
 
     folder: where to write each batch's key columns (a folder of the staging folder;
-    None keeps them in memory with the batch's tables, to locate rows by).
+    None keeps them in memory).
     reread: how to read an input file again by its display name (FilesUnder), to
-    locate a cell of a row whose batch's tables were let go.
+    locate a cell of a kept row by its file and line; None keeps each batch's tables
+    to locate rows by (for tables read whole anyway).
     read_snapshot: a source's snapshot text by source_id (None when it cannot be
     read), for the held quotes; None: held quotes are not checked against snapshots.
     """
@@ -100,36 +101,64 @@ class Keys:
 
     # ---- batch by batch ------------------------------------------------------------
 
-    def add(self, tables: dict[str, Table], frames: dict[str, pl.DataFrame], snapshots) -> None:
-        """A batch's tables (their cells and where each row is) and typed frames;
-        snapshots: its snapshot texts by source_id (None: not checked)."""
+    def add(self, tables: dict[str, Table], context: Context) -> None:
+        """A batch's tables (their cells and where each row is) and the context its
+        checks had: its typed frames, its snapshot texts (None: not checked)."""
         batch = self.batches
         self.batches += 1
-        for resource in self.contract.resources:
-            table, frame = tables[resource.name], frames[resource.name]
-            kept = frame.select(self.columns[resource.name])
-            if resource.name == FIGURES and "value" in kept.columns:
+        for name, table in tables.items():
+            kept = context.frames[name].select(self.columns[name])
+            if name == FIGURES and "value" in kept.columns:
                 kept = kept.with_columns(written=table.frame.get_column("value"))
             kept = kept.with_columns(
                 pl.lit(batch, pl.UInt32).alias(BATCH),
                 pl.int_range(pl.len(), dtype=pl.UInt32).alias(AT),
                 (pl.int_range(pl.len(), dtype=pl.UInt64) + table.first_row).alias(ROW),
             )
-            if self.folder is not None:
+            if self.reread is not None:
                 kept = kept.with_columns(**_where_columns(table))
-                path = self.folder / f"{resource.name}-{batch:06d}.arrow"
+            if self.folder is not None:
+                path = self.folder / f"{name}-{batch:06d}.arrow"
                 kept.write_ipc(path)
-                self.parts[resource.name].append(path)
+                self.parts[name].append(path)
             else:
-                self.parts[resource.name].append(kept)
-        if self.folder is None:
+                self.parts[name].append(kept)
+        if self.reread is None:
             self.tables.append(tables)
-        if QUOTES in frames and FIGURES in frames:
-            self._hold(tables[QUOTES], frames[QUOTES], frames[FIGURES], snapshots)
+        if QUOTES in tables and FIGURES in context.frames:
+            self._hold(tables[QUOTES], context)
 
-    def _hold(self, table: Table, quotes: pl.DataFrame, figures: pl.DataFrame, snapshots):
+    def lend_figures(self, context: Context) -> None:
+        """Give quotes checked without their figures the figures of the batches before
+        that they refer to (a package validated one file at a time)."""
+        if QUOTES not in context.frames or FIGURES in context.frames:
+            return
+        figures = self.figures(context.frames[QUOTES])
+        context.frames[FIGURES] = figures.drop("written")
+        if context.cells is not None:
+            context.cells[FIGURES] = figures.select(value="written")
+
+    def figures(self, quotes: pl.DataFrame) -> pl.DataFrame:
+        """The first row kept of each figure that quotes refer to: FIGURE_VALUES and
+        the value as written."""
+        ids = quotes.get_column("figure_id").drop_nulls().unique().implode()
+        return (
+            self.scan(FIGURES)
+            .filter(pl.col("figure_id").is_in(ids))
+            .select(*FIGURE_VALUES, "written", ROW)
+            .collect(engine="streaming")
+            .sort(ROW)  # the first row of a figure_id is its figure
+            .drop(ROW)
+        )
+
+    def _hold(self, table: Table, context: Context):
         """Keep the quotes whose figure or snapshot is not in their batch: their
         batch's checks passed them for want of it."""
+        quotes, figures, snapshots = (
+            context.frames[QUOTES],
+            context.frames[FIGURES],
+            context.snapshots,
+        )
         elsewhere = pl.col("figure_id").is_not_null() & ~pl.col("figure_id").is_in(
             figures.get_column("figure_id").drop_nulls().implode()
         )
@@ -206,15 +235,7 @@ class Keys:
         quotes = pl.concat([held for _, held in self.held])
         origins = [(table, at) for table, held in self.held for at in held.get_column(AT)]
         quotes = quotes.drop(AT)
-        ids = quotes.get_column("figure_id").drop_nulls().unique().implode()
-        figures = (
-            self.scan(FIGURES)
-            .filter(pl.col("figure_id").is_in(ids))
-            .select(*FIGURE_VALUES, "written", ROW)
-            .collect(engine="streaming")
-            .sort(ROW)  # the first row of a figure_id is its figure
-            .drop(ROW)
-        )
+        figures = self.figures(quotes)
         snapshots = None
         if self.read_snapshot is not None:
             wanted = quotes.get_column("source_id").drop_nulls().unique().sort().to_list()
@@ -240,7 +261,7 @@ class Keys:
 
     def where(self, resource: str, values: dict, field_name: str) -> dict:
         """file, line, column, resource, row and field of a kept row's cell."""
-        if self.folder is None:
+        if self.reread is None:
             return self.tables[values[BATCH]][resource].locate(values[AT], field_name)
         kind = "json" if values[JSON] else "csv"
         origin = Origin(values[FILE], kind, (), self.reread)
@@ -262,8 +283,8 @@ def _where_columns(table: Table) -> dict[str, pl.Series]:
     """Each row's file, line and kind, for a batch whose tables are let go."""
     origins = pl.Series(table.row_origin, dtype=pl.Int32)
     return {
-        FILE: pl.Series([o.display for o in table.origins], dtype=pl.String).gather(origins),
-        LINE: pl.Series(table.row_line, dtype=pl.UInt32),
+        FILE: pl.Series([o.display for o in table.origins], dtype=pl.Categorical).gather(origins),
+        LINE: pl.Series(table.row_line, dtype=pl.UInt32) + table.line_offset,
         JSON: pl.Series([o.kind == "json" for o in table.origins], dtype=pl.Boolean).gather(
             origins
         ),

@@ -67,21 +67,27 @@ def check_batch(
     snapshots: Mapping[str, str] | None,
     keys: Keys,
 ) -> Checked:
-    """The checks of one batch of rows (pipeline.check.schema); what needs every
-    batch's rows is added to keys, for keys.problems() once the last batch is in."""
+    """The checks of one batch of rows (pipeline.check.schema) of the resources in
+    tables (all, or some: a package validated a piece of a file at a time); what needs
+    every batch's rows is added to keys, for keys.problems() once the last batch is in.
+    Quotes without their figures in the batch are checked against the figures of the
+    batches before (keys.lend_figures)."""
+    resources = [resource for resource in contract.resources if resource.name in tables]
     problems: list[Problem] = []
     frames: dict[str, pl.DataFrame] = {}
     cells: dict[str, pl.DataFrame] = {}
     failed_cells: set[tuple[str, int, str]] = set()
-    for resource in contract.resources:
+    for resource in resources:
         table = tables[resource.name]
         cells[resource.name] = table.frame  # numbers as written
         frame, cast_problems = cast_table(resource, table)
         frames[resource.name] = frame
         problems += cast_problems
         failed_cells |= {(resource.name, p.row - 1, p.field) for p in cast_problems}
+    checked = Checked(dict(frames), problems)
     context = Context(frames=frames, snapshots=snapshots, cells=cells)
-    for resource in contract.resources:
+    keys.lend_figures(context)
+    for resource in resources:
         schema = dataframe_schema(resource, context)
         try:
             # pandera collects a query per check; the frames are in memory, and Polars'
@@ -93,8 +99,8 @@ def check_batch(
             problems += [
                 p for p in found if (resource.name, p.row - 1, p.field) not in failed_cells
             ]
-    keys.add(tables, frames, snapshots)
-    return Checked(frames, problems)  # what the checks shared goes with the context
+    keys.add(tables, context)
+    return checked  # what the checks shared goes with the context
 
 
 def cast_table(resource: Resource, table: Table) -> tuple[pl.DataFrame, list[Problem]]:

@@ -17,6 +17,7 @@ from pipeline.contract.model import Contract, Resource, parse_contract
 from pipeline.errors import InvalidInput, Problem
 from pipeline.files import (
     MAX_BUILT_FILE_BYTES,
+    CsvPieces,
     decode_utf8,
     descriptor_limit,
     descriptor_limit_for,
@@ -78,6 +79,11 @@ class PackageFolder:
     def read_file(self, path: Path, display: str) -> bytes:
         """A file's bytes: a regular file inside the folder, at most MAX_BUILT_FILE_BYTES."""
         return read_bytes(path, display, inside=self.folder, limit=MAX_BUILT_FILE_BYTES)
+
+    def file_pieces(self, path: Path, display: str, piece_bytes: int) -> CsvPieces:
+        """A CSV file read a piece at a time (pipeline.files.CsvPieces), with read_file's
+        rules: inside the folder, at most MAX_BUILT_FILE_BYTES."""
+        return CsvPieces(path, display, self.folder, MAX_BUILT_FILE_BYTES, piece_bytes)
 
     def resource_bytes(self, resource: Resource) -> tuple[bytes, str]:
         path, display = self.resource_file(resource)

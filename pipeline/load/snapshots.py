@@ -181,11 +181,13 @@ def read_snapshots(
     display_root: str,
     sources: Table,
     read: Callable[[str, str], tuple[bytes, str]] | None = None,
+    keep: bool = True,
 ) -> tuple[SnapshotTexts, list[Problem]]:
     """Snapshot texts by source_id, and problems where a snapshot is
     missing, outside folder, or its bytes do not match the recorded SHA-256 and size.
     read(source_id, display): the bytes of a source's snapshot and their SHA-256 (by
-    default read with read_bytes inside folder)."""
+    default read with read_bytes inside folder). keep: False keeps only which sources'
+    snapshots are what their rows say (their texts empty)."""
     if read is None:
 
         def read(source_id: str, display: str) -> tuple[bytes, str]:
@@ -243,5 +245,5 @@ def read_snapshots(
         if snapshot.data is None:
             problems.extend(snapshot.problems)
         else:
-            texts.add(source_id, snapshot.data)
+            texts.add(source_id, snapshot.data if keep else b"")
     return texts, problems

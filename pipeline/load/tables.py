@@ -89,6 +89,7 @@ class Table:
         row_origin,
         row_line,
         first_row: int = 0,
+        line_offset: int = 0,
     ):
         self.resource = resource
         self.frame = frame
@@ -96,8 +97,11 @@ class Table:
         self.row_origin = row_origin  # index into origins, per row
         self.row_line = row_line  # line in that origin where the row starts, per row
         # rows of the resource before this table's (read in earlier batches): a problem
-        # names the row among all of the resource's rows
+        # names the row among all of the resource's rows; and, for a table read from a
+        # piece of a file (its header line, then some of its rows), the file's lines
+        # before those rows that row_line does not count
         self.first_row = first_row
+        self.line_offset = line_offset
         self._texts: dict[int, tuple[str | None, list[str] | None]] = {}  # a few, to locate
 
     def origin(self, row: int) -> Origin:
@@ -107,7 +111,7 @@ class Table:
         """file, line, column (and resource, row, field) of one cell."""
         index = self.row_origin[row]
         origin = self.origins[index]
-        line = self.row_line[row]
+        line = self.row_line[row] + self.line_offset
         column = None
         if field_name is not None:
             line, column = self._column_of(index, origin, line, field_name)
@@ -269,9 +273,11 @@ class TableBuilder:
             self._frames.append(pl.DataFrame(self._records, schema=self._schema(), orient="row"))
             self._records = []
 
-    def table(self, first_row: int = 0) -> Table:
+    def table(self, first_row: int = 0, line_offset: int = 0) -> Table:
         """The rows gathered as a Table: cells equal to a missing value made null.
-        first_row: how many of the resource's rows were read before these."""
+        first_row: how many of the resource's rows were read before these; line_offset:
+        the lines of the file before them that the text read does not have (a piece of
+        a file)."""
         self._add_records()
         frame = pl.concat(self._frames) if self._frames else pl.DataFrame(schema=self._schema())
         self._frames = []
@@ -282,7 +288,13 @@ class TableBuilder:
                 for name in self.resource.field_names
             )
         return Table(
-            self.resource.name, frame, self.origins, self.row_origin, self.row_line, first_row
+            self.resource.name,
+            frame,
+            self.origins,
+            self.row_origin,
+            self.row_line,
+            first_row,
+            line_offset,
         )
 
 
@@ -299,9 +311,18 @@ def read_csv_table(
     return parse_csv_table(data, display, resource, FileAt(path, inside))
 
 
-def parse_csv_table(data: bytes, display: str, resource: Resource, source=None) -> Table:
-    """A resource's table from the bytes of one of its CSV files. source: how to read
-    the file again to locate a cell (FilesUnder, FileAt); None keeps its text."""
+def parse_csv_table(
+    data: bytes,
+    display: str,
+    resource: Resource,
+    source=None,
+    first_row: int = 0,
+    line_offset: int = 0,
+) -> Table:
+    """A resource's table from the bytes of one of its CSV files (or of a piece of
+    one, its header line first: pipeline.files.CsvPieces, with the rows before it and
+    the file's lines before them that it does not have). source: how to read the file
+    again to locate a cell (FilesUnder, FileAt); None keeps its text."""
     builder = TableBuilder(resource)
     builder.add_csv(data, display, source)
-    return builder.table()
+    return builder.table(first_row, line_offset)
