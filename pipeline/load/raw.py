@@ -27,7 +27,7 @@ from pipeline.files import (
 )
 from pipeline.load.snapshots import (
     SnapshotTexts,
-    add_source_record,
+    add_source_records,
     read_snapshots,
     source_records,
 )
@@ -56,8 +56,8 @@ class RawTree:
         return ((f"{prefix}/{name}", digest) for name, digest in self.hashes.items())
 
 
-# CSV files of one resource are read, then their rows added this many at a time
-# (TableBuilder.add_csvs: the plain ones parsed by Polars as one text).
+# Files of one resource are read, then their rows added this many at a time (the plain
+# ones parsed as one: TableBuilder.add_csvs, add_source_records).
 BATCH_FILES = 2_000
 
 
@@ -235,15 +235,17 @@ class _Loader:
 
     def load_folder(self, name: str, files: dict[str, bool]) -> None:
         """One source folder: its source.json, its CSV files, and any other file (hashed
-        for provenance); its snapshot is read with the snapshots, once the tables load."""
+        for provenance), each read now; the record and the CSV rows are added when their
+        resource's files are flushed, its snapshot read with the snapshots, once the tables
+        load."""
         base = f"sources/{name}"
         relative = f"{base}/{RECORD_NAME}"
         try:
             data = self.inputs.read(relative, files.get(RECORD_NAME, False), limit=MAX_JSON_BYTES)
-            display = self.inputs.display(relative)
-            add_source_record(self.builders[SOURCES_RESOURCE], data, display, self.inputs.rereader)
         except InvalidInput as error:
             self.problems += error.problems
+        else:
+            self.queue(SOURCES_RESOURCE, data, relative)
         for file_name, trusted in sorted(files.items()):
             relative = f"{base}/{file_name}"
             if file_name in self.csv_names:
@@ -265,23 +267,33 @@ class _Loader:
 
     def add_csv(self, builder: TableBuilder, relative: str, trusted: bool) -> None:
         """Read a CSV file now; its rows are added with the next BATCH_FILES of its
-        resource (flush), the plain ones in one go (TableBuilder.add_csvs)."""
+        resource (queue, flush), the plain ones in one go (TableBuilder.add_csvs)."""
         try:
             data = self.inputs.read(relative, trusted)
         except InvalidInput as error:
             self.problems += error.problems
             return
-        queued = self.queued.setdefault(builder.resource.name, [])
+        self.queue(builder.resource.name, data, relative)
+
+    def queue(self, resource: str, data: bytes, relative: str) -> None:
+        """A file read, whose rows are added with the next BATCH_FILES of its resource."""
+        queued = self.queued.setdefault(resource, [])
         queued.append((data, self.inputs.display(relative)))
         if len(queued) >= BATCH_FILES:
-            self.flush(builder.resource.name)
+            self.flush(resource)
 
     def flush(self, name: str | None = None) -> None:
-        """Add the rows of the CSV files read and not yet added (of one resource, or all)."""
+        """Add the rows of the files read and not yet added (of one resource, or all):
+        source.json records (add_source_records) and CSV files (TableBuilder.add_csvs)."""
         for resource in [name] if name else list(self.queued):
             queued = self.queued.pop(resource, [])
-            if queued:
-                self.problems += self.builders[resource].add_csvs(queued, self.inputs.rereader)
+            if not queued:
+                continue
+            builder, source = self.builders[resource], self.inputs.rereader
+            if resource == SOURCES_RESOURCE:
+                self.problems += add_source_records(builder, queued, source)
+            else:
+                self.problems += builder.add_csvs(queued, source)
 
 
 def read_problem(error: OSError, display: str) -> Problem:
