@@ -73,6 +73,7 @@ class Inputs:
     def __init__(self, raw: Path, display_root: str, on_file: Callable[[], None] | None):
         self.raw, self.display_root = raw, display_root
         self.raw_text = os.fspath(raw)  # files are opened by str path (a Path costs more)
+        self.raw_prefix = os.path.join(self.raw_text, "")
         self.on_file = on_file or (lambda: None)
         self.hashes: dict[str, str] = {}
         self.rereader = FilesUnder(display_root, raw, inside=raw)  # to locate cells later
@@ -84,7 +85,7 @@ class Inputs:
         self, relative: str, trusted: bool, inside: Path | None = None, limit=MAX_FILE_BYTES
     ) -> bytes:
         """trusted: the file is known to be inside raw/ (no symlink on the way)."""
-        path = os.path.join(self.raw_text, relative)
+        path = self.raw_prefix + relative  # os.path.join's path: relative never starts with /
         try:
             if not trusted:
                 _refuse_loop(path, self.display(relative))
@@ -133,9 +134,11 @@ def load_raw(
 def _snapshot_reader(inputs: Inputs, trusted_snapshots: set[str]) -> Callable:
     """read_snapshots' reader: through inputs (each file read once, hashed once)."""
 
+    sources = inputs.raw / SOURCES_FOLDER
+
     def read_snapshot(source_id: str, display: str) -> tuple[bytes, str]:
         relative = f"sources/{source_id}/{SNAPSHOT_NAME}"
-        data = inputs.read(relative, source_id in trusted_snapshots, inputs.raw / SOURCES_FOLDER)
+        data = inputs.read(relative, source_id in trusted_snapshots, sources)
         return data, inputs.hashes[relative]
 
     return read_snapshot
