@@ -31,7 +31,7 @@ STAGES = (
     ("load raw/ (all)", "pipeline/load/raw.py", "load_raw"),
     ("  read input files (bytes + SHA-256)", "pipeline/load/raw.py", "read"),
     ("  rows of one CSV file (csv module)", "pipeline/load/tables.py", "add_csv"),
-    ("  one source.json record", "pipeline/load/snapshots.py", "add_source_record"),
+    ("  source.json records (a batch)", "pipeline/load/snapshots.py", "add_source_records"),
     ("  one frame per resource (Arrow strings)", "pipeline/load/tables.py", "table"),
     ("  read + hash + decode snapshots", "pipeline/load/snapshots.py", "read_snapshots"),
     ("check tables (cast + pandera + semantic)", "pipeline/check/tables.py", "check_tables"),

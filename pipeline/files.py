@@ -123,6 +123,10 @@ def outside_problem(display: str, root: Path) -> Problem:
     )
 
 
+# O_NONBLOCK: opening a named pipe must not wait for a writer.
+_READ_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+
+
 def _open_regular(
     path: str | Path, display: str, inside: Path | None
 ) -> tuple[int, os.stat_result]:
@@ -131,8 +135,7 @@ def _open_regular(
     if inside is not None and escapes(Path(path), inside):
         raise InvalidInput([outside_problem(display, inside)])
     try:
-        # O_NONBLOCK: opening a named pipe must not wait for a writer.
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        descriptor = os.open(path, _READ_FLAGS)
     except FileNotFoundError:
         raise InvalidInput([Problem("missing-file", "file not found", file=display)]) from None
     except OSError as error:
@@ -179,14 +182,17 @@ def read_bytes(
 
 
 def _read_up_to(descriptor: int, most: int) -> bytes:
-    """Up to `most` bytes from an open file (fewer at its end), in the fewest reads."""
+    """Up to `most` bytes from an open regular file (fewer at its end), in the fewest
+    reads: a read of a regular file that returns fewer bytes than asked for has reached
+    its end, so a file read whole takes one read, not a second one to see the end."""
     blocks = []
     while most > 0:
-        block = os.read(descriptor, min(most, 1 << 30))
-        if not block:
-            break
+        asked = min(most, 1 << 30)
+        block = os.read(descriptor, asked)
         blocks.append(block)
         most -= len(block)
+        if len(block) < asked:
+            break
     return blocks[0] if len(blocks) == 1 else b"".join(blocks)
 
 

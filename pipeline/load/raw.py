@@ -28,7 +28,7 @@ from pipeline.files import (
 )
 from pipeline.load.snapshots import (
     SnapshotTexts,
-    add_source_record,
+    add_source_records,
     read_snapshots,
     source_records,
 )
@@ -59,8 +59,8 @@ class RawTree:
         return ((f"{prefix}/{name}", digest) for name, digest in self.hashes.items())
 
 
-# CSV files of one resource are read, then their rows added this many at a time
-# (TableBuilder.add_csvs: the plain ones parsed by Polars as one text).
+# Files of one resource are read, then their rows added this many at a time (the plain
+# ones parsed as one: TableBuilder.add_csvs, add_source_records).
 BATCH_FILES = 2_000
 # Source folders read, checked and written together by a build (iter_raw): its memory
 # is about one batch's, whatever the number of sources (docs/development.md).
@@ -79,6 +79,7 @@ class Inputs:
     def __init__(self, raw: Path, display_root: str, on_file: Callable[[], None] | None):
         self.raw, self.display_root = raw, display_root
         self.raw_text = os.fspath(raw)  # files are opened by str path (a Path costs more)
+        self.raw_prefix = os.path.join(self.raw_text, "")
         self.on_file = on_file or (lambda: None)
         self.hashes: dict[str, str] = {}
         self.rereader = FilesUnder(display_root, raw, inside=raw)  # to locate cells later
@@ -90,7 +91,7 @@ class Inputs:
         self, relative: str, trusted: bool, inside: Path | None = None, limit=MAX_FILE_BYTES
     ) -> bytes:
         """trusted: the file is known to be inside raw/ (no symlink on the way)."""
-        path = os.path.join(self.raw_text, relative)
+        path = self.raw_prefix + relative  # os.path.join's path: relative never starts with /
         try:
             if not trusted:
                 _refuse_loop(path, self.display(relative))
@@ -159,9 +160,11 @@ def iter_raw(
 def _snapshot_reader(inputs: Inputs, trusted_snapshots: set[str]) -> Callable:
     """read_snapshots' reader: through inputs (each file read once, hashed once)."""
 
+    sources = inputs.raw / SOURCES_FOLDER
+
     def read_snapshot(source_id: str, display: str) -> tuple[bytes, str]:
         relative = f"sources/{source_id}/{SNAPSHOT_NAME}"
-        data = inputs.read(relative, source_id in trusted_snapshots, inputs.raw / SOURCES_FOLDER)
+        data = inputs.read(relative, source_id in trusted_snapshots, sources)
         return data, inputs.hashes[relative]
 
     return read_snapshot
@@ -311,15 +314,17 @@ class _Loader:
 
     def load_folder(self, name: str, files: dict[str, bool]) -> None:
         """One source folder: its source.json, its CSV files, and any other file (hashed
-        for provenance); its snapshot is read with the snapshots, once the tables load."""
+        for provenance), each read now; the record and the CSV rows are added when their
+        resource's files are flushed, its snapshot read with the snapshots, once the tables
+        load."""
         base = f"sources/{name}"
         relative = f"{base}/{RECORD_NAME}"
         try:
             data = self.inputs.read(relative, files.get(RECORD_NAME, False), limit=MAX_JSON_BYTES)
-            display = self.inputs.display(relative)
-            add_source_record(self.builders[SOURCES_RESOURCE], data, display, self.inputs.rereader)
         except InvalidInput as error:
             self.problems += error.problems
+        else:
+            self.queue(SOURCES_RESOURCE, data, relative)
         for file_name, trusted in sorted(files.items()):
             relative = f"{base}/{file_name}"
             if file_name in self.csv_names:
@@ -341,23 +346,33 @@ class _Loader:
 
     def add_csv(self, builder: TableBuilder, relative: str, trusted: bool) -> None:
         """Read a CSV file now; its rows are added with the next BATCH_FILES of its
-        resource (flush), the plain ones in one go (TableBuilder.add_csvs)."""
+        resource (queue, flush), the plain ones in one go (TableBuilder.add_csvs)."""
         try:
             data = self.inputs.read(relative, trusted)
         except InvalidInput as error:
             self.problems += error.problems
             return
-        queued = self.queued.setdefault(builder.resource.name, [])
+        self.queue(builder.resource.name, data, relative)
+
+    def queue(self, resource: str, data: bytes, relative: str) -> None:
+        """A file read, whose rows are added with the next BATCH_FILES of its resource."""
+        queued = self.queued.setdefault(resource, [])
         queued.append((data, self.inputs.display(relative)))
         if len(queued) >= BATCH_FILES:
-            self.flush(builder.resource.name)
+            self.flush(resource)
 
     def flush(self, name: str | None = None) -> None:
-        """Add the rows of the CSV files read and not yet added (of one resource, or all)."""
+        """Add the rows of the files read and not yet added (of one resource, or all):
+        source.json records (add_source_records) and CSV files (TableBuilder.add_csvs)."""
         for resource in [name] if name else list(self.queued):
             queued = self.queued.pop(resource, [])
-            if queued:
-                self.problems += self.builders[resource].add_csvs(queued, self.inputs.rereader)
+            if not queued:
+                continue
+            builder, source = self.builders[resource], self.inputs.rereader
+            if resource == SOURCES_RESOURCE:
+                self.problems += add_source_records(builder, queued, source)
+            else:
+                self.problems += builder.add_csvs(queued, source)
 
 
 def read_problem(error: OSError, display: str) -> Problem:

@@ -8,8 +8,13 @@ from __future__ import annotations
 
 from collections import namedtuple
 from collections.abc import Callable, Mapping
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
+
+import orjson
+import polars as pl
 
 from pipeline.assemble.spreadsheet import guard_cell
 from pipeline.contract.model import Resource
@@ -45,6 +50,90 @@ def source_folders(folder: Path) -> list[Path]:
 def source_records(resource: Resource) -> TableBuilder:
     """Where `source.json` records gather: JSON null is missing, any string is kept."""
     return TableBuilder(resource, missing=())
+
+
+def add_source_records(
+    records: TableBuilder, files: list[tuple[bytes, str]], source
+) -> list[Problem]:
+    """The records in several `source.json` files (data, display), added in order, and
+    the problems of those that are broken, which add no record. The files _plain_records
+    vouches for are added as frames; any other goes through add_source_record, which says
+    where each of its problems is. source: how to read a file again to locate a key."""
+    frame, plain = _plain_records([data for data, _ in files], records.resource.field_names)
+    strict = sorted(set(range(len(files))).difference(plain))
+    problems: list[Problem] = []
+    row = start = 0  # rows of frame added, first file not yet added
+    for position in [*strict, len(files)]:
+        if position > start:
+            displays = [display for _, display in files[start:position]]
+            records.add_records(frame.slice(row, len(displays)), displays, source)
+            row += len(displays)
+        if position < len(files):
+            try:
+                add_source_record(records, *files[position], source)
+            except InvalidInput as error:
+                problems += error.problems
+        start = position + 1
+    return problems
+
+
+# The values whose cell the strict path (_cell) and the hot path agree on: a float is left
+# to the strict path (orjson reads an integer past 64 bits as one, where Python keeps it).
+_SIMPLE = frozenset({str, int, bool, type(None)})
+_TEXT = frozenset({str, type(None)})
+
+
+def _plain_records(datas: list[bytes], expected: list[str]) -> tuple[pl.DataFrame, list[int]]:
+    """The hot path: the records of the files that add_source_record would take as they
+    are, as one frame of cells (contract order), and which files they are (positions).
+    Each file is parsed by orjson; left to the strict path is a file with a \\u escape
+    (a NUL or a lone surrogate could be there), one orjson refuses, one that is not an
+    object of exactly the contract's keys with simple values (_SIMPLE), and, checked as
+    columns, one with a text that may be too long for a cell or with a key given twice
+    (orjson keeps the last: the file holds more colons than its record)."""
+    keys = set(expected)
+    positions, records, kept = [], [], []
+    for position, (data, record) in enumerate(zip(datas, map(_parsed, datas), strict=True)):
+        if (
+            type(record) is dict
+            and record.keys() == keys
+            and _SIMPLE.issuperset(map(type, record.values()))
+        ):
+            positions.append(position)
+            records.append(record)
+            kept.append(data)
+    columns = {}
+    for name in expected:
+        column = list(map(itemgetter(name), records))
+        columns[name] = column if _TEXT.issuperset(map(type, column)) else list(map(_cell, column))
+    frame = pl.DataFrame(columns, schema=dict.fromkeys(expected, pl.String))
+    members = len(expected) + sum(name.count(":") for name in expected)  # colons outside texts
+    colons = pl.Series(list(map(bytes.count, kept, repeat(b":"))), dtype=pl.Int64)
+    plain = frame.select(
+        (
+            pl.sum_horizontal(
+                pl.col(name).str.count_matches(":", literal=True).fill_null(0) for name in expected
+            )
+            + members
+            == colons
+        )
+        & ~pl.any_horizontal(
+            pl.col(name).str.len_chars().fill_null(0) >= MAX_FIELD_CHARS for name in expected
+        )
+    ).to_series()
+    if plain.all():
+        return frame, positions
+    return frame.filter(plain), [p for p, keep in zip(positions, plain, strict=True) if keep]
+
+
+def _parsed(data: bytes):
+    """The value orjson reads in a file without a \\u escape; None where it cannot."""
+    if b"\\u" in data:
+        return None
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return None
 
 
 def add_source_record(records: TableBuilder, data: bytes, display: str, source) -> None:

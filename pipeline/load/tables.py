@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 from array import array
+from itertools import repeat
 from pathlib import Path
 
 import polars as pl
@@ -248,6 +249,15 @@ class TableBuilder:
         self._records.append(cells)
         self.row_origin.append(len(self.origins) - 1)
         self.row_line.append(1)
+
+    def add_records(self, frame: pl.DataFrame, displays: list[str], source=None) -> None:
+        """Rows read from JSON files, one a file (displays, in order; frame: their cells in
+        contract order)."""
+        first = len(self.origins)
+        self.origins += [Origin(display, "json", (), source) for display in displays]
+        self.row_origin.extend(range(first, len(self.origins)))
+        self.row_line.extend(repeat(1, len(displays)))
+        self._add_frame(frame)
 
     def _layout(self, header) -> tuple[tuple[str, ...], list[int]]:
         """One shared tuple per distinct header, and where each contract field sits in it."""
