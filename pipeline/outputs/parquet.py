@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Mapping
+from contextlib import ExitStack
 from pathlib import Path, PurePosixPath
 
 import polars as pl
@@ -94,8 +95,8 @@ def write(source: PackageSource, folder: Path) -> list[PackageFile]:
 
 class ParquetOutput:
     """The Parquet files written from a build's batches: each batch's typed frames are
-    appended to an Arrow IPC file per resource in SPILL_FOLDER (inside the folder being
-    written); finish writes each Parquet file from it one row group at a time, with the
+    appended to Arrow IPC files in SPILL_FOLDER (inside the folder being written), one a
+    column; finish writes each Parquet file from them one row group at a time, with the
     bytes of pq.write_table on the whole table (row groups of ROW_GROUP_ROWS rows), and
     deletes the spill. Memory: about one row group's Arrow data, not the tables.
 
@@ -109,7 +110,7 @@ class ParquetOutput:
     def __init__(self, folder: Path, contract: Contract):
         self.folder, self.contract = folder, contract
         self._schemas = {r.name: arrow_schema(contract.descriptor, r) for r in contract.resources}
-        self._spills: dict[str, tuple[Path, pa.OSFile, pa.ipc.RecordBatchStreamWriter]] = {}
+        self._spills: dict[str, _Spill] = {}
 
     def append(self, frames: Mapping[str, pl.DataFrame]) -> None:
         """Add one batch. frames: each resource's typed frame as the CSVs hold it
@@ -121,8 +122,9 @@ class ParquetOutput:
                 continue
             table = arrow_table(frame, resource, self._schemas[resource.name])
             if resource.name not in self._spills:
-                self._spills[resource.name] = self._open_spill(index, table.schema)
-            self._spills[resource.name][2].write_table(table)
+                folder = path_inside(self.folder, f"{SPILL_FOLDER}/{index}")
+                self._spills[resource.name] = _Spill(folder, table.schema)
+            self._spills[resource.name].append(table)
 
     def finish(self) -> list[PackageFile]:
         """Write every resource's Parquet file, delete the spill; returns the files."""
@@ -133,7 +135,11 @@ class ParquetOutput:
             target.parent.mkdir(exist_ok=True)
             schema = self._schemas[resource.name]
             with pq.ParquetWriter(target, schema, **WRITER_SETTINGS) as parquet:
-                self._write_spilled(resource.name, parquet)
+                spill = self._spills.get(resource.name)
+                if spill is None:  # pq.write_table writes an empty table so
+                    parquet.write_table(schema.empty_table())
+                else:
+                    spill.write_row_groups(parquet)
             files.append(
                 PackageFile(
                     path=path,
@@ -149,11 +155,8 @@ class ParquetOutput:
 
     def discard(self) -> None:
         """Close and delete the spill (finish does it; so does leaving the with block)."""
-        for path, file, stream in self._spills.values():
-            if not file.closed:
-                stream.close()
-                file.close()
-            path.unlink(missing_ok=True)
+        for spill in self._spills.values():
+            spill.close()
         self._spills = {}
         shutil.rmtree(self.folder / SPILL_FOLDER, ignore_errors=True)
 
@@ -163,44 +166,61 @@ class ParquetOutput:
     def __exit__(self, *exc) -> None:
         self.discard()
 
-    def _open_spill(self, index: int, schema: pa.Schema):
-        path = path_inside(self.folder, f"{SPILL_FOLDER}/{index}.arrow")
-        path.parent.mkdir(exist_ok=True)
-        file = pa.OSFile(str(path), "wb")
-        return path, file, pa.ipc.new_stream(file, schema)
 
-    def _write_spilled(self, name: str, parquet: pq.ParquetWriter) -> None:
-        """Write the spilled rows in row groups of ROW_GROUP_ROWS rows (the last one fewer),
-        each one chunk per column, as pq.write_table cuts them from a whole table; one empty
-        table when nothing was spilled (pq.write_table writes that too)."""
-        if name not in self._spills:
-            parquet.write_table(self._schemas[name].empty_table())
-            return
-        path, file, stream = self._spills[name]
-        stream.close()
-        file.close()
-        pieces, rows = [], 0
-        with pa.OSFile(str(path), "rb") as spilled:  # read, not mapped: pieces are freed
-            for piece in pa.ipc.open_stream(spilled):
-                pieces.append(piece)
-                rows += piece.num_rows
-                del piece
-                while rows >= ROW_GROUP_ROWS:
-                    group, pieces = _cut(pieces, ROW_GROUP_ROWS)
-                    parquet.write_table(group)
-                    del group
-                    rows -= ROW_GROUP_ROWS
-        if rows:
-            group, pieces = _cut(pieces, rows)
-            parquet.write_table(group)
+class _Spill:
+    """One resource's rows appended to one Arrow IPC stream a column (in folder, made),
+    so that a row group is put together a column at a time: each column's pieces are
+    let go once copied into one chunk, and memory holds about the group once."""
+
+    def __init__(self, folder: Path, schema: pa.Schema):
+        folder.mkdir(parents=True)
+        self.schema, self.rows = schema, 0
+        self.paths = [folder / f"{index}.arrow" for index in range(len(schema))]
+        self._files, self._writers = [], []
+        for path, field in zip(self.paths, schema, strict=True):
+            self._files.append(pa.OSFile(str(path), "wb"))
+            self._writers.append(pa.ipc.new_stream(self._files[-1], pa.schema([field])))
+
+    def append(self, table: pa.Table) -> None:
+        for writer, field, column in zip(self._writers, self.schema, table.columns, strict=True):
+            writer.write_table(pa.Table.from_arrays([column], schema=pa.schema([field])))
+        self.rows += table.num_rows
+
+    def close(self) -> None:
+        for writer, file in zip(self._writers, self._files, strict=True):
+            if not file.closed:
+                writer.close()
+                file.close()
+
+    def write_row_groups(self, parquet: pq.ParquetWriter) -> None:
+        """Write the rows in row groups of ROW_GROUP_ROWS rows (the last one fewer), each
+        one chunk a column, as pq.write_table cuts them from a whole table."""
+        self.close()
+        with ExitStack() as opened:
+            columns = [
+                _Column(pa.ipc.open_stream(opened.enter_context(pa.OSFile(str(path), "rb"))))
+                for path in self.paths  # read, not mapped: the pieces copied are freed
+            ]
+            for start in range(0, self.rows, ROW_GROUP_ROWS):
+                rows = min(ROW_GROUP_ROWS, self.rows - start)
+                group = pa.Table.from_arrays([c.take(rows) for c in columns], schema=self.schema)
+                parquet.write_table(group)
+                del group
 
 
-def _cut(pieces: list[pa.RecordBatch], rows: int) -> tuple[pa.Table, list[pa.RecordBatch]]:
-    """The first rows of the pieces as one table of one chunk a column (a copy), and the
-    rest as pieces (views of the last piece); the pieces copied are let go before the
-    group is written, so that memory holds them once, not twice."""
-    whole = pa.Table.from_batches(pieces)
-    pieces.clear()
-    group = whole.slice(0, rows).combine_chunks()
-    rest = whole.slice(rows).to_batches()
-    return group, rest
+class _Column:
+    """One spilled column read in order: take(rows) gives the next rows as one chunk."""
+
+    def __init__(self, reader: pa.ipc.RecordBatchStreamReader):
+        self._pieces = (batch.column(0) for batch in reader)
+        self._rest: list[pa.Array] = []
+
+    def take(self, rows: int) -> pa.Array:
+        chunks, held = self._rest, sum(len(chunk) for chunk in self._rest)
+        while held < rows:
+            chunks.append(next(self._pieces))
+            held += len(chunks[-1])
+        column = pa.chunked_array(chunks, type=chunks[0].type)
+        self._rest = column.slice(rows).chunks  # a view of the last piece
+        chunks.clear()
+        return column.slice(0, rows).combine_chunks()
