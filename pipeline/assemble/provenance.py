@@ -83,10 +83,11 @@ class InputList:
             (folders if _in_source_folder(entry) else others).append(entry)
         self._held = sorted([*self._held, *others], key=_path_order)
         if folders:
-            last = max(_path_order(entry) for entry in folders)
+            folders.sort(key=_path_order)
+            last = _path_order(folders[-1])
             before = [entry for entry in self._held if _path_order(entry) < last]
             self._held = self._held[len(before) :]
-            self._write(sorted(before + folders, key=_path_order))
+            self._write(sorted(before + folders, key=_path_order) if before else folders)
 
     def finish(self) -> dict:
         """Write what is held, close the file; returns what the descriptor says of it."""

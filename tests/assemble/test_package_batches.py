@@ -93,7 +93,13 @@ def listed(folder: Path) -> list[tuple[str, str]]:
 
 
 def test_the_input_list_is_in_path_order_whatever_the_order_within_batches(tmp_path):
-    top = ["datapackage.json", "raw/actors.csv", "raw/statements.csv", "raw/zz-notes.txt"]
+    top = [
+        "datapackage.json",
+        "raw/actors.csv",
+        "raw/sources/a-notes.txt",  # a file beside the source folders: between a-b/ and b/
+        "raw/statements.csv",
+        "raw/zz-notes.txt",
+    ]
     folders = {
         "a": [
             "raw/sources/a/source.json",
