@@ -11,7 +11,7 @@ import resource
 import time
 from pathlib import Path
 
-from pipeline.assemble.provenance import provenance_record
+from pipeline.assemble.provenance import input_files, provenance_record
 from pipeline.contract.model import load_contract
 from pipeline.load.raw import SOURCES_RESOURCE, load_raw
 
@@ -35,10 +35,8 @@ def main() -> None:
 
     start = time.perf_counter()
     received = tree.tables[SOURCES_RESOURCE].frame.get_column("received").drop_nulls().to_list()
-    record = provenance_record(
-        project, [project / "datapackage.json"], received, tree.input_hashes(project)
-    )
-    listed = len(record["input_files"])
+    provenance_record(project, received)
+    listed = len(input_files(project, [project / "datapackage.json"], tree.input_hashes(project)))
     print(f"provenance: {time.perf_counter() - start:.2f} s, {listed:,} files listed")
     print(f"peak memory: {peak_mb():.0f} MB")
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.assemble.package import write_package
-from pipeline.assemble.provenance import provenance_record
+from pipeline.assemble.provenance import input_files, provenance_record
 from pipeline.assemble.spreadsheet import guard_frame, text_fields
 from pipeline.check.keys import Keys
 from pipeline.check.tables import Checked, check_batch, check_tables
@@ -166,10 +166,9 @@ def _build(
 
 
 def _write_package(project: Project, staging: Path, contract, tree: RawTree) -> dict:
-    info = provenance_record(
-        project.root, [project.contract], _received(tree), tree.input_hashes(project.root)
-    )
-    return write_package(staging, contract, tree.tables, info)
+    info = provenance_record(project.root, _received(tree))
+    inputs = input_files(project.root, [project.contract], tree.input_hashes(project.root))
+    return write_package(staging, contract, tree.tables, {**info, "input_files": inputs})
 
 
 def as_written(contract, frames: dict) -> dict:

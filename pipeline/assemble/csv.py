@@ -38,10 +38,45 @@ def write_csv(frame: pl.DataFrame, columns: list[str], path: Path) -> tuple[int,
     """Write the table's columns as a CSV file at path (callers guard text cells first:
     pipeline.assemble.spreadsheet); returns its size in bytes and its SHA-256 (hex),
     taken as it is written."""
-    with path.open("wb") as out:
-        hashing = _HashingFile(out)
-        csv_ready(frame.select(columns)).write_csv(hashing)
-    return hashing.size, hashing.digest.hexdigest()
+    with CsvAppender(path, columns) as out:
+        out.append(frame)
+    return out.size, out.sha256
+
+
+class CsvAppender:
+    """A CSV file written a batch of rows at a time: the header row when opened (so a
+    table that never gets a row still has it), then each batch's records; its size and
+    SHA-256 (hex) are taken as it is written. The bytes are write_csv's on the batches
+    put together: a record depends on its own row only."""
+
+    def __init__(self, path: Path, columns: list[str]):
+        self.columns = columns
+        self._file = path.open("wb")
+        self._hashing = _HashingFile(self._file)
+        header = pl.DataFrame(schema=dict.fromkeys(columns, pl.String))
+        header.write_csv(self._hashing)
+
+    def append(self, frame: pl.DataFrame) -> None:
+        """Add the frame's rows (its columns named at opening, in that order)."""
+        if frame.height:
+            csv_ready(frame.select(self.columns)).write_csv(self._hashing, include_header=False)
+
+    def close(self) -> None:
+        self._file.close()
+
+    @property
+    def size(self) -> int:
+        return self._hashing.size
+
+    @property
+    def sha256(self) -> str:
+        return self._hashing.digest.hexdigest()
+
+    def __enter__(self) -> CsvAppender:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def csv_line(cells) -> str:

@@ -12,13 +12,14 @@ import importlib
 from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
+from typing import Protocol
 
 import polars as pl
 
 from pipeline.assemble.package import OUTPUTS_KEY, write_json
 from pipeline.contract.model import Contract
 from pipeline.errors import Problem, UsageProblem
-from pipeline.outputs.source import described, load_source
+from pipeline.outputs.source import PackageFile, described, load_source
 from pipeline.progress import Progress
 from pipeline.project import DESCRIPTOR_NAME
 
@@ -29,6 +30,12 @@ from pipeline.project import DESCRIPTOR_NAME
 WRITERS = ("parquet", "sqlite", "prov", "schemaorg", "dcat", "ckan", "html")
 CSV = "csv"  # the resources and the descriptor: always written
 FORMATS = (CSV, *WRITERS)
+
+
+class Fed(Protocol):
+    """A format's writer fed the tables batch by batch (pipeline.outputs.parquet.ParquetOutput)."""
+
+    def finish(self) -> list[PackageFile]: ...
 
 
 def writer(name: str) -> ModuleType:
@@ -63,17 +70,23 @@ def write_outputs(
     formats: tuple[str, ...] = FORMATS,
     frames: dict[str, pl.DataFrame] | None = None,
     progress: Progress | None = None,
+    fed: Mapping[str, Fed] | None = None,
 ) -> dict:
     """Write the chosen outputs beside the package's CSVs and list them in its descriptor.
     Returns the descriptor as rewritten. frames: the typed tables as the CSVs hold them
-    (pipeline.outputs.source.load_source); read back from the CSVs when not given.
-    progress: told of each format written."""
+    (pipeline.outputs.source.load_source); read back from the CSVs when not given; {}
+    when every format asked for beyond the CSVs is in fed. fed: by format, a writer the
+    build already fed batch by batch (pipeline.outputs.parquet.ParquetOutput), finished
+    here in its turn instead of writing the format from frames. progress: told of each
+    format written."""
     source = load_source(folder, contract, descriptor, snapshots, frames)
+    fed = fed or {}
     outputs = []
     for name in WRITERS:
         if name not in formats:
             continue
-        written = [described(folder, file) for file in writer(name).write(source, folder)]
+        files = fed[name].finish() if name in fed else writer(name).write(source, folder)
+        written = [described(folder, file) for file in files]
         source.files.extend(written)
         outputs.extend(written)
         if progress is not None:

@@ -117,7 +117,7 @@ STAGES = [
     ("pipeline.build", "check_tables"),
     ("pipeline.build", "provenance_record"),
     ("pipeline.build", "write_package"),
-    ("pipeline.assemble.package", "write_csv"),
+    ("pipeline.assemble.package", "CsvAppender"),
     ("pipeline.assemble.package", "write_json"),
     ("pipeline.build", "check_descriptor"),
     ("pipeline.build", "swap_in"),
