@@ -1,10 +1,11 @@
-"""The build: load raw/, check it, write the package into a staging folder,
-check the descriptor written, and only then swap it in for the previous build
+"""The build: load raw/, check it and write the package into a staging folder a
+batch of source folders at a time, check what needs every batch's rows, check the
+descriptor written, and only then swap it in for the previous build
 (pipeline.publish: one build at a time, an atomic swap, leftovers cleared).
 
-The tables are checked once, on raw/; the writers take the checked tables as the
-CSVs hold them rather than reading the CSVs back, and the staged package is not
-checked row by row a second time (`pipeline validate` does that, independently,
+The tables are checked once, on raw/; the writers take each batch's checked tables
+as the CSVs hold them rather than reading the CSVs back, and the staged package is
+not checked row by row a second time (`pipeline validate` does that, independently,
 on a built package; `pipeline build --check` compares with a fresh build).
 """
 
@@ -17,20 +18,27 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.assemble.package import write_package
+import polars as pl
+
 from pipeline.assemble.provenance import input_files, provenance_record
 from pipeline.assemble.spreadsheet import guard_frame, text_fields
 from pipeline.check.keys import Keys
-from pipeline.check.tables import Checked, check_batch, check_tables
+from pipeline.check.tables import Checked, check_batch
 from pipeline.contract.model import load_contract
 from pipeline.errors import InvalidInput, Problem, UsageProblem, fail_if_any
-from pipeline.load.raw import BATCH_SOURCES, SOURCES_RESOURCE, RawTree, iter_raw, load_raw
+from pipeline.load.raw import BATCH_SOURCES, SOURCES_RESOURCE, RawTree, iter_raw, snapshot_text
+from pipeline.load.snapshots import SnapshotTexts
+from pipeline.load.tables import FilesUnder
 from pipeline.progress import Progress
 from pipeline.project import DESCRIPTOR_NAME, MARKER_NAME, Project, display_path
 from pipeline.validate import check_descriptor
 
 # What only a build uses (the outputs, the swap into place, the version rule) is
 # imported in the functions that use it: `pipeline check` goes through check_raw alone.
+
+# The key columns of a build's batches (pipeline.check.keys), in its staging folder
+# until the checks across batches are done.
+KEYS_FOLDER = ".keys"
 
 
 def check_raw(project: Project, progress: Progress | None = None) -> dict[str, int]:
@@ -119,31 +127,17 @@ def _build(
     formats: tuple[str, ...],
     progress: Progress,
 ) -> dict:
-    from pipeline.outputs import write_outputs
     from pipeline.publish import build_lock, clear_leftovers, make_staging
     from pipeline.release.version_check import version_problems
 
     contract = load_contract(project.contract, display_path(project.contract), project.root)
-    progress.stage("reading raw/", 1)
-    tree = load_raw(project.raw, contract, display_path(project.raw), on_file=progress.advance)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         with build_lock(out):
             clear_leftovers(out)
             staging = make_staging(out)
             try:
-                progress.stage("checking", 1)
-                checked = check_tables(contract, tree.tables, tree.snapshots)
-                progress.advance()
-                fail_if_any(tree.problems + checked.problems)
-                progress.stage("writing", len(formats))
-                descriptor = _write_package(project, staging, contract, tree)
-                progress.advance()
-                # the writers beyond the CSVs take the typed tables; with none, none are needed
-                frames = as_written(contract, checked.frames) if len(formats) > 1 else {}
-                descriptor = write_outputs(
-                    staging, contract, descriptor, tree.snapshots, formats, frames, progress
-                )
+                descriptor = write_checked(project, contract, staging, formats, progress)
                 progress.stage("checking the package", 1)
                 fail_if_any(check_descriptor(staging, descriptor))
                 if check_version:
@@ -165,10 +159,60 @@ def _build(
     return descriptor
 
 
-def _write_package(project: Project, staging: Path, contract, tree: RawTree) -> dict:
-    info = provenance_record(project.root, _received(tree))
-    inputs = input_files(project.root, [project.contract], tree.input_hashes(project.root))
-    return write_package(staging, contract, tree.tables, {**info, "input_files": inputs})
+def write_checked(
+    project: Project, contract, staging: Path, formats: tuple[str, ...], progress: Progress
+) -> dict:
+    """Read, check and write raw/ into staging a batch of source folders at a time
+    (check_batches), keeping of each batch only what the checks across batches need
+    (pipeline.check.keys, in KEYS_FOLDER) and what the Parquet output spills; once
+    every check passed, finish the package (its descriptor, input list and README) and
+    the other outputs. Returns the descriptor.
+
+    The outputs beyond the CSVs and Parquet (SQLite, HTML, metadata) take the whole
+    tables: only when one of them is asked for are the batches' tables kept."""
+    from pipeline.assemble.package import PackageWriter
+    from pipeline.outputs import CSV, write_outputs
+    from pipeline.outputs.parquet import FORMAT as PARQUET
+    from pipeline.outputs.parquet import ParquetOutput
+
+    raw, shown = project.raw, display_path(project.raw)
+    spill = staging / KEYS_FOLDER
+    keys = Keys(contract, spill, FilesUnder(shown, raw, inside=raw), snapshot_text(raw, shown))
+    whole = [name for name in formats if name not in (CSV, PARQUET)]
+    kept: list[dict[str, pl.DataFrame]] = []
+    snapshots = SnapshotTexts()
+    received: set[str] = set()
+    with PackageWriter(staging, contract) as package, ParquetOutput(staging, contract) as parquet:
+        package.append({}, input_files(project.root, [project.contract]))
+
+        def write(batch: RawTree, checked: Checked) -> None:
+            tables = batch.tables
+            cells = {name: table.frame for name, table in tables.items()}
+            package.append(cells, batch.input_hashes(project.root))
+            typed = as_written(contract, checked.frames)
+            if PARQUET in formats:
+                parquet.append(typed)
+            if whole:
+                kept.append(typed)
+                snapshots.update(batch.snapshots)
+            received.update(
+                tables[SOURCES_RESOURCE].frame.get_column("received").drop_nulls().to_list()
+            )
+
+        check_batches(project, contract, keys, progress, write)
+        shutil.rmtree(spill)
+        progress.stage("writing", len(formats))
+        descriptor = package.finish(provenance_record(project.root, received))
+        progress.advance()
+        frames = {}
+        if whole:
+            for resource in contract.resources:
+                frames[resource.name] = pl.concat([typed[resource.name] for typed in kept])
+            kept.clear()
+        fed = {PARQUET: parquet} if PARQUET in formats else {}
+        return write_outputs(
+            staging, contract, descriptor, snapshots, formats, frames, progress, fed=fed
+        )
 
 
 def as_written(contract, frames: dict) -> dict:
@@ -227,10 +271,6 @@ def would_be_lost(folder: Path) -> str:
             "then build again)"
         )
     return message
-
-
-def _received(tree: RawTree) -> list[str]:
-    return tree.tables[SOURCES_RESOURCE].frame.get_column("received").drop_nulls().to_list()
 
 
 def swap_in(staging: Path, out: Path) -> None:

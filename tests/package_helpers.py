@@ -54,7 +54,7 @@ class Loaded:
 def load_synthetic(folder: Path, figures: int) -> Loaded:
     """A synthetic project of so many figures in folder, loaded and checked."""
     from pipeline.assemble.provenance import input_files, provenance_record
-    from pipeline.build import _received, as_written
+    from pipeline.build import as_written
     from pipeline.check.tables import check_tables
     from pipeline.load.raw import load_raw
 
@@ -71,7 +71,7 @@ def load_synthetic(folder: Path, figures: int) -> Loaded:
         contract,
         tree.tables,
         as_written(contract, checked.frames),
-        provenance_record(project, _received(tree)),
+        provenance_record(project, set(tree.tables["sources"].frame["received"].drop_nulls())),
         inputs,
     )
 

@@ -264,6 +264,11 @@ class SnapshotTexts(Mapping):
         """A snapshot's bytes, known to be UTF-8."""
         self._data[source_id] = data
 
+    def update(self, other: SnapshotTexts) -> None:
+        """The snapshots of other too (a build's batches, gathered for the outputs that
+        take every snapshot)."""
+        self._data.update(other._data)
+
 
 def read_snapshots(
     folder: Path,

@@ -113,11 +113,13 @@ def restore(project: Path, old: dict) -> None:
 
 STAGES = [
     ("pipeline.build", "load_contract"),
-    ("pipeline.build", "load_raw"),
-    ("pipeline.build", "check_tables"),
+    ("pipeline.build", "iter_raw"),
+    ("pipeline.build", "check_batch"),
+    ("pipeline.check.keys.Keys", "problems"),
     ("pipeline.build", "provenance_record"),
-    ("pipeline.build", "write_package"),
+    ("pipeline.assemble.package", "PackageWriter"),
     ("pipeline.assemble.package", "CsvAppender"),
+    ("pipeline.outputs.parquet", "ParquetOutput"),
     ("pipeline.assemble.package", "write_json"),
     ("pipeline.build", "check_descriptor"),
     ("pipeline.build", "swap_in"),
