@@ -34,7 +34,7 @@ STAGES = (
     ("  source.json records (a batch)", "pipeline/load/snapshots.py", "add_source_records"),
     ("  one frame per resource (Arrow strings)", "pipeline/load/tables.py", "table"),
     ("  read + hash + decode snapshots", "pipeline/load/snapshots.py", "read_snapshots"),
-    ("check tables (cast + pandera + semantic)", "pipeline/check/tables.py", "check_tables"),
+    ("check a batch (cast + pandera + semantic)", "pipeline/check/tables.py", "check_batch"),
     ("  cast strings to types", "pipeline/check/tables.py", "cast_table"),
     ("  build pandera schemas", "pipeline/check/schema.py", "dataframe_schema"),
     ("  pandera column checks: pattern", "pipeline/check/schema.py", "_column_test"),

@@ -46,7 +46,9 @@ def check_raw(project: Project, progress: Progress | None = None) -> dict[str, i
     listing every problem. Returns the number of rows of each resource."""
     progress = progress or Progress()
     contract = load_contract(project.contract, display_path(project.contract), project.root)
-    return check_batches(project, contract, Keys(contract), progress)
+    raw, shown = project.raw, display_path(project.raw)
+    keys = Keys(contract, None, FilesUnder(shown, raw, inside=raw), snapshot_text(raw, shown))
+    return check_batches(project, contract, keys, progress)
 
 
 def check_batches(

@@ -13,6 +13,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import polars as pl
+
 from pipeline.assemble.package import OUTPUTS_KEY
 from pipeline.assemble.provenance import PROVENANCE_KEY
 from pipeline.assemble.spreadsheet import unguard_table
@@ -90,13 +92,9 @@ def _validate_files(
     (outputs, input list) that is not what the descriptor says (listed): those problems
     alone are reported."""
     folder = package.folder
-    texts = None if snapshots is None or not snapshots.is_dir() else _Snapshots(snapshots)
-    keys = Keys(
-        contract,
-        None,
-        FilesUnder(package.root, folder, inside=folder),
-        None if texts is None else texts.text,
-    )
+    keys = Keys(contract, None, FilesUnder(package.root, folder, inside=folder))
+    texts = None if snapshots is None or not snapshots.is_dir() else _Snapshots(snapshots, keys)
+    keys.read_snapshot = None if texts is None else texts.text
     stop, problems, rows = [], [], {}
     for resource, built in zip(contract.resources, descriptor["resources"], strict=True):
         rows[resource.name] = 0
@@ -128,7 +126,7 @@ def _validate_files(
             f"({display_path(snapshots) if snapshots else 'none given'})"
         )
     else:
-        problems += texts.problems
+        problems += texts.rest()
     problems += keys.problems()
     return Report(sorted_problems(problems), skipped, rows)
 
@@ -154,29 +152,36 @@ def _parse_piece(
 
 
 class _Snapshots:
-    """The snapshots of a validated package's sources: each checked (size, hash) as its
-    sources' piece is; a quotes piece gets the texts of its sources that matched."""
+    """The snapshots of a validated package's sources, each read once: with the
+    quotes piece that needs it, checked against its source's row as kept (size, hash;
+    pipeline.load.snapshots.read_snapshots), the others once every piece is in."""
 
-    def __init__(self, folder: Path):
-        self.folder, self.shown = folder, display_path(folder)
-        self.matched: set[str] = set()
+    def __init__(self, folder: Path, keys: Keys):
+        self.folder, self.shown, self.keys = folder, display_path(folder), keys
+        self.read: set[str] = set()  # the sources whose snapshot was read
+        self.matched: set[str] = set()  # ... and is what the source's row says
         self.problems: list[Problem] = []
 
     def batch(self, table: Table, resource: str) -> SnapshotTexts | None:
-        if resource == SOURCES_RESOURCE:
-            texts, problems = read_snapshots(self.folder, self.shown, table, keep=False)
-            self.matched.update(texts)
-            self.problems += problems
-            return None
+        """A quotes piece's snapshots (None for other resources)."""
         if resource != QUOTES:
             return None
-        wanted = table.frame.get_column("source_id").drop_nulls().unique().sort()
-        found = SnapshotTexts()
-        for source_id in wanted.to_list():
-            text = self.text(source_id)
-            if text is not None:
-                found.add(source_id, text.encode("utf-8"))
-        return found
+        wanted = table.frame.get_column("source_id").drop_nulls().unique()
+        return self._read(pl.col("source_id").is_in(wanted.implode()), keep=True)
+
+    def rest(self) -> list[Problem]:
+        """Read the snapshots no quote asked for; every snapshot's problems."""
+        read = pl.Series(sorted(self.read), dtype=pl.String)
+        self._read(~pl.col("source_id").is_in(read.implode()), keep=False)
+        return self.problems
+
+    def _read(self, which: pl.Expr, keep: bool) -> SnapshotTexts:
+        rows = self.keys.rows(SOURCES_RESOURCE, which)
+        texts, problems = read_snapshots(self.folder, self.shown, rows, keep=keep)
+        self.read.update(rows.frame.get_column("source_id").drop_nulls().to_list())
+        self.matched.update(texts)
+        self.problems += problems
+        return texts
 
     def text(self, source_id: str) -> str | None:
         """A snapshot's text, if its source's row says it is what is there."""

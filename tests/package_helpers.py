@@ -55,16 +55,20 @@ def load_synthetic(folder: Path, figures: int) -> Loaded:
     """A synthetic project of so many figures in folder, loaded and checked."""
     from pipeline.assemble.provenance import input_files, provenance_record
     from pipeline.build import as_written
-    from pipeline.check.tables import check_tables
+    from pipeline.check.keys import Keys
+    from pipeline.check.tables import check_batch
     from pipeline.load.raw import load_raw
+    from pipeline.load.tables import FilesUnder
 
     made = synth_corpus(folder, "corpus", "--project", REPO, "--figures", figures)
     assert made.exit_code == 0, made.output
     project = folder / "corpus"
     contract = load_contract(project / "datapackage.json", "datapackage.json", project)
     tree = load_raw(project / "raw", contract, "raw")
-    checked = check_tables(contract, tree.tables, tree.snapshots)
-    assert not tree.problems and not checked.problems
+    raw = project / "raw"
+    keys = Keys(contract, None, FilesUnder("raw", raw, inside=raw))
+    checked = check_batch(contract, tree.tables, tree.snapshots, keys)
+    assert not tree.problems and not checked.problems and not keys.problems()
     inputs = input_files(project, [project / "datapackage.json"], tree.input_hashes(project))
     return Loaded(
         project,

@@ -33,9 +33,10 @@ from pipeline.check.rules import Context, SemanticCheck, checks_for
 from pipeline.contract.model import Contract, ForeignKey, Resource
 from pipeline.errors import Problem
 from pipeline.files import LINE_BREAK
-from pipeline.load.tables import Origin, Table
+from pipeline.load.snapshots import SNAPSHOT_FIELDS
+from pipeline.load.tables import FilesUnder, Origin, Table
 
-FIGURES, QUOTES = "figures", "quotes"
+FIGURES, QUOTES, SOURCES = "figures", "quotes", "sources"
 # what a held quote's checks need of its figure (the value as written too: "written")
 FIGURE_VALUES = ("figure_id", "value", "measure", "unit", "qualifier")
 # where a kept row is: its batch and position there, its row among the resource's
@@ -59,6 +60,8 @@ def kept_columns(contract: Contract) -> dict[str, list[str]]:
                 wanted[name] |= set(columns)
     if FIGURES in wanted and QUOTES in wanted:
         wanted[FIGURES] |= set(FIGURE_VALUES)
+    if SOURCES in wanted:  # to check a source's snapshot where its quotes are read
+        wanted[SOURCES] |= set(SNAPSHOT_FIELDS)
     return {
         r.name: [name for name in r.field_names if name in wanted[r.name]]
         for r in contract.resources
@@ -73,10 +76,8 @@ class Keys:
     """The key columns of every batch checked, and the quotes held for the end.
 
     folder: where to write each batch's key columns (a folder of the staging folder;
-    None keeps them in memory).
-    reread: how to read an input file again by its display name (FilesUnder), to
-    locate a cell of a kept row by its file and line; None keeps each batch's tables
-    to locate rows by (for tables read whole anyway).
+    None keeps them in memory). reread: how to read an input file again by its
+    display name (FilesUnder), to locate a cell of a kept row by its file and line.
     read_snapshot: a source's snapshot text by source_id (None when it cannot be
     read), for the held quotes; None: held quotes are not checked against snapshots.
     """
@@ -84,16 +85,16 @@ class Keys:
     def __init__(
         self,
         contract: Contract,
-        folder: Path | None = None,
-        reread=None,
+        folder: Path | None,
+        reread: FilesUnder,
         read_snapshot: Callable[[str], str | None] | None = None,
     ):
         self.contract = contract
         self.columns = kept_columns(contract)
         self.folder, self.reread, self.read_snapshot = folder, reread, read_snapshot
         self.parts: dict[str, list] = {r.name: [] for r in contract.resources}
-        self.tables: list[dict[str, Table]] = []  # each batch's, when kept in memory
         self.held: list[tuple[Table, pl.DataFrame]] = []  # quotes, with their position AT
+        self.matched: set[str] = set()  # sources whose snapshot is what their row says
         self.batches = 0
         self._headers: dict[str, tuple[str, ...]] = {}
         if folder is not None:
@@ -110,21 +111,22 @@ class Keys:
             kept = context.frames[name].select(self.columns[name])
             if name == FIGURES and "value" in kept.columns:
                 kept = kept.with_columns(written=table.frame.get_column("value"))
+            if name == SOURCES:  # as written, as read_snapshots reads them
+                kept = kept.with_columns(table.frame.select(SNAPSHOT_FIELDS[1:]))
             kept = kept.with_columns(
                 pl.lit(batch, pl.UInt32).alias(BATCH),
                 pl.int_range(pl.len(), dtype=pl.UInt32).alias(AT),
                 (pl.int_range(pl.len(), dtype=pl.UInt64) + table.first_row).alias(ROW),
             )
-            if self.reread is not None:
-                kept = kept.with_columns(**_where_columns(table))
+            kept = kept.with_columns(**_where_columns(table, self.folder is None))
             if self.folder is not None:
                 path = self.folder / f"{name}-{batch:06d}.arrow"
                 kept.write_ipc(path)
                 self.parts[name].append(path)
             else:
                 self.parts[name].append(kept)
-        if self.reread is None:
-            self.tables.append(tables)
+        if context.snapshots is not None:
+            self.matched.update(context.snapshots)
         if QUOTES in tables and FIGURES in context.frames:
             self._hold(tables[QUOTES], context)
 
@@ -235,7 +237,7 @@ class Keys:
         snapshots = None
         if self.read_snapshot is not None:
             wanted = quotes.get_column("source_id").drop_nulls().unique().sort().to_list()
-            texts = {source_id: self.read_snapshot(source_id) for source_id in wanted}
+            texts = {s: self.read_snapshot(s) for s in wanted if s in self.matched}
             snapshots = {s: text for s, text in texts.items() if text is not None}
         context = Context(
             frames={QUOTES: quotes, FIGURES: figures.drop("written")},
@@ -255,10 +257,12 @@ class Keys:
 
     # ---- where a kept row is ---------------------------------------------------------
 
+    def rows(self, resource: str, which: pl.Expr) -> KeptRows:
+        """The kept rows of a resource that which selects, in row order."""
+        return KeptRows(resource, _collect(self.scan(resource).filter(which)), self)
+
     def where(self, resource: str, values: dict, field_name: str) -> dict:
         """file, line, column, resource, row and field of a kept row's cell."""
-        if self.reread is None:
-            return self.tables[values[BATCH]][resource].locate(values[AT], field_name)
         kind = "json" if values[JSON] else "csv"
         origin = Origin(values[FILE], kind, (), self.reread)
         if kind == "csv":
@@ -275,11 +279,23 @@ class Keys:
         return self._headers[origin.display]
 
 
-def _where_columns(table: Table) -> dict[str, pl.Series]:
-    """Each row's file, line and kind, for a batch whose tables are let go."""
+class KeptRows:
+    """Kept rows as a Table is read by a check of its rows (read_snapshots): their
+    frame, and where each cell is."""
+
+    def __init__(self, resource: str, frame: pl.DataFrame, keys: Keys):
+        self.resource, self.frame, self.keys = resource, frame, keys
+
+    def locate(self, row: int, field_name: str | None) -> dict:
+        return self.keys.where(self.resource, self.frame.row(row, named=True), field_name)
+
+
+def _where_columns(table: Table, in_memory: bool) -> dict[str, pl.Series]:
+    """Each row's file, line and kind (the file names as categories in memory)."""
     origins = pl.Series(table.row_origin, dtype=pl.Int32)
+    names = pl.Series([o.display for o in table.origins], dtype=pl.String)
     return {
-        FILE: pl.Series([o.display for o in table.origins], dtype=pl.Categorical).gather(origins),
+        FILE: (names.cast(pl.Categorical) if in_memory else names).gather(origins),
         LINE: pl.Series(table.row_line, dtype=pl.UInt32) + table.line_offset,
         JSON: pl.Series([o.kind == "json" for o in table.origins], dtype=pl.Boolean).gather(
             origins

@@ -48,19 +48,6 @@ class Checked:
     problems: list[Problem]
 
 
-def check_tables(
-    contract: Contract,
-    tables: dict[str, Table],
-    snapshots: Mapping[str, str] | None,
-) -> Checked:
-    """Every check of the contract on tables read as one batch. snapshots: the snapshot
-    texts by source_id; None without snapshots."""
-    keys = Keys(contract, read_snapshot=None if snapshots is None else snapshots.get)
-    checked = check_batch(contract, tables, snapshots, keys)
-    problems = checked.problems + keys.problems()
-    return Checked(checked.frames, list(dict.fromkeys(problems)))  # each problem once
-
-
 def check_batch(
     contract: Contract,
     tables: dict[str, Table],

@@ -279,9 +279,10 @@ def read_snapshots(
 ) -> tuple[SnapshotTexts, list[Problem]]:
     """Snapshot texts by source_id, and problems where a snapshot is
     missing, outside folder, or its bytes do not match the recorded SHA-256 and size.
-    read(source_id, display): the bytes of a source's snapshot and their SHA-256 (by
-    default read with read_bytes inside folder). keep: False keeps only which sources'
-    snapshots are what their rows say (their texts empty)."""
+    sources: the rows (a Table, or any rows with its frame and locate, such as those
+    pipeline.check.keys kept). read(source_id, display): the bytes of a source's
+    snapshot and their SHA-256 (by default read with read_bytes inside folder). keep:
+    False keeps only which sources' snapshots are what their rows say (texts empty)."""
     if read is None:
 
         def read(source_id: str, display: str) -> tuple[bytes, str]:
