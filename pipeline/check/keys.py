@@ -15,15 +15,17 @@ batch by batch (Keys.add):
   the figures' values and the snapshots they need.
 
 The key columns of a build are written to Arrow files in a folder of the staging
-folder (kept in memory, a batch's columns are small but pin the allocator's pages
-between batches: measured, +12 MB a batch of 2,000 sources for 5 MB of keys), and
-each check is one query over them. A problem found here is located as any other:
+folder; elsewhere (a validation writes nothing) each batch's are kept as one block
+of compressed Arrow IPC bytes: as frames, a batch's small columns pinned the
+allocator's pages between batches (+12 MB a batch of 2,000 sources for 5 MB of
+keys). Each check is one query over them. A problem found here is located as any other:
 by the row's file and line, and its column by reading the file again.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable
 from pathlib import Path
 
@@ -118,13 +120,13 @@ class Keys:
                 pl.int_range(pl.len(), dtype=pl.UInt32).alias(AT),
                 (pl.int_range(pl.len(), dtype=pl.UInt64) + table.first_row).alias(ROW),
             )
-            kept = kept.with_columns(**_where_columns(table, self.folder is None))
+            kept = kept.with_columns(**_where_columns(table))
             if self.folder is not None:
                 path = self.folder / f"{name}-{batch:06d}.arrow"
                 kept.write_ipc(path)
                 self.parts[name].append(path)
-            else:
-                self.parts[name].append(kept)
+            else:  # one compressed block (as frames, small columns pin the heap's pages)
+                self.parts[name].append(_ipc_bytes(kept))
         if context.snapshots is not None:
             self.matched.update(context.snapshots)
         if QUOTES in tables and FIGURES in context.frames:
@@ -175,9 +177,7 @@ class Keys:
 
     def scan(self, resource: str) -> pl.LazyFrame:
         parts = self.parts[resource]
-        if self.folder is not None:
-            return pl.scan_ipc(parts) if parts else pl.LazyFrame()
-        return pl.concat(parts).lazy() if parts else pl.LazyFrame()
+        return pl.scan_ipc(parts) if parts else pl.LazyFrame()
 
     # ---- at the end --------------------------------------------------------------
 
@@ -290,12 +290,19 @@ class KeptRows:
         return self.keys.where(self.resource, self.frame.row(row, named=True), field_name)
 
 
-def _where_columns(table: Table, in_memory: bool) -> dict[str, pl.Series]:
-    """Each row's file, line and kind (the file names as categories in memory)."""
+def _ipc_bytes(frame: pl.DataFrame) -> bytes:
+    """A frame as compressed Arrow IPC bytes (ids compress to a fraction of their room)."""
+    buffer = io.BytesIO()
+    frame.write_ipc(buffer, compression="lz4")
+    return buffer.getvalue()
+
+
+def _where_columns(table: Table) -> dict[str, pl.Series]:
+    """Each row's file, line and kind."""
     origins = pl.Series(table.row_origin, dtype=pl.Int32)
     names = pl.Series([o.display for o in table.origins], dtype=pl.String)
     return {
-        FILE: (names.cast(pl.Categorical) if in_memory else names).gather(origins),
+        FILE: names.gather(origins),
         LINE: pl.Series(table.row_line, dtype=pl.UInt32) + table.line_offset,
         JSON: pl.Series([o.kind == "json" for o in table.origins], dtype=pl.Boolean).gather(
             origins
@@ -308,9 +315,11 @@ def repeated_rows(rows: pl.LazyFrame, names: list[str]) -> pl.DataFrame:
     missing value). The rows are first told apart by a 64-bit hash of those columns,
     which takes a few bytes a row where the values themselves may take a hundred;
     the few rows whose hash repeats are then compared by their values."""
-    hashed = rows.with_columns(pl.struct(names).hash().alias("_hash"))
-    repeated = hashed.group_by("_hash").len().filter(pl.col("len") > 1).select("_hash")
-    candidates = _collect(hashed.join(repeated, on="_hash", how="semi")).drop("_hash")
+    hashed = pl.struct(names).hash()
+    # two queries: a plan that reads the rows twice caches them whole, every column
+    counts = rows.group_by(hashed.alias("_hash")).len().filter(pl.col("len") > 1)
+    repeated = counts.collect(engine="streaming").get_column("_hash")
+    candidates = _collect(rows.filter(hashed.is_in(repeated.implode())))
     same = candidates.group_by(names).len().filter(pl.col("len") > 1).drop("len")
     return candidates.join(same, on=names, how="semi", nulls_equal=True, maintain_order="left")
 

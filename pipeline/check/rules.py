@@ -204,7 +204,7 @@ def figure_qualifier_is_quoted(frame: pl.LazyFrame, context: Context) -> pl.Lazy
     """A quoted figure's qualifier (or its having none) is one of its quotes'."""
     pairs = ["figure_id", "qualifier"]
     stated = context.frames["quotes"].lazy().select(pairs).drop_nulls("figure_id").unique()
-    quoted = frame.join(_quoted(context, "figure_id"), on="figure_id", how="semi")
+    quoted = frame.join(stated.select("figure_id").unique(), on="figure_id", how="semi")
     return quoted.join(stated, on=pairs, how="anti", nulls_equal=True)
 
 
