@@ -319,6 +319,8 @@ def repeated_rows(rows: pl.LazyFrame, names: list[str]) -> pl.DataFrame:
     # two queries: a plan that reads the rows twice caches them whole, every column
     counts = rows.group_by(hashed.alias("_hash")).len().filter(pl.col("len") > 1)
     repeated = counts.collect(engine="streaming").get_column("_hash")
+    if repeated.is_empty():  # as it mostly is: no second query
+        return pl.DataFrame(schema=rows.collect_schema())
     candidates = _collect(rows.filter(hashed.is_in(repeated.implode())))
     same = candidates.group_by(names).len().filter(pl.col("len") > 1).drop("len")
     return candidates.join(same, on=names, how="semi", nulls_equal=True, maintain_order="left")
