@@ -293,7 +293,7 @@ class KeptRows:
 def _ipc_bytes(frame: pl.DataFrame) -> bytes:
     """A frame as compressed Arrow IPC bytes (ids compress to a fraction of their room)."""
     buffer = io.BytesIO()
-    frame.write_ipc(buffer, compression="lz4")
+    frame.write_ipc(buffer, compression="zstd")  # lz4: twice the room, no faster
     return buffer.getvalue()
 
 
