@@ -26,11 +26,11 @@ from pipeline.check.keys import Keys
 from pipeline.check.tables import Checked, check_batch
 from pipeline.contract.model import load_contract
 from pipeline.errors import InvalidInput, Problem, UsageProblem, fail_if_any
-from pipeline.load.raw import BATCH_SOURCES, SOURCES_RESOURCE, RawTree, iter_raw, snapshot_text
-from pipeline.load.snapshots import SnapshotTexts
+from pipeline.load.raw import BATCH_SOURCES, SOURCES_RESOURCE, RawTree, iter_raw
+from pipeline.load.snapshots import SnapshotTexts, snapshot_text
 from pipeline.load.tables import FilesUnder
 from pipeline.progress import Progress
-from pipeline.project import DESCRIPTOR_NAME, MARKER_NAME, Project, display_path
+from pipeline.project import DESCRIPTOR_NAME, MARKER_NAME, SOURCES_FOLDER, Project, display_path
 from pipeline.validate import check_descriptor
 
 # What only a build uses (the outputs, the swap into place, the version rule) is
@@ -46,9 +46,16 @@ def check_raw(project: Project, progress: Progress | None = None) -> dict[str, i
     listing every problem. Returns the number of rows of each resource."""
     progress = progress or Progress()
     contract = load_contract(project.contract, display_path(project.contract), project.root)
+    return check_batches(project, contract, raw_keys(project, contract), progress)
+
+
+def raw_keys(project: Project, contract, folder: Path | None = None) -> Keys:
+    """The keys of raw/'s batches (pipeline.check.keys): in folder, or in memory; rows
+    located in raw/'s files, held quotes read against raw/'s snapshots."""
     raw, shown = project.raw, display_path(project.raw)
-    keys = Keys(contract, None, FilesUnder(shown, raw, inside=raw), snapshot_text(raw, shown))
-    return check_batches(project, contract, keys, progress)
+    sources = raw / SOURCES_FOLDER
+    reread = FilesUnder(shown, raw, inside=raw)
+    return Keys(contract, folder, reread, snapshot_text(sources, f"{shown}/{SOURCES_FOLDER}"))
 
 
 def check_batches(
@@ -177,9 +184,8 @@ def write_checked(
     from pipeline.outputs.parquet import FORMAT as PARQUET
     from pipeline.outputs.parquet import ParquetOutput
 
-    raw, shown = project.raw, display_path(project.raw)
     spill = staging / KEYS_FOLDER
-    keys = Keys(contract, spill, FilesUnder(shown, raw, inside=raw), snapshot_text(raw, shown))
+    keys = raw_keys(project, contract, spill)
     whole = [name for name in formats if name not in (CSV, PARQUET)]
     kept: list[dict[str, pl.DataFrame]] = []
     snapshots = SnapshotTexts()

@@ -25,17 +25,15 @@ from pipeline.contract.model import is_safe_relative_path, parse_contract
 from pipeline.errors import InvalidInput, Problem, sorted_problems
 from pipeline.files import (
     MAX_BUILT_FILE_BYTES,
-    decode_utf8,
     locate_key,
-    read_bytes,
     read_text,
     size_and_hash,
 )
 from pipeline.load.package import PackageFolder, descriptor_problems
 from pipeline.load.raw import SOURCES_RESOURCE
-from pipeline.load.snapshots import SnapshotTexts, read_snapshots
+from pipeline.load.snapshots import SnapshotTexts, read_snapshots, snapshot_text
 from pipeline.load.tables import FileAt, FilesUnder, Table, parse_csv_table
-from pipeline.project import DESCRIPTOR_NAME, SNAPSHOT_NAME, display_path
+from pipeline.project import DESCRIPTOR_NAME, display_path
 
 # A package's CSV files are checked this many bytes at a time (a piece of about
 # 40,000 quotes, as many as a build's batch of source folders has): validation's
@@ -94,7 +92,7 @@ def _validate_files(
     folder = package.folder
     keys = Keys(contract, None, FilesUnder(package.root, folder, inside=folder))
     texts = None if snapshots is None or not snapshots.is_dir() else _Snapshots(snapshots, keys)
-    keys.read_snapshot = None if texts is None else texts.text
+    keys.read_snapshot = None if texts is None else snapshot_text(snapshots, texts.shown)
     stop, problems, rows = [], [], {}
     for resource, built in zip(contract.resources, descriptor["resources"], strict=True):
         rows[resource.name] = 0
@@ -159,7 +157,6 @@ class _Snapshots:
     def __init__(self, folder: Path, keys: Keys):
         self.folder, self.shown, self.keys = folder, display_path(folder), keys
         self.read: set[str] = set()  # the sources whose snapshot was read
-        self.matched: set[str] = set()  # ... and is what the source's row says
         self.problems: list[Problem] = []
 
     def batch(self, table: Table, resource: str) -> SnapshotTexts | None:
@@ -179,17 +176,8 @@ class _Snapshots:
         rows = self.keys.rows(SOURCES_RESOURCE, which)
         texts, problems = read_snapshots(self.folder, self.shown, rows, keep=keep)
         self.read.update(rows.frame.get_column("source_id").drop_nulls().to_list())
-        self.matched.update(texts)
         self.problems += problems
         return texts
-
-    def text(self, source_id: str) -> str | None:
-        """A snapshot's text, if its source's row says it is what is there."""
-        if source_id not in self.matched:
-            return None
-        display = f"{self.shown}/{source_id}/{SNAPSHOT_NAME}"
-        data = read_bytes(self.folder / source_id / SNAPSHOT_NAME, display, inside=self.folder)
-        return decode_utf8(data, display)
 
 
 def check_descriptor(folder: Path, descriptor: dict) -> list[Problem]:

@@ -20,7 +20,6 @@ from pipeline.errors import InvalidInput, Problem
 from pipeline.files import (
     MAX_FILE_BYTES,
     MAX_JSON_BYTES,
-    decode_utf8,
     escapes,
     hash_bytes,
     outside_problem,
@@ -168,23 +167,6 @@ def _snapshot_reader(inputs: Inputs, trusted_snapshots: set[str]) -> Callable:
         return data, inputs.hashes[relative]
 
     return read_snapshot
-
-
-def snapshot_text(raw: Path, display_root: str) -> Callable[[str], str | None]:
-    """A source's snapshot text by source_id, read again (None where it cannot be read
-    as UTF-8 text inside raw/: the batch that read it first reported why)."""
-
-    def read(source_id: str) -> str | None:
-        if name_problem(source_id):
-            return None
-        relative = f"{SOURCES_FOLDER}/{source_id}/{SNAPSHOT_NAME}"
-        display = f"{display_root}/{relative}"
-        try:
-            return decode_utf8(read_bytes(raw / relative, display, inside=raw), display)
-        except InvalidInput:
-            return None
-
-    return read
 
 
 class _Loader:

@@ -270,6 +270,24 @@ class SnapshotTexts(Mapping):
         self._data.update(other._data)
 
 
+def snapshot_text(folder: Path, display_root: str) -> Callable[[str], str | None]:
+    """A source's snapshot text by source_id, read again from folder (raw/sources, or
+    a package's snapshot folder); None where it cannot be read as UTF-8 text inside
+    folder: read_snapshots, which read it first, reported why."""
+
+    def read(source_id: str) -> str | None:
+        if name_problem(source_id):
+            return None
+        display = f"{display_root}/{source_id}/{SNAPSHOT_NAME}"
+        try:
+            data = read_bytes(folder / source_id / SNAPSHOT_NAME, display, inside=folder)
+            return decode_utf8(data, display)
+        except InvalidInput:
+            return None
+
+    return read
+
+
 def read_snapshots(
     folder: Path,
     display_root: str,

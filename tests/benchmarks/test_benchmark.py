@@ -42,21 +42,27 @@ def load_bench():
     return module
 
 
-@pytest.mark.slow
-def test_benchmark_runs_at_a_tiny_size_and_writes_its_table_and_json(tmp_path, time_command):
-    out, work = tmp_path / "results.json", tmp_path / "work"
+def run_benchmark(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess, dict]:
+    """benchmarks/run with args, one start-up run, its corpora in tmp_path/work: the
+    finished process (asserted to succeed) and the results it wrote."""
+    out = tmp_path / "results.json"
     done = subprocess.run(
-        [str(REPO / "benchmarks" / "run"), "--sizes", "12,60", "--startup-repeat", "1"]
-        + ["--out", str(out), "--work", str(work)],
+        [str(REPO / "benchmarks" / "run"), *args, "--startup-repeat", "1"]
+        + ["--out", str(out), "--work", str(tmp_path / "work")],
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHON": sys.executable},
         timeout=300,
         check=False,
     )
-
     assert done.returncode == 0, done.stderr
-    results = json.loads(out.read_text(encoding="utf-8"))
+    return done, json.loads(out.read_text(encoding="utf-8"))
+
+
+@pytest.mark.slow
+def test_benchmark_runs_at_a_tiny_size_and_writes_its_table_and_json(tmp_path, time_command):
+    work = tmp_path / "work"
+    done, results = run_benchmark(tmp_path, "--sizes", "12,60")
     for figures in ("12", "60"):
         at = results["sizes"][figures]
         assert at["corpus"]["rows"]["figures"] == int(figures)
@@ -91,19 +97,7 @@ def test_benchmark_runs_at_a_tiny_size_and_writes_its_table_and_json(tmp_path, t
 
 
 def test_a_step_that_runs_out_of_time_is_stopped_and_recorded(tmp_path, time_command):
-    out = tmp_path / "results.json"
-    done = subprocess.run(
-        [str(REPO / "benchmarks" / "run"), "--sizes", "12", "--startup-repeat", "1"]
-        + ["--timeout", "0.01", "--out", str(out), "--work", str(tmp_path / "work")],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHON": sys.executable},
-        timeout=300,
-        check=False,
-    )
-
-    assert done.returncode == 0, done.stderr
-    results = json.loads(out.read_text(encoding="utf-8"))
+    done, results = run_benchmark(tmp_path, "--sizes", "12", "--timeout", "0.01")
     synth = results["sizes"]["12"]["steps"]["synthetic corpus"]
     assert synth["timed_out"] is True and synth["timeout_s"] == 0.01
     assert "pipeline build" not in results["sizes"]["12"]["steps"]

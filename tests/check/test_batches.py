@@ -12,14 +12,11 @@ from pathlib import Path
 import pytest
 
 from benchmarks.synth import synthesize
-from pipeline.build import check_batches
-from pipeline.check.keys import Keys
+from pipeline.build import check_batches, raw_keys
 from pipeline.contract.model import load_contract
 from pipeline.errors import InvalidInput
-from pipeline.load.raw import snapshot_text
-from pipeline.load.tables import FilesUnder
 from pipeline.progress import Progress
-from pipeline.project import Project, display_path
+from pipeline.project import Project
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -73,8 +70,7 @@ def corpus(tmp_path_factory) -> Path:
 def problems(root: Path, batch_folders: int | None, spill: Path | None = None) -> list:
     project = Project(root)
     contract = load_contract(project.contract, "datapackage.json", root)
-    raw, shown = project.raw, display_path(project.raw)
-    keys = Keys(contract, spill, FilesUnder(shown, raw, inside=raw), snapshot_text(raw, shown))
+    keys = raw_keys(project, contract, spill)
     with pytest.raises(InvalidInput) as failed:
         check_batches(project, contract, keys, Progress(), batch_folders=batch_folders)
     return failed.value.problems
