@@ -49,6 +49,31 @@ def check_raw(project: Project, progress: Progress | None = None) -> dict[str, i
     return check_batches(project, contract, raw_keys(project, contract), progress)
 
 
+def raw_conflicts(project: Project, progress: Progress | None = None) -> list[dict]:
+    """Check raw/ as check_raw does (raise InvalidInput listing every problem), then
+    list the facts on which its sources differ (pipeline.check.conflicts), each
+    figure and quote with its file and line, each quote with its words."""
+    from pipeline.check.conflicts import conflicts
+    from pipeline.check.keys import FILE, LINE
+
+    contract = load_contract(project.contract, display_path(project.contract), project.root)
+    keys = raw_keys(project, contract)
+    check_batches(project, contract, keys, progress or Progress())
+    where = pl.format("{}:{}", FILE, LINE).alias("where")
+    figures = keys.scan("figures").with_columns(where).collect()
+    quotes = keys.scan("quotes").filter(pl.col("figure_id").is_not_null()).with_columns(where)
+    texts: dict[str, str | None] = {}
+
+    def text_of(quote: dict) -> str | None:
+        source = quote["source_id"]
+        if source not in texts:
+            texts[source] = keys.read_snapshot(source)
+        text = texts[source]
+        return None if text is None else text[quote["start"] : quote["end"]]
+
+    return conflicts(figures, quotes.collect(), text_of)
+
+
 def raw_keys(project: Project, contract, folder: Path | None = None) -> Keys:
     """The keys of raw/'s batches (pipeline.check.keys): in folder, or in memory; rows
     located in raw/'s files, held quotes read against raw/'s snapshots."""

@@ -28,7 +28,7 @@ SOURCE = "example-thefts-2023"
 FOLDER = f"raw/sources/{SOURCE}"
 # Made up for the walk: nothing here is a real report.
 ARTICLE = (
-    "Thefts in the province rose by 12 per cent in 2023 compared with 2022, the provincial "
+    "Thefts in Kandal province rose by 12 per cent in 2023 compared with 2022, the provincial "
     "police chief told reporters on Monday.\n"
     "\n"
     "\u201cWe recorded 1,204 thefts last year, and we arrested more than 300 suspects,\u201d "
@@ -41,10 +41,18 @@ INDICATOR_ROWS = [
     "thefts,Thefts,Thefts recorded by the police in the area during the period.,",
     "arrests,Arrests,Suspects arrested by the police in the area during the period.,",
 ]
+UNIT_ROWS = [
+    "thefts,thefts,count,",
+    "suspects,suspects,count,Suspects arrested.",
+]
 FIGURE_ROWS = [
-    "example-thefts-change-2023,thefts,KH-8,2023,2022,change,12,percent,,",
-    "example-thefts-2023,thefts,KH-8,2023,,level,1204,thefts,,",
-    "example-arrests-2023,arrests,KH-8,2023,,level,300,suspects,more_than,",
+    "example-thefts-change-2023,example-thefts-2023,thefts,KH-8,2023,2022,change,12,percent,,"
+    "measured,stated,,,,,",
+    "example-thefts-2023,example-thefts-2023,thefts,KH-8,2023,,level,1204,thefts,,measured,"
+    'context,"""last year"" in a quote about 2023, the year the article\'s first sentence '
+    'states",,,,',
+    "example-arrests-2023,example-thefts-2023,arrests,KH-8,2023,,level,300,suspects,more_than,"
+    "measured,context,The arrests are told with the thefts of 2023.,,,,",
 ]
 # What each quote states, who says it and how: the cells locate leaves to the transcriber.
 QUOTES = [
@@ -52,10 +60,10 @@ QUOTES = [
     ("We recorded 1,204 thefts last year", "example-thefts-2023", "direct"),
     ("we arrested more than 300 suspects", "example-arrests-2023", "direct"),
 ]
-# Offsets counted by hand: "Thefts in the province " is 23 characters; the first
-# paragraph and its blank line are 125 + 1 characters, then “ (1) comes before "We";
+# Offsets counted by hand: "Thefts in Kandal province " is 26 characters; the first
+# paragraph and its blank line are 128 + 1 characters, then “ (1) comes before "We";
 # "We recorded 1,204 thefts last year, and " is 40 characters.
-OFFSETS = [(23, 50), (127, 161), (167, 201)]
+OFFSETS = [(26, 53), (130, 164), (170, 204)]
 VERSION = versions()
 # The README writes the versions as X.Y.Z (the one in datapackage.json) and X.(Y+1).0, so
 # that it holds at every release.
@@ -66,8 +74,9 @@ def diff_lines(current: str, minor: str) -> list[str]:
     """What `pipeline diff` says after step 4, as the README shows it."""
     return [
         "figures     changed    3 added, 0 removed, 0 changed, 3 unchanged",
-        "  added example-thefts-change-2023: indicator_id=thefts, area_code=KH-8, period=2023, "
-        "reference_period=2022, measure=change, value=12, unit=percent",
+        "  added example-thefts-change-2023: source_id=example-thefts-2023, indicator_id=thefts, "
+        "area_code=KH-8, period=2023, reference_period=2022, measure=change, value=12, "
+        "unit=percent, status=measured, period_basis=stated",
         f"version {current} -> {current}: a minor bump is due since {current}, so expected "
         f"version {minor} (or higher); found {current}",
     ]
@@ -147,6 +156,7 @@ def test_a_new_transcriber_adds_a_second_article_start_to_finish(released, run, 
     # 2.-4. new actor and indicators, located quotes filled in, figures.
     append_lines(project / "raw/actors.csv", ACTOR_ROWS)
     append_lines(project / "raw/indicators.csv", INDICATOR_ROWS)
+    append_lines(project / "raw/units.csv", UNIT_ROWS)
     locate_and_paste_quotes(run, project)
     append_lines(project / FOLDER / "figures.csv", FIGURE_ROWS)
     snapshot = (project / FOLDER / "snapshot.txt").read_text(encoding="utf-8")
@@ -156,7 +166,7 @@ def test_a_new_transcriber_adds_a_second_article_start_to_finish(released, run, 
     # 5. check passes.
     checked = run(project, "check")
     assert checked.exit_code == 0, checked.output
-    assert "2 sources, 3 actors, 5 indicators, 6 figures, 19 statements, 31 quotes" in (
+    assert "2 sources, 3 actors, 5 indicators, 2 areas, 0 area_names, 3 units, 6 figures, " in (
         checked.stdout
     )
 
@@ -167,10 +177,12 @@ def test_a_new_transcriber_adds_a_second_article_start_to_finish(released, run, 
     diff = run(project, "diff")
     assert diff.exit_code == 0, diff.output
     for line in diff_lines(VERSION.current, VERSION.minor) + [
-        "  added example-thefts-2023: indicator_id=thefts, area_code=KH-8, period=2023, "
-        "measure=level, value=1204, unit=thefts",
-        "  added example-arrests-2023: indicator_id=arrests, area_code=KH-8, period=2023, "
-        "measure=level, value=300, unit=suspects, qualifier=more_than",
+        "  added example-thefts-2023: source_id=example-thefts-2023, indicator_id=thefts, "
+        "area_code=KH-8, period=2023, measure=level, value=1204, unit=thefts, status=measured, "
+        "period_basis=context, …",
+        "  added example-arrests-2023: source_id=example-thefts-2023, indicator_id=arrests, "
+        "area_code=KH-8, period=2023, measure=level, value=300, unit=suspects, "
+        "qualifier=more_than, status=measured, period_basis=context, …",
     ]:
         assert line in diff.stdout.splitlines()
     set_version(project, VERSION.current, VERSION.minor)
@@ -214,7 +226,10 @@ def test_a_new_transcriber_adds_a_second_article_start_to_finish(released, run, 
         in comment
     )
     assert "| `figures` | changed | 3 | 0 | 0 | 3 |" in comment
-    assert "- added `example-arrests-2023`: indicator_id=`arrests`" in comment
+    assert (
+        "- added `example-arrests-2023`: source_id=`example-thefts-2023`, indicator_id=`arrests`"
+        in comment
+    )
 
 
 def test_pr_diff_fails_and_says_why_when_the_changelog_was_forgotten(released, run):
@@ -256,7 +271,7 @@ def test_the_readme_walkthrough_is_this_walk():
     walk = readme_walkthrough()
     heredoc = re.search(r"cat > /tmp/thefts.txt <<'EOF'\n(.*?)\nEOF\n", walk, re.S)
     assert heredoc and heredoc.group(1) + "\n" == ARTICLE
-    for line in ACTOR_ROWS + INDICATOR_ROWS + FIGURE_ROWS:
+    for line in ACTOR_ROWS + INDICATOR_ROWS + UNIT_ROWS + FIGURE_ROWS:
         assert f"\n{line}\n" in walk, line
     for (words, figure_id, attribution), (start, end) in zip(QUOTES, OFFSETS, strict=True):
         assert f",{figure_id},,example-police-chief,{attribution}," in walk

@@ -36,10 +36,10 @@ KINDS: dict[str, PlantKind] = {
         "duplicate-id", "quotes", "quote_id", "a quote reuses the id of the quote before it"
     ),
     "bad-area-code": PlantKind(
-        "figure-area-code-is-iso-3166-2",
+        "foreign-key",
         "figures",
         "area_code",
-        "a figure's area code is no ISO 3166-2 subdivision",
+        "a figure's area code is no area of the package (ZZ is no country)",
     ),
     "type-error": PlantKind("type-error", "figures", "value", "a figure's value is not a number"),
 }

@@ -57,7 +57,7 @@ def kept_columns(contract: Contract) -> dict[str, list[str]]:
         for fk in resource.foreign_keys:
             names |= set(fk.fields)
             wanted[fk.resource] |= set(fk.reference_fields)
-        for check in across_checks(resource):
+        for check in checks_for(resource.name):  # across, or borrowed by a batch (lend)
             for name, columns in check.uses.items():
                 wanted[name] |= set(columns)
     if FIGURES in wanted and QUOTES in wanted:
@@ -96,6 +96,7 @@ class Keys:
         self.folder, self.reread, self.read_snapshot = folder, reread, read_snapshot
         self.parts: dict[str, list] = {r.name: [] for r in contract.resources}
         self.held: list[tuple[Table, pl.DataFrame]] = []  # quotes, with their position AT
+        self.held_figures: list[tuple[Table, pl.DataFrame]] = []  # snapshot elsewhere
         self.matched: set[str] = set()  # sources whose snapshot is what their row says
         self.batches = 0
         self._headers: dict[str, tuple[str, ...]] = {}
@@ -131,16 +132,34 @@ class Keys:
             self.matched.update(context.snapshots)
         if QUOTES in tables and FIGURES in context.frames:
             self._hold(tables[QUOTES], context)
+        if FIGURES in tables and context.snapshots is not None:
+            self._hold_figures(tables[FIGURES], context)
 
     def lend_figures(self, context: Context) -> None:
         """Give quotes checked without their figures the figures of the batches before
-        that they refer to (a package validated one file at a time)."""
+        that they refer to (a package validated one file at a time), and a batch's
+        checks the kept rows of what they use that the batch lacks (a figure's area
+        names, from raw/areas.csv, read with the first batch)."""
+        for name in self._borrowed(context):
+            context.frames[name] = _collect(self.scan(name)).select(self.columns[name])
         if QUOTES not in context.frames or FIGURES in context.frames:
             return
         figures = self.figures(context.frames[QUOTES])
         context.frames[FIGURES] = figures.drop("written")
         if context.cells is not None:
             context.cells[FIGURES] = figures.select(value="written")
+
+    def _borrowed(self, context: Context) -> list[str]:
+        """The resources a batch's checks use (SemanticCheck.uses) that it lacks and
+        batches before had."""
+        wanted = {
+            name
+            for resource in list(context.frames)
+            for check in checks_for(resource)
+            if not check.across
+            for name in check.uses
+        }
+        return sorted(n for n in wanted if n not in context.frames and self.parts.get(n))
 
     def figures(self, quotes: pl.DataFrame) -> pl.DataFrame:
         """The first row kept of each figure that quotes refer to: FIGURE_VALUES and
@@ -175,6 +194,15 @@ class Keys:
         if held.height:
             self.held.append((table, held))
 
+    def _hold_figures(self, table: Table, context: Context) -> None:
+        """Keep the figures whose source's snapshot is not in their batch: the checks
+        that read it passed them for want of it."""
+        known = pl.Series(list(context.snapshots or {}), dtype=pl.String).implode()
+        elsewhere = pl.col("source_id").is_not_null() & ~pl.col("source_id").is_in(known)
+        held = context.frames[FIGURES].with_row_index(AT).filter(elsewhere)
+        if held.height:
+            self.held_figures.append((table, held))
+
     def scan(self, resource: str) -> pl.LazyFrame:
         parts = self.parts[resource]
         return pl.scan_ipc(parts) if parts else pl.LazyFrame()
@@ -195,6 +223,7 @@ class Keys:
                     where = self.where(resource.name, values, check.field)
                     found.append(rule_problem(check, values, context, where))
         found += self._held_problems()
+        found += self._held_figure_problems()
         return found
 
     def _repeated(self, resource: Resource) -> list[Problem]:
@@ -252,6 +281,32 @@ class Keys:
             for position in (~passed).arg_true().to_list():
                 table, at = origins[position]
                 values = quotes.row(position, named=True)
+                found.append(rule_problem(check, values, context, table.locate(at, check.field)))
+        return found
+
+    def _held_figure_problems(self) -> list[Problem]:
+        """The figures held: the checks that read their source's snapshot, run with
+        it wherever it was read."""
+        if not self.held_figures or self.read_snapshot is None:
+            return []
+        figures = pl.concat([held for _, held in self.held_figures])
+        origins = [(table, at) for table, held in self.held_figures for at in held.get_column(AT)]
+        figures = figures.drop(AT)
+        wanted = figures.get_column("source_id").drop_nulls().unique().sort().to_list()
+        texts = {s: self.read_snapshot(s) for s in wanted if s in self.matched}
+        context = Context(
+            frames={FIGURES: figures},
+            snapshots={s: text for s, text in texts.items() if text is not None},
+        )
+        self.lend_figures(context)
+        found = []
+        for check in checks_for(FIGURES):
+            if check.across or not check.needs_snapshots:
+                continue
+            passed = check.test(figures, context)
+            for position in (~passed).arg_true().to_list():
+                table, at = origins[position]
+                values = figures.row(position, named=True)
                 found.append(rule_problem(check, values, context, table.locate(at, check.field)))
         return found
 

@@ -105,33 +105,10 @@ def iso_records(standard: str) -> list[dict]:
 
 
 @cache
-def _subdivision_codes() -> pl.Series:
-    """Every ISO 3166-2 code, lower-cased, as pycountry looks codes up."""
-    codes = [record["code"].lower() for record in iso_records("3166-2")]
-    return pl.Series(codes, dtype=pl.String)
-
-
-@cache
 def _language_codes() -> pl.Series:
     """Every ISO 639-1 code, lower-cased, as pycountry looks codes up."""
     codes = [record.get("alpha_2") for record in iso_records("639-3")]
     return pl.Series([code.lower() for code in codes if code], dtype=pl.String)
-
-
-def is_iso_3166_2(column: str):
-    def test(frame: pl.DataFrame, context: Context) -> pl.Series:
-        codes = pl.col(column)
-        return _passes(
-            frame, codes.is_null() | _among(codes.str.to_lowercase(), _subdivision_codes())
-        )
-
-    def explain(row: dict, context: Context) -> str:
-        return (
-            f"{row[column]!r} is not an ISO 3166-2 subdivision code; expected a code such as "
-            "KH-8 (Kandal, Cambodia)"
-        )
-
-    return test, explain
 
 
 def language_is_iso_639_1(frame: pl.DataFrame, context: Context) -> pl.Series:
@@ -154,28 +131,6 @@ def explain_published_basis(row: dict, context: Context) -> str:
 
 
 # ---- figures -------------------------------------------------------------------
-
-
-def change_has_reference_period(frame: pl.DataFrame, context: Context) -> pl.Series:
-    is_change = pl.col("measure") == "change"
-    return _passes(frame, is_change == pl.col("reference_period").is_not_null())
-
-
-def explain_reference_period(row: dict, context: Context) -> str:
-    if row["measure"] == "change":
-        return "a change needs the reference_period it is compared with; expected e.g. 2021"
-    return f"reference_period is only for changes; this figure's measure is {row['measure']}"
-
-
-def reference_period_before_period(frame: pl.DataFrame, context: Context) -> pl.Series:
-    return _passes(frame, pl.col("reference_period") < pl.col("period"))
-
-
-def explain_reference_order(row: dict, context: Context) -> str:
-    return (
-        f"reference_period {row['reference_period']} is not before period {row['period']}; "
-        "expected the earlier period a change is measured from"
-    )
 
 
 def share_within_0_100(frame: pl.DataFrame, context: Context) -> pl.Series:
@@ -516,33 +471,6 @@ SEMANTIC_CHECKS: tuple[SemanticCheck, ...] = (
     SemanticCheck(
         "published_is_calendar_date", "sources", "published", *is_calendar_date("published")
     ),
-    SemanticCheck(
-        "actor_area_code_is_iso_3166_2", "actors", "area_code", *is_iso_3166_2("area_code")
-    ),
-    SemanticCheck(
-        "figure_area_code_is_iso_3166_2", "figures", "area_code", *is_iso_3166_2("area_code")
-    ),
-    SemanticCheck("period_is_calendar_date", "figures", "period", *is_calendar_date("period")),
-    SemanticCheck(
-        "reference_period_is_calendar_date",
-        "figures",
-        "reference_period",
-        *is_calendar_date("reference_period"),
-    ),
-    SemanticCheck(
-        "change_has_reference_period",
-        "figures",
-        "reference_period",
-        change_has_reference_period,
-        explain_reference_period,
-    ),
-    SemanticCheck(
-        "reference_period_before_period",
-        "figures",
-        "reference_period",
-        reference_period_before_period,
-        explain_reference_order,
-    ),
     SemanticCheck("share_within_0_100", "figures", "value", share_within_0_100, explain_share),
     SemanticCheck(
         "figure_has_quote",
@@ -561,12 +489,6 @@ SEMANTIC_CHECKS: tuple[SemanticCheck, ...] = (
         explain_figure_qualifier,
         across=True,
         uses={"figures": ("figure_id", "qualifier"), "quotes": ("figure_id", "qualifier")},
-    ),
-    SemanticCheck(
-        "statement_area_code_is_iso_3166_2", "statements", "area_code", *is_iso_3166_2("area_code")
-    ),
-    SemanticCheck(
-        "statement_period_is_calendar_date", "statements", "period", *is_calendar_date("period")
     ),
     SemanticCheck(
         "statement_has_quote",
@@ -611,5 +533,14 @@ SEMANTIC_CHECKS: tuple[SemanticCheck, ...] = (
 )
 
 
+@cache
+def all_checks() -> tuple[SemanticCheck, ...]:
+    """The checks of rules here and of the modules beside it (areas, measures), which
+    build on this one."""
+    from pipeline.check import areas, measures
+
+    return SEMANTIC_CHECKS + areas.CHECKS + measures.CHECKS
+
+
 def checks_for(resource: str) -> list[SemanticCheck]:
-    return [c for c in SEMANTIC_CHECKS if c.resource == resource]
+    return [c for c in all_checks() if c.resource == resource]

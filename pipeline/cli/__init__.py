@@ -10,7 +10,16 @@ import sys
 import click
 
 from pipeline import __version__
-from pipeline.cli import add_source, build, check, dictionary, diff, locate, validate
+from pipeline.cli import (
+    add_source,
+    build,
+    check,
+    conflicts,
+    dictionary,
+    diff,
+    locate,
+    validate,
+)
 from pipeline.cli.report import EXIT_INVALID, PipelineGroup
 
 
@@ -31,6 +40,7 @@ for command in (
     add_source.add_source,
     locate.locate,
     diff.diff,
+    conflicts.conflicts,
 ):
     cli.add_command(command)
 

@@ -106,12 +106,7 @@ def extras(source: PackageSource) -> list[dict]:
     areas = facts.areas(source)
     if areas:
         items.append({"key": "spatial_iso_3166_2", "value": ", ".join(a.code for a in areas)})
-        items.append(
-            {
-                "key": "spatial_text",
-                "value": "; ".join(f"{a.name} ({a.kind}), {a.country}" for a in areas),
-            }
-        )
+        items.append({"key": "spatial_text", "value": "; ".join(a.label for a in areas)})
     coverage = facts.temporal_coverage(source)
     if coverage:
         items.append({"key": "temporal_coverage", "value": coverage})

@@ -106,7 +106,7 @@ def dataset(source: PackageSource, agents: list[dict]) -> dict:
 def location(area: facts.Area) -> dict:
     return {
         "@type": "dct:Location",
-        "skos:prefLabel": f"{area.name} ({area.kind}), {area.country}",
+        "skos:prefLabel": area.label,
         "skos:notation": area.code,
     }
 

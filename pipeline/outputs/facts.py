@@ -22,11 +22,19 @@ CREATOR_ROLE = "creator"
 
 @dataclass(frozen=True)
 class Area:
-    code: str  # ISO 3166-2
-    name: str  # the ISO 3166-2 subdivision name
-    kind: str  # province, region, ...
+    code: str  # areas.area_code: ISO 3166-1 alpha-2, ISO 3166-2, or a place below them
+    name: str  # the name the package gives it (areas.name)
+    kind: str  # country, the ISO 3166-2 subdivision type (province, ...), or areas.kind
     country_code: str  # ISO 3166-1 alpha-2
     country: str
+    scheme: str | None  # "ISO 3166-1 alpha-2", "ISO 3166-2", or None (a place ISO does not code)
+
+    @property
+    def label(self) -> str:
+        """The area as a reader names it: "Kandal (province), Cambodia"."""
+        if self.scheme == "ISO 3166-1 alpha-2":
+            return self.name
+        return f"{self.name} ({self.kind}), {self.country}"
 
 
 def package_iri(source: PackageSource) -> str | None:
@@ -59,24 +67,26 @@ def licenses(source: PackageSource) -> list[dict]:
 
 
 def areas(source: PackageSource) -> list[Area]:
-    """The ISO 3166-2 areas the figures and statements are about."""
+    """The areas the figures and statements are about, as the areas resource names
+    them, with what ISO 3166 says of their kind and country."""
     codes = sorted(
         {code for name in ("figures", "statements") for code in source.distinct(name, "area_code")}
     )
-    subdivisions, countries = _iso_3166() if codes else ({}, {})
+    if not codes:
+        return []
+    named = {row["area_code"]: row for row in source.rows("areas")}
+    subdivisions, countries = _iso_3166()
     found = []
     for code in codes:
-        subdivision = subdivisions[code.lower()]
-        country = countries[subdivision["code"].split("-")[0].lower()]
-        found.append(
-            Area(
-                code,
-                subdivision["name"],
-                subdivision["type"].lower(),
-                country["alpha_2"],
-                country["name"],
-            )
-        )
+        row = named.get(code, {"name": code, "kind": "other"})
+        country = countries[code[:2].lower()]
+        if code.lower() in subdivisions:
+            kind, scheme = subdivisions[code.lower()]["type"].lower(), "ISO 3166-2"
+        elif code.lower() in countries:
+            kind, scheme = "country", "ISO 3166-1 alpha-2"
+        else:
+            kind, scheme = row["kind"], None
+        found.append(Area(code, row["name"], kind, country["alpha_2"], country["name"], scheme))
     return found
 
 

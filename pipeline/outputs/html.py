@@ -96,11 +96,25 @@ def page_context(source: PackageSource, page_rows: int = PAGE_ROWS) -> dict:
         "citation": citation_text(source),
         "chart": build_chart(figures, {k: v["title"] for k, v in indicators.items()}),
         "figures": [figure_view(source, row, indicators) for row in figures],
+        "conflicts": conflict_views(source),
         "statements": [statement_view(source, row) for row in statements],
         "shown": shown(source, {"figures": figures, "statements": statements, "sources": sources}),
         "downloads": downloads(source),
         "jsonld": Markup(schemaorg.script_json(schemaorg.dataset(source))),
     }
+
+
+def conflict_views(source: PackageSource) -> list[dict]:
+    """The facts sources differ on (pipeline.check.conflicts), each with its line."""
+    from pipeline.check.conflicts import conflicts, describe
+
+    found = conflicts(source.frames["figures"], source.frames["quotes"], lambda q: q["text"])
+    publishers = {row["source_id"]: row["publisher"] for row in source.rows("sources")}
+    for conflict in found:
+        conflict["title"] = describe(conflict["fact"])
+        for figure in conflict["figures"]:
+            figure["publisher"] = publishers.get(figure["source_id"], figure["source_id"])
+    return found
 
 
 def shown(source: PackageSource, listed: dict[str, list]) -> dict[str, dict]:

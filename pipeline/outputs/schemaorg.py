@@ -94,10 +94,14 @@ def citation(row: dict) -> dict:
 
 
 def place(area: facts.Area) -> dict:
+    scheme = area.scheme or "area_code"  # a place ISO does not code: the package's own code
+    identifier = {"@type": "PropertyValue", "propertyID": scheme, "value": area.code}
+    if area.scheme == "ISO 3166-1 alpha-2":
+        return {"@type": "Country", "name": area.name, "identifier": identifier}
     return {
         "@type": "Place",
-        "name": f"{area.name} ({area.kind}), {area.country}",
-        "identifier": {"@type": "PropertyValue", "propertyID": "ISO 3166-2", "value": area.code},
+        "name": area.label,
+        "identifier": identifier,
         "containedInPlace": {
             "@type": "Country",
             "name": area.country,

@@ -226,7 +226,7 @@ def reference_figure_qualifier(frame, context) -> list[bool]:
 def answers(check, frame: pl.DataFrame, context: Context) -> pl.Series:
     """A rule's answer for each row: a rule checked across batches (pipeline.check.keys)
     gives its failing rows, the others an answer per row."""
-    (rule,) = [c for c in rules.SEMANTIC_CHECKS if c.test is check]
+    (rule,) = [c for c in rules.all_checks() if c.test is check]
     if not rule.across:
         return check(frame, context)
     lazy = Context(frames={name: f.lazy() for name, f in context.frames.items()})

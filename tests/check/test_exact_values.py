@@ -37,7 +37,12 @@ def add_figure(project: Path, figure_id: str, value: str) -> int:
     indicator, area, period, reference, measure = key.split(",")
     start = snapshot.index(text)
     with (project / FIGURES).open("a", encoding="utf-8") as figures:
-        figures.write(f"{figure_id},{key},{value},{unit},,Added by a test.\n")
+        whole = "reported_crimes" if measure == "share" else ""
+        row = f"{figure_id},kandal-crime-2022,{key},{value},{unit},,measured,stated,,,{whole},,"
+        figures.write(f"{row}Added by a test.\n")
+    if unit != "percent":
+        with (project / "raw/units.csv").open("a", encoding="utf-8") as units:
+            units.write(f"{unit},{unit},count,Added by a test.\n")
     quotes = project / QUOTES
     with quotes.open("a", encoding="utf-8") as file:
         file.write(

@@ -307,8 +307,8 @@ ONE_CELL_EDITS = [
     UNKNOWN_SPEAKER,
     CellEdit(
         file=FIGURES,
-        old=f"{TRAFFIC_CHANGE},traffic_accidents,",
-        new=f"{TRAFFIC_CHANGE},traffic_accident,",
+        old=f"{TRAFFIC_CHANGE},kandal-crime-2022,traffic_accidents,",
+        new=f"{TRAFFIC_CHANGE},kandal-crime-2022,traffic_accident,",
         field="indicator_id",
         code="foreign-key",
         says="indicator_id: 'traffic_accident' is not a known indicators.indicator_id",
@@ -318,24 +318,32 @@ ONE_CELL_EDITS = [
         old=",traffic_accidents,KH-8,",
         new=",traffic_accidents,KH-99,",
         field="area_code",
-        code="figure-area-code-is-iso-3166-2",
-        says="'KH-99' is not an ISO 3166-2 subdivision code",
+        code="foreign-key",
+        says="area_code: 'KH-99' is not a known areas.area_code",
     ),
     CellEdit(
         file=ACTORS,
         old="Provincial governor of Kandal,KH-8,",
         new="Provincial governor of Kandal,KH-99,",
         field="area_code",
-        code="actor-area-code-is-iso-3166-2",
-        says="'KH-99' is not an ISO 3166-2 subdivision code",
+        code="foreign-key",
+        says="area_code: 'KH-99' is not a known areas.area_code",
     ),
     CellEdit(
         file=STATEMENTS,
         old="Traffic accidents in Kandal increased in 2022.,KH-8,",
         new="Traffic accidents in Kandal increased in 2022.,KH-99,",
         field="area_code",
-        code="statement-area-code-is-iso-3166-2",
-        says="'KH-99' is not an ISO 3166-2 subdivision code",
+        code="foreign-key",
+        says="area_code: 'KH-99' is not a known areas.area_code",
+    ),
+    CellEdit(
+        file="raw/areas.csv",
+        old="KH,Cambodia,country,",
+        new="KH,Cambodia,subdivision,",
+        field="area_code",
+        code="area-code-is-known",
+        says="'KH' is an ISO 3166-1 alpha-2 code; expected kind country, found subdivision",
     ),
     CellEdit(
         file=FIGURES,
@@ -467,12 +475,14 @@ def break_several_files(project: Path) -> list[tuple]:
     speaker = edit(quotes, UNKNOWN_SPEAKER.old, UNKNOWN_SPEAKER.new)
     change = edit(figures, ",KH-8,2022,2021,change,10,", ",KH-8,2022,,change,10,")
     area = edit(
-        figures, f"{CRIME_CHANGE},reported_crimes,KH-8,", f"{CRIME_CHANGE},reported_crimes,KH-99,"
+        figures,
+        f"{CRIME_CHANGE},kandal-crime-2022,reported_crimes,KH-8,",
+        f"{CRIME_CHANGE},kandal-crime-2022,reported_crimes,KH-99,",
     )
     assert area < change  # broken in the other order: the report is sorted, not in edit order
     return [
-        (ACTORS, actor, column_of(actors, actor, "area_code"), "actor-area-code-is-iso-3166-2"),
-        (FIGURES, area, column_of(figures, area, "area_code"), "figure-area-code-is-iso-3166-2"),
+        (ACTORS, actor, column_of(actors, actor, "area_code"), "foreign-key"),
+        (FIGURES, area, column_of(figures, area, "area_code"), "foreign-key"),
         (
             FIGURES,
             change,

@@ -71,4 +71,4 @@ def test_validate_finds_the_same_whatever_jobs(built, run, monkeypatch, arrow_th
     assert [r.exit_code for r in reports] == [1, 1]
     found = [json.loads(r.output)["errors"] for r in reports]
     assert found[0] == found[1]
-    assert {"figure-value-in-quote", "period-is-calendar-date"} <= {p["code"] for p in found[0]}
+    assert {"figure-value-in-quote", "period-is-iso-8601"} <= {p["code"] for p in found[0]}

@@ -164,7 +164,7 @@ def test_every_input_is_read_once_and_its_hash_is_that_of_its_bytes(project, mon
     tree = load_raw(raw, CONTRACT, "raw", on_file=lambda: calls.append(1))
 
     expected = {p.relative_to(raw).as_posix() for p in (raw / "sources").rglob("*") if p.is_file()}
-    expected |= {"actors.csv", "indicators.csv"}
+    expected |= {"actors.csv", "indicators.csv", "areas.csv", "area_names.csv", "units.csv"}
     assert set(tree.hashes) == expected
     assert sorted(reads) == sorted(raw / name for name in expected)  # each file once
     assert len(calls) == len(expected)

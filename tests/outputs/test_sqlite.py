@@ -86,8 +86,9 @@ def test_database_refuses_what_the_contract_forbids(portal_build, tmp_path):
     connection = sqlite3.connect(copy)
     connection.execute("PRAGMA foreign_keys = ON")
     row = dict(
-        figure_id="x-2022", indicator_id="reported_crimes", area_code="KH-8", period="2023",
-        reference_period=None, measure="change", value=1.0, unit="percent", qualifier=None,
+        figure_id="x-2022", source_id="kandal-crime-2022", indicator_id="reported_crimes",
+        area_code="KH-8", period="2023", reference_period=None, measure="change", value=1.0,
+        unit="percent", qualifier=None, status="measured", period_basis="stated",
         note=None,
     )  # fmt: skip
     insert = f"INSERT INTO figures ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})"

@@ -39,6 +39,10 @@ def write_rows(path: Path, records: list[dict]) -> None:
         writer.writerows(records)
 
 
+def figures_of(descriptor: dict) -> dict:
+    return next(r for r in descriptor["resources"] if r["name"] == "figures")
+
+
 def edit_descriptor(folder: Path, change) -> None:
     path = folder / "datapackage.json"
     descriptor = json.loads(path.read_text(encoding="utf-8"))
@@ -117,37 +121,35 @@ def test_the_same_number_written_differently_is_no_change(old_and_new, run):
     ("change", "what", "how", "due"),
     [
         pytest.param(
-            lambda d: d["resources"][3]["schema"]["fields"][6].update(type="string"),
+            lambda d: figures_of(d)["schema"]["fields"][7].update(type="string"),
             "field-type",
             "changed",
             "major",
             id="type",
         ),
         pytest.param(
-            lambda d: d["resources"][3]["schema"]["fields"].append(
-                {"name": "page", "type": "integer"}
-            ),
+            lambda d: figures_of(d)["schema"]["fields"].append({"name": "page", "type": "integer"}),
             "field",
             "added",
             "minor",
             id="field-added",
         ),
         pytest.param(
-            lambda d: d["resources"][3]["schema"]["fields"][6]["constraints"].update(minimum=-100),
+            lambda d: figures_of(d)["schema"]["fields"][7]["constraints"].update(minimum=-100),
             "field-constraints",
             "changed",
             "minor",
             id="constraint",
         ),
         pytest.param(
-            lambda d: d["resources"][3]["schema"]["fields"][6].update(title="Value stated"),
+            lambda d: figures_of(d)["schema"]["fields"][7].update(title="Value stated"),
             "field-docs",
             "changed",
             "patch",
             id="title",
         ),
         pytest.param(
-            lambda d: d["resources"][3].update(path="data/numbers.csv"),
+            lambda d: figures_of(d).update(path="data/numbers.csv"),
             "resource-path",
             "changed",
             "major",
@@ -173,7 +175,7 @@ def test_schema_and_metadata_changes_are_named_with_the_bump_they_call_for(
 
 def test_a_removed_column_is_a_major_change(old_and_new, run):
     old, new = old_and_new
-    edit_descriptor(new, lambda d: d["resources"][3]["schema"]["fields"].pop())  # figures.note
+    edit_descriptor(new, lambda d: figures_of(d)["schema"]["fields"].pop())  # figures.note
     write_rows(
         new / "data/figures.csv",
         [{k: v for k, v in r.items() if k != "note"} for r in rows(new / "data/figures.csv")],
@@ -197,7 +199,7 @@ def test_a_removed_column_is_a_major_change(old_and_new, run):
 
 def test_a_primary_key_written_as_one_name_matches_rows_by_it(old_and_new, run):
     old, new = old_and_new
-    edit_descriptor(new, lambda d: d["resources"][3]["schema"].update(primaryKey="figure_id"))
+    edit_descriptor(new, lambda d: figures_of(d)["schema"].update(primaryKey="figure_id"))
     figures = rows(new / "data/figures.csv")
     figures[0]["value"] = "-79"
     write_rows(new / "data/figures.csv", figures)
