@@ -54,6 +54,13 @@ class SemanticCheck:
     # it needs of each resource
     across: bool = False
     uses: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    # a quotes rule whose failure is reported at its figure's row and `field` in figures
+    # (where the mistake was typed), naming the quote: explain finds the quote's file
+    # and line in its row's QUOTE_AT
+    at_figure: bool = False
+
+
+QUOTE_AT = "_quote_at"  # file:line of the quote, for a rule reported at its figure
 
 
 def _passes(frame: pl.DataFrame, passed: pl.Expr) -> pl.Series:
@@ -210,7 +217,17 @@ def figure_qualifier_is_quoted(frame: pl.LazyFrame, context: Context) -> pl.Lazy
 
 def explain_figure_qualifier(row: dict, context: Context) -> str:
     qualifier = "no qualifier" if row["qualifier"] is None else f"qualifier {row['qualifier']}"
-    return f"{qualifier} is not what any of the figure's quotes states; expected one of theirs"
+    quotes = context.frames["quotes"].lazy()
+    stated = (
+        quotes.filter(pl.col("figure_id") == row["figure_id"])
+        .select(pl.col("qualifier").unique().sort(nulls_last=True))
+        .collect()["qualifier"]
+    )
+    named = ", ".join("no qualifier" if q is None else q for q in stated.to_list())
+    return (
+        f"{qualifier} is not what any of the figure's quotes states (they state {named}); "
+        "expected one of theirs"
+    )
 
 
 # ---- statements ------------------------------------------------------------------
@@ -453,11 +470,27 @@ def figure_value_in_quote(frame: pl.DataFrame, context: Context) -> pl.Series:
 
 def explain_value(row: dict, context: Context) -> str:
     figure = _figure(context, row["figure_id"])
-    stated = ", ".join(n.words for n in numbers.find_numbers(row["text"])) or "none"
-    unit = " per cent" if figure["unit"] == "percent" else ""
+    stated = numbers.find_numbers(row["text"])
+    percent = figure["unit"] == "percent"
+    wanted = numbers.exact(figure["written"])
+    quote = f"quote {row[QUOTE_AT]}" if row.get(QUOTE_AT) else "the quote"
+    other = [n for n in stated if n.value == wanted and n.percent != percent]
+    if other and not percent:
+        return (
+            f"{quote} states a percentage ({other[0].words}) but figure {row['figure_id']}'s "
+            f"unit is {figure['unit']}; a percentage is unit percent, measure share or change"
+        )
+    if other:
+        return (
+            f"{quote} states {other[0].words}, not a percentage, but figure "
+            f"{row['figure_id']}'s unit is percent; a count or amount has the unit of what it "
+            "counts, measure level"
+        )
+    said = ", ".join(n.words for n in stated if not n.scaled) or "none"
+    unit = " per cent" if percent else ""
     return (
-        f"figure {row['figure_id']} has value {figure['written']}{unit}, which the quote does not "
-        f"state exactly; numbers in the quote: {stated}"
+        f"figure {row['figure_id']} has value {figure['written']}{unit}, which {quote} does "
+        f"not state exactly; numbers it states: {said}"
     )
 
 
@@ -495,10 +528,14 @@ def change_direction_matches_quote(frame: pl.DataFrame, context: Context) -> pl.
 
 def explain_direction(row: dict, context: Context) -> str:
     figure = _figure(context, row["figure_id"])
-    expected = "a decline" if figure["value"] < 0 else "a rise"
+    expected = "decline" if figure["value"] < 0 else "rise"
+    looked_for = ", ".join(numbers.direction_words(expected))
+    vocabulary = numbers.DIRECTIONS_FILE.relative_to(Path(numbers.__file__).parents[2])
     return (
-        f"figure {row['figure_id']} is a change of {figure['value']:g}, {expected}, but the "
-        "quote's words do not state that direction (a decline is negative, a rise positive)"
+        f"figure {row['figure_id']} is a change of {figure['value']:g}, a {expected}, but the "
+        f"quote's words do not state a {expected} (a decline is negative, a rise positive); "
+        f'{expected} words looked for: {looked_for} ("*" any ending, <year> a year); a '
+        f"missing word goes in {vocabulary.as_posix()} (columns words, direction, note)"
     )
 
 
@@ -597,7 +634,14 @@ SEMANTIC_CHECKS: tuple[SemanticCheck, ...] = (
         explain_split_character,
         needs_snapshots=True,
     ),
-    SemanticCheck("figure_value_in_quote", "quotes", "text", figure_value_in_quote, explain_value),
+    SemanticCheck(
+        "figure_value_in_quote",
+        "quotes",
+        "value",
+        figure_value_in_quote,
+        explain_value,
+        at_figure=True,
+    ),
     SemanticCheck(
         "qualifier_matches_quote", "quotes", "qualifier", qualifier_matches_quote, explain_qualifier
     ),

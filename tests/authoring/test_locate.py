@@ -45,7 +45,13 @@ def test_exact_words_give_the_hand_transcribed_offsets_and_a_quote_row(project, 
     assert hit["before"].endswith("with the police resolving ")
     assert hit["after"].startswith(" of all reported crimes")
     assert hit["numbers"] == [
-        {"value": 96.0, "percent": True, "qualifier": "almost", "words": "almost 96 per cent"}
+        {
+            "value": 96.0,
+            "percent": True,
+            "qualifier": "almost",
+            "words": "almost 96 per cent",
+            "scaled": False,
+        }
     ]
 
 

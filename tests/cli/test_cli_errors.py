@@ -199,20 +199,23 @@ def test_snapshot_changed_by_one_byte_fails_at_the_recorded_sha256(project, run)
 # ---- figures against their quotes --------------------------------------------------------
 
 
-def test_figure_value_not_in_its_quotes_fails_on_each_quote_line(project, run):
-    edit(project / FIGURES, ",change,-78,percent,", ",change,-79,percent,")
+def test_figure_value_not_in_its_quotes_fails_at_the_figure_naming_each_quote(project, run):
+    figures = project / FIGURES
+    line = edit(figures, ",change,-78,percent,", ",change,-79,percent,")
     quotes = project / QUOTES
     lines = lines_where(quotes, "figure_id", CRIME_CHANGE)
     assert len(lines) == 3
 
     result = run(project, "check")
 
-    fails(
-        result,
-        *[(QUOTES, n, column_of(quotes, n, "text"), "figure-value-in-quote") for n in lines],
-    )
-    stated = f"figure {CRIME_CHANGE} has value -79 per cent, which the quote does not state"
-    assert result.stderr.count(stated) == 3
+    at_value = (FIGURES, line, column_of(figures, line, "value"), "figure-value-in-quote")
+    fails(result, *[at_value] * 3)
+    for n in lines:
+        stated = (
+            f"value: figure {CRIME_CHANGE} has value -79 per cent, which quote {QUOTES}:{n} "
+            "does not state exactly; numbers it states: 78 per cent"
+        )
+        assert stated in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -253,14 +256,15 @@ def test_share_of_120_percent_fails_at_its_value(project, run):
 
     result = run(project, "check")
 
-    # The quotes still say 96 per cent, so each of them is reported too.
+    # The quotes still say 96 per cent, so each of them is reported too, at the value.
+    value = column_of(figures, line, "value")
     fails(
         result,
-        (FIGURES, line, column_of(figures, line, "value"), "share-within-0-100"),
         *[
-            (QUOTES, n, column_of(quotes, n, "text"), "figure-value-in-quote")
-            for n in lines_where(quotes, "figure_id", SOLVED_SHARE)
+            (FIGURES, line, value, "figure-value-in-quote")
+            for _ in lines_where(quotes, "figure_id", SOLVED_SHARE)
         ],
+        (FIGURES, line, value, "share-within-0-100"),
     )
     assert "a percentage share must lie in [0, 100]; found 120" in result.stderr
 
