@@ -40,7 +40,9 @@ from pipeline.load.tables import FilesUnder, Origin, Table
 
 FIGURES, QUOTES, SOURCES = "figures", "quotes", "sources"
 # what a held quote's checks need of its figure (the value as written too: "written")
-FIGURE_VALUES = ("figure_id", "value", "measure", "unit", "qualifier")
+FIGURE_VALUES = (
+    "figure_id", "value", "measure", "unit", "qualifier", "period", "reference_period"
+)  # fmt: skip
 # where a kept row is: its batch and position there, its row among the resource's
 # rows (0-based), and its file, line and kind (JSON or CSV) when its batch's tables
 # are not kept

@@ -129,6 +129,7 @@ class StatedNumber:
     qualifier: str | None
     words: str  # the matched words, after number words became digits
     scaled: bool = False  # the number times its scale word ("466 million": 466000000)
+    qualifier_words: str | None = None  # the hedge as written ("nearly" for almost)
 
 
 def with_digits(texts: pl.Series) -> pl.Series:
@@ -168,9 +169,10 @@ def stated_numbers(texts: pl.Series) -> pl.DataFrame:
     """Every number stated in each of texts (without missing values), one row per
     number, in the texts' order and then reading order: at (the text's position in
     texts), value (its magnitude in exact_numbers' form), written (its digits without
-    separators), percent, qualifier, words (as stated, number words as digits) and
-    scaled. A number with a scale word ("466 million", "$1.2bn") is read twice: as
-    written (466, scaled false) and scaled (466000000, scaled true)."""
+    separators), percent, qualifier, words (as stated, number words as digits),
+    scaled and qualifier_words (the hedge's words as written). A number with a scale
+    word ("466 million", "$1.2bn") is read twice: as written (466, scaled false) and
+    scaled (466000000, scaled true)."""
     scales, powers, apart = _scales()
     glued = texts.str.replace_all(apart, "${1}${2}")
     numbers = _runs_of_digits(with_digits(glued)).with_columns(
@@ -195,6 +197,7 @@ def stated_numbers(texts: pl.Series) -> pl.DataFrame:
             qualifier=qualifier_words.str.to_lowercase()
             .str.replace_all(r"\s+", " ")
             .replace_strict(_WORD_TO_QUALIFIER, default=None, return_dtype=pl.String),
+            qualifier_words=qualifier_words,
             words=pl.concat_str(
                 pl.col("qualified").struct.field("said").fill_null(""),
                 "number",
@@ -203,7 +206,7 @@ def stated_numbers(texts: pl.Series) -> pl.DataFrame:
             ),
         )
         .explode("written", "scaled")
-        .select("at", "written", "percent", "qualifier", "words", "scaled")
+        .select("at", "written", "percent", "qualifier", "words", "scaled", "qualifier_words")
         .collect(engine="streaming")  # in morsels: the regexes' matches are not all held at once
     )
     return found.insert_column(1, exact_numbers(found["written"]).alias("value"))
@@ -254,6 +257,83 @@ def _runs_of_digits(texts: pl.Series) -> pl.LazyFrame:
     ).filter(pl.col("number").is_not_null())
 
 
+# ---- years stated beside a number ----------------------------------------------------
+
+# A quote's words for years_beside: a number (digits grouped as stated_numbers reads them,
+# with its percent sign), a word, or a sentence's end (. ; ! ?, apart from a decimal point)
+_BESIDE_TOKEN = (
+    rf"(?is)(?:\d{{1,3}}(?:{GROUP_SPACE}\d{{3}})+|\d+(?:,\d{{3}})*)(?:\.\d+)?(?:\s*(?:%|per\s*cent\b|percent\b))?"
+    rf"|{WORD}+(?:[.,]{WORD}+)*|[.;!?]"
+)
+YEAR = r"^(?:1[89]|20)\d\d$"  # 1800 to 2099, four digits without a separator
+YEARS_APART = 3  # words between a year and the number it goes with, at most
+
+
+def years_beside(texts: pl.Series) -> pl.DataFrame:
+    """The years each text states beside a number: at (the text's position), value (the
+    number's magnitude in exact_numbers' form), percent, and year. A year goes with the
+    number nearest to it in the same sentence, at most YEARS_APART words away, with no
+    other number or year between them ("312 in 2023", "In 2023, 312", "78 per cent
+    compared to 2021"); a tie goes to the number before it ("312 in 2023, from 250")."""
+    tokens = (
+        pl.LazyFrame({"text": with_digits(texts)})
+        .with_row_index("at")
+        .select("at", token=pl.col("text").str.extract_all(_BESIDE_TOKEN))
+        .explode("token")
+        .drop_nulls("token")
+        .with_columns(i=pl.int_range(pl.len()).over("at"))
+        .with_columns(sentence=pl.col("token").is_in([".", ";", "!", "?"]).cum_sum().over("at"))
+        .filter(pl.col("token").str.contains(r"^\d"))
+        .with_columns(
+            digits=pl.col("token").str.extract(r"^([\d., \u00a0\u202f\u2009]*\d)"),
+            percent=pl.col("token").str.contains(r"%|(?i)cent$"),
+        )
+        .with_columns(
+            digits=pl.col("digits").str.replace_all(_SEPARATORS, ""),
+            year=pl.col("digits").str.contains(YEAR) & ~pl.col("percent"),
+        )
+    )
+    columns = ["i", "sentence", "year", "digits", "percent"]
+    near = tokens.with_columns(
+        *[pl.col(c).shift(1).over("at").alias(f"before_{c}") for c in columns],
+        *[pl.col(c).shift(-1).over("at").alias(f"after_{c}") for c in columns],
+    ).filter("year")
+
+    def beside(side: str, gap: pl.Expr) -> pl.Expr:
+        return (
+            (pl.col(f"{side}_sentence") == pl.col("sentence"))
+            & ~pl.col(f"{side}_year")
+            & (gap <= YEARS_APART)
+        ).fill_null(False)
+
+    before_gap = pl.col("i") - pl.col("before_i") - 1
+    after_gap = pl.col("after_i") - pl.col("i") - 1
+    before, after = beside("before", before_gap), beside("after", after_gap)
+    takes_before = before & (~after | (before_gap <= after_gap))
+    found = (
+        near.filter(before | after)
+        .select(
+            "at",
+            digits=pl.when(takes_before).then("before_digits").otherwise("after_digits"),
+            percent=pl.when(takes_before).then("before_percent").otherwise("after_percent"),
+            year=pl.col("digits").cast(pl.Int32),
+        )
+        .collect()
+    )
+    return found.select("at", exact_numbers(found["digits"]).alias("value"), "percent", "year")
+
+
+def period_years(periods: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """The first and last year a period covers, as ISO 8601 writes it: YYYY, YYYY-MM,
+    YYYY-MM-DD, or an interval of two of them ("2022-01/2022-09"); null when it is
+    missing or not one of these (an interval with a duration, "2022-01/P9M")."""
+    parts = periods.str.split("/")
+    first, last = parts.list.first(), parts.list.last()
+    valid = periods.str.contains(r"^\d{4}(?:-\d\d){0,2}(?:/\d{4}(?:-\d\d){0,2})?$")
+    year = lambda part: pl.when(valid).then(part.str.slice(0, 4).cast(pl.Int32))  # noqa: E731
+    return year(first), year(last)
+
+
 @lru_cache(maxsize=65536)
 def find_numbers(text: str) -> tuple[StatedNumber, ...]:
     """Every number stated in text, with its percent sign and qualifier."""
@@ -265,6 +345,7 @@ def find_numbers(text: str) -> tuple[StatedNumber, ...]:
             qualifier=number["qualifier"],
             words=number["words"],
             scaled=number["scaled"],
+            qualifier_words=number["qualifier_words"],
         )
         for number in found.iter_rows(named=True)
     )

@@ -395,7 +395,7 @@ def explain_split_character(row: dict, context: Context) -> str:
 def _first_figures(context: Context) -> pl.DataFrame:
     """The first row of each figure_id: its value (typed, and as its cell was written,
     such as "-78" or "2.5e3": the digits a quote must state exactly, which the typed
-    value, a float, may have rounded), measure, unit and qualifier."""
+    value, a float, may have rounded), measure, unit, qualifier and periods."""
     figures = context.frames["figures"]
 
     def first() -> pl.DataFrame:
@@ -404,7 +404,9 @@ def _first_figures(context: Context) -> pl.DataFrame:
         else:  # typed frames alone (a library caller's): each value's shortest decimal
             written = figures["value"].map_elements(repr, return_dtype=pl.String)
         return (
-            figures.select("figure_id", "value", "measure", "unit", "qualifier")
+            figures.select(
+                "figure_id", "value", "measure", "unit", "qualifier", "period", "reference_period"
+            )
             .with_columns(written=written)
             .filter(pl.col("figure_id").is_not_null())
             .unique("figure_id", keep="first", maintain_order=True)
@@ -447,8 +449,9 @@ def _stated_values(frame: pl.DataFrame, context: Context) -> pl.DataFrame:
         percent=(pl.col("unit") == "percent").fill_null(False),
     )
     first = stated.unique(["at", "value", "percent"], keep="first", maintain_order=True)
+    said = ["qualifier", "qualifier_words"]
     found = wanted.join(
-        first.select("at", pl.col("value").alias("wanted"), "percent", "qualifier", matched=True),
+        first.select("at", pl.col("value").alias("wanted"), "percent", *said, matched=True),
         on=["at", "wanted", "percent"],
         how="left",
         maintain_order="left",
@@ -460,6 +463,8 @@ def _stated_values(frame: pl.DataFrame, context: Context) -> pl.DataFrame:
     ).with_columns(
         matched=found["matched"].gather(at).fill_null(False),
         qualifier=found["qualifier"].gather(at),
+        said_words=found["qualifier_words"].gather(at),
+        recorded_words=frame["qualifier_words"] if "qualifier_words" in frame.columns else None,
     )
 
 
@@ -514,6 +519,38 @@ def explain_qualifier(row: dict, context: Context) -> str:
     return f"qualifier is {recorded}, but the quote's words ({number.words!r}) say {said}"
 
 
+def _words(said: pl.Expr) -> pl.Expr:
+    """Words compared as a reader would: any run of spaces as one, in any case."""
+    return said.str.replace_all(r"\s+", " ").str.strip_chars().str.to_lowercase()
+
+
+def qualifier_words_match_quote(frame: pl.DataFrame, context: Context) -> pl.Series:
+    """The hedge's words as written are the words the quote states before the number
+    when the quote has a qualifier (and it is the one its words state), else empty."""
+    stated = context.share("stated_values", frame, lambda: _stated_values(frame, context))
+    recorded, qualifier = pl.col("recorded_words"), pl.col("recorded")
+    stated_here = pl.col("checked") & pl.col("matched") & qualifier.eq_missing(pl.col("qualifier"))
+    return stated.select(
+        pl.when(qualifier.is_null())
+        .then(recorded.is_null())
+        .when(stated_here)
+        .then(_words(recorded).eq_missing(_words(pl.col("said_words"))))
+        .otherwise(True)
+    ).to_series()
+
+
+def explain_qualifier_words(row: dict, context: Context) -> str:
+    recorded = "empty" if row["qualifier_words"] is None else repr(row["qualifier_words"])
+    if row["qualifier"] is None:
+        return f"qualifier_words is {recorded} but qualifier is empty; expected it empty too"
+    figure = _figure(context, row["figure_id"])
+    number = numbers.matching_number(row["text"], figure["written"], figure["unit"] == "percent")
+    return (
+        f"qualifier_words is {recorded}, but the quote's words ({number.words!r}) put "
+        f"{number.qualifier_words!r} before the number; expected {number.qualifier_words!r}"
+    )
+
+
 def change_direction_matches_quote(frame: pl.DataFrame, context: Context) -> pl.Series:
     """A quote of a change states its direction: a decline for a negative value, a rise
     for a positive one."""
@@ -536,6 +573,67 @@ def explain_direction(row: dict, context: Context) -> str:
         f"quote's words do not state a {expected} (a decline is negative, a rise positive); "
         f'{expected} words looked for: {looked_for} ("*" any ending, <year> a year); a '
         f"missing word goes in {vocabulary.as_posix()} (columns words, direction, note)"
+    )
+
+
+def _years_beside_value(frame: pl.DataFrame, context: Context) -> pl.DataFrame:
+    """For the quotes of a figure with a value whose text states a year: the years the
+    text states beside the figure's number (numbers.years_beside), with the years the
+    figure's period and reference period cover; row: the quote's row in frame."""
+    figures = _first_figures(context).select(
+        "figure_id", "unit", "written", "period", "reference_period"
+    )
+    quoted = (
+        frame.select("figure_id", "text")
+        .with_row_index("row")
+        .filter(pl.col("text").str.contains(r"(?:1[89]|20)\d\d"))
+        .join(figures, on="figure_id", how="inner", maintain_order="left")
+        .filter(pl.col("written").is_not_null())
+    )
+    beside = numbers.years_beside(quoted["text"])
+    longest = beside["value"].str.len_chars().max() or 0
+    period_from, period_to = numbers.period_years(pl.col("period"))
+    reference_from, reference_to = numbers.period_years(pl.col("reference_period"))
+    wanted = quoted.select(
+        "row",
+        at=pl.int_range(pl.len(), dtype=beside["at"].dtype),
+        value=numbers.exact_numbers(quoted["written"], longest),
+        percent=(pl.col("unit") == "percent").fill_null(False),
+        period=pl.concat_list(period_from, period_to),
+        reference=pl.concat_list(reference_from, reference_to),
+    )
+    return beside.join(wanted, on=["at", "value", "percent"], how="inner")
+
+
+def _covers(years: pl.Expr, year: pl.Expr) -> pl.Expr:
+    return (years.list.first() <= year) & (year <= years.list.last())
+
+
+def period_covers_quoted_year(frame: pl.DataFrame, context: Context) -> pl.Series:
+    """A year a quote states beside the figure's number is in the figure's period or
+    reference period (an unreadable period is not checked here)."""
+    beside = _years_beside_value(frame, context)
+    year = pl.col("year")
+    unknown = pl.col("period").list.first().is_null()
+    wrong = beside.filter(
+        ~unknown
+        & ~_covers(pl.col("period"), year)
+        & ~_covers(pl.col("reference"), year).fill_null(False)
+    )
+    return pl.Series(~pl.int_range(frame.height, eager=True).is_in(wrong["row"].implode()))
+
+
+def explain_period(row: dict, context: Context) -> str:
+    figure = _figure(context, row["figure_id"])
+    one = pl.DataFrame({"figure_id": [row["figure_id"]], "text": [row["text"]]})
+    beside = _years_beside_value(one.cast(pl.String), context)
+    years = ", ".join(str(y) for y in beside["year"].unique(maintain_order=True).to_list())
+    quote = f"quote {row[QUOTE_AT]}" if row.get(QUOTE_AT) else "the quote"
+    reference = figure["reference_period"] or "none"
+    return (
+        f"figure {row['figure_id']} has period {figure['period']} (reference period "
+        f"{reference}), but {quote} states {years} beside its number {figure['written']}; "
+        f"expected a period or reference period covering {years}"
     )
 
 
@@ -643,7 +741,22 @@ SEMANTIC_CHECKS: tuple[SemanticCheck, ...] = (
         at_figure=True,
     ),
     SemanticCheck(
+        "period_covers_quoted_year",
+        "quotes",
+        "period",
+        period_covers_quoted_year,
+        explain_period,
+        at_figure=True,
+    ),
+    SemanticCheck(
         "qualifier_matches_quote", "quotes", "qualifier", qualifier_matches_quote, explain_qualifier
+    ),
+    SemanticCheck(
+        "qualifier_words_match_quote",
+        "quotes",
+        "qualifier_words",
+        qualifier_words_match_quote,
+        explain_qualifier_words,
     ),
     SemanticCheck(
         "change_direction_matches_quote",

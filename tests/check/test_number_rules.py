@@ -41,11 +41,16 @@ def add_stated(project: Path, sentence: str, figure: str, quote: str, qualifier:
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerow(
         [f"{figure_id}-q01", "kandal-crime-2022", figure_id, "", SPEAKER, "paraphrase", quote]
-        + [start, start + len(quote), qualifier, ""]
+        + [start, start + len(quote), qualifier, qualifier_words(quote, qualifier), ""]
     )
     with (project / QUOTES).open("a", encoding="utf-8") as file:
         file.write(out.getvalue())
     return len((project / FIGURES).read_text(encoding="utf-8").splitlines())
+
+
+def qualifier_words(quote: str, qualifier: str) -> str:
+    """The hedge's words as the quote writes them (the tests' quotes start with it)."""
+    return quote.split()[0] if qualifier else ""
 
 
 def errors(result) -> list[dict]:
@@ -292,3 +297,186 @@ def test_figure_qualifier_error_names_the_quotes_qualifiers(project, run):
     found = check(project, run)
     assert [e["code"] for e in found] == ["figure-qualifier-is-quoted"]
     assert "(they state almost, no qualifier)" in found[0]["message"]
+
+
+# ---- the year beside the number ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quote", "period", "reference"),
+    [
+        ("Police recorded 312 thefts in 2023.", "recorded 312 thefts in 2023", "2020", ""),
+        ("In 2023, 312 thefts were recorded.", "In 2023, 312 thefts", "2020", ""),
+        ("Thefts rose 12 per cent in 2023.", "rose 12 per cent in 2023", "2020", ""),
+    ],
+    ids=["number-then-year", "year-then-number", "percent-then-year"],
+)
+def test_a_year_beside_the_number_outside_the_period_fails_at_the_period(
+    project, run, sentence, quote, period, reference
+):
+    measure, value, unit = (
+        ("change", "12", "percent") if "per cent" in quote else ("level", "312", "thefts")
+    )
+    reference = "2019" if measure == "change" else reference
+    figure = f"kandal-thefts-x,reported_crimes,KH-8,{period},{reference},{measure},{value},{unit},,"
+    line = add_stated(project, sentence, figure, quote)
+    found = check(project, run)
+    assert [(e["code"], e["file"], e["line"], e["field"]) for e in found] == [
+        ("period-covers-quoted-year", FIGURES, line, "period")
+    ]
+    quotes = len((project / QUOTES).read_text(encoding="utf-8").splitlines())
+    assert found[0]["message"] == (
+        f"period: figure kandal-thefts-x has period {period} (reference period "
+        f"{reference or 'none'}), but quote {QUOTES}:{quotes} states 2023 beside its number "
+        f"{value}; expected a period or reference period covering 2023"
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quote", "period", "reference"),
+    [
+        ("Police recorded 312 thefts in 2023.", "recorded 312 thefts in 2023", "2023", ""),
+        ("In 2023, 312 thefts were recorded.", "In 2023, 312 thefts", "2023-05", ""),
+        (
+            "312 thefts in 2020, up from 250 in 2019.",
+            "312 thefts in 2020, up from 250 in 2019",
+            "2020",
+            "",
+        ),
+        (
+            "In 2023, the police in the whole province recorded 312 thefts.",
+            "In 2023, the police in the whole province recorded 312 thefts",
+            "2020",
+            "",
+        ),
+    ],
+    ids=["same-year", "month", "other-number-has-the-other-year", "year-far-away"],
+)
+def test_a_year_beside_the_number_within_the_period_passes(
+    project, run, sentence, quote, period, reference
+):
+    figure = f"kandal-thefts-x,reported_crimes,KH-8,{period},{reference},level,312,thefts,,"
+    add_stated(project, sentence, figure, quote)
+    assert check(project, run) == []
+
+
+def test_a_year_beside_a_change_may_be_its_reference_period(project, run):
+    # Kandal: "In 2022, ... declined by 78 per cent compared to 2021": period 2022,
+    # reference 2021; swapped, the figure fails.
+    assert check(project, run) == []
+    figures = project / FIGURES
+    text = figures.read_text(encoding="utf-8")
+    figures.write_text(text.replace(",KH-8,2022,2021,change,-78,", ",KH-8,2022,2020,change,-78,"))
+    found = check(project, run)
+    assert [e["code"] for e in found] == ["period-covers-quoted-year"]
+    assert "states 2021 beside its number -78" in found[0]["message"]
+
+
+def test_years_beside_a_number_are_the_nearest_in_the_sentence():
+    import polars as pl
+
+    texts = [
+        "312 in 2023",
+        "In 2023, 312 thefts",
+        "312 in 2022, up from 250 in 2021",
+        "In 2021 it was 5. In 2022, 7",
+        "In 2022, the crime rate in Kandal province declined by 78 per cent compared to 2021",
+        "2021-2022",
+    ]
+    found = numbers.years_beside(pl.Series(texts))
+    assert found.select("at", "value", "year").rows() == [
+        (0, "312", 2023),
+        (1, "312", 2023),
+        (2, "312", 2022),
+        (2, "250", 2021),
+        (3, "5", 2021),
+        (3, "7", 2022),
+        (4, "78", 2021),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("period", "years"),
+    [
+        ("2022", (2022, 2022)),
+        ("2022-01", (2022, 2022)),
+        ("2022-01-05", (2022, 2022)),
+        ("2022-01/2023-09", (2022, 2023)),
+        ("2022-01/P9M", (None, None)),
+        (None, (None, None)),
+    ],
+)
+def test_period_years_are_the_first_and_last_year_it_covers(period, years):
+    import polars as pl
+
+    first, last = numbers.period_years(pl.col("period"))
+    frame = pl.DataFrame({"period": [period]}, schema={"period": pl.String})
+    assert frame.select(first, last.alias("last")).row(0) == years
+
+
+# ---- the hedge as written ------------------------------------------------------------
+
+
+def test_kandal_keeps_the_sources_hedge_beside_the_qualifier(project):
+    with (project / QUOTES).open(encoding="utf-8", newline="") as file:
+        hedged = [
+            (r["qualifier"], r["qualifier_words"]) for r in csv.DictReader(file) if r["qualifier"]
+        ]
+    assert hedged == [("almost", "almost")]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        (
+            "of all reported crimes,90,152,almost,almost,",
+            "of all reported crimes,90,152,almost,,",
+            "qualifier_words is empty, but the quote's words ('almost 96 per cent') put 'almost' "
+            "before the number; expected 'almost'",
+        ),
+        (
+            "of all reported crimes,90,152,almost,almost,",
+            "of all reported crimes,90,152,almost,nearly,",
+            "qualifier_words is 'nearly', but the quote's words",
+        ),
+        (
+            "solved 96 per cent of them,908,947,,,",
+            "solved 96 per cent of them,908,947,,about,",
+            "qualifier_words is 'about' but qualifier is empty; expected it empty too",
+        ),
+    ],
+    ids=["missing", "other-words", "without-a-qualifier"],
+)
+def test_qualifier_words_not_the_quotes_fail_at_the_cell(project, run, old, new, says):
+    quotes = project / QUOTES
+    text = quotes.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    quotes.write_text(text.replace(old, new), encoding="utf-8")
+    found = check(project, run)
+    assert [(e["code"], e["file"], e["field"]) for e in found] == [
+        ("qualifier-words-match-quote", QUOTES, "qualifier_words")
+    ]
+    assert says in found[0]["message"]
+
+
+def test_qualifier_words_compare_in_any_case_and_spacing(project, run):
+    add_stated(
+        project,
+        "Police recorded Just  over 300 thefts.",
+        "kandal-thefts-x,reported_crimes,KH-8,2020,,level,300,thefts,more_than,",
+        "recorded Just  over 300 thefts",
+        qualifier="more_than",
+    )
+    quotes = project / QUOTES
+    text = quotes.read_text(encoding="utf-8")
+    quotes.write_text(text.replace(",more_than,recorded,", ",more_than,just over,"), "utf-8")
+    assert check(project, run) == []
+
+
+def test_locate_fills_in_the_hedge_as_written(project, run):
+    result = run(project, "locate", "kandal-crime-2022", "almost 96 per cent", "--json")
+    [hit] = json.loads(result.stdout)["hits"]
+    assert (hit["quote_row"]["qualifier"], hit["quote_row"]["qualifier_words"]) == (
+        "almost",
+        "almost",
+    )
