@@ -83,7 +83,6 @@ VOCABULARY = Path(__file__).parent / "vocabulary"
 DIRECTIONS_FILE = VOCABULARY / "directions.csv"
 NUMBER_WORDS_FILE = VOCABULARY / "number_words.csv"
 SCALES_FILE = VOCABULARY / "scales.csv"
-DIRECTIONS = {"rise": 1, "decline": -1}
 NOT_A_DIRECTION = "none"
 
 

@@ -433,7 +433,7 @@ def test_missing_column_fails_at_line_1_of_its_file(project, run):
             "Crime declined by 78 per cent,1328,1357,",
             "Crime declined by 78 per cent,1328,1328,1357,",
             "field-count",
-            "row has 12 fields; expected 11",
+            "row has 13 fields; expected 12",
             id="too-many-fields",
         ),
     ],
@@ -777,7 +777,7 @@ def test_field_name_with_a_control_character_keeps_each_problem_on_one_line(proj
     human = run(project, "check")
     machine = json.loads(run(project, "check", "--json").stdout)
 
-    fails(human, (QUOTES, 1, None, "missing-column"), (QUOTES, 1, 91, "extra-column"))
+    fails(human, (QUOTES, 1, None, "missing-column"), (QUOTES, 1, 107, "extra-column"))
     escaped = name.encode("unicode_escape").decode("ascii")
     assert all(escaped in line for line in human.stderr.splitlines()[:2])
     assert machine["errors"][0]["field"] == name  # the JSON string holds the name itself
