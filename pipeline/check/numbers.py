@@ -258,12 +258,16 @@ def _runs_of_digits(texts: pl.Series) -> pl.LazyFrame:
 
 # ---- years stated beside a number ----------------------------------------------------
 
-# A quote's words for years_beside: a number (digits grouped as stated_numbers reads them,
-# with its percent sign), a word, or a sentence's end (. ; ! ?, apart from a decimal point)
-_BESIDE_TOKEN = (
-    rf"(?is)(?:\d{{1,3}}(?:{GROUP_SPACE}\d{{3}})+|\d+(?:,\d{{3}})*)(?:\.\d+)?(?:\s*(?:%|per\s*cent\b|percent\b))?"
-    rf"|{WORD}+(?:[.,]{WORD}+)*|[.;!?]"
+# A quote cut for years_beside into its numbers, each with the words after it up to the
+# next number or the sentence's end (gap), and the sentence ends (. ; ! ? before a space
+# or the end of the text, so not a decimal point nor the dots of "U.S.")
+_NUMBER_TOKEN = (
+    rf"(?:\d{{1,3}}(?:{GROUP_SPACE}\d{{3}})+|\d+(?:,\d{{3}})*)(?:\.\d+)?"
+    r"(?:\s*(?:%|per\s*cent\b|percent\b))?"
 )
+_GAP = r"(?:[^\p{N}.;!?]|[.;!?]\S)*"
+_BESIDE_TOKEN = rf"(?is){_NUMBER_TOKEN}{_GAP}|[.;!?]"
+_BESIDE_PARTS = rf"(?is)^(?P<number>{_NUMBER_TOKEN})(?P<gap>.*)$"
 YEAR = r"^(?:1[89]|20)\d\d$"  # 1800 to 2099, four digits without a separator
 YEARS_APART = 3  # words between a year and the number it goes with, at most
 
@@ -280,33 +284,39 @@ def years_beside(texts: pl.Series) -> pl.DataFrame:
         .select("at", token=pl.col("text").str.extract_all(_BESIDE_TOKEN))
         .explode("token")
         .drop_nulls("token")
-        .with_columns(i=pl.int_range(pl.len()).over("at"))
-        .with_columns(sentence=pl.col("token").is_in([".", ";", "!", "?"]).cum_sum().over("at"))
+        .with_columns(sentence=pl.col("token").str.contains(r"^[.;!?]$").cum_sum())
         .filter(pl.col("token").str.contains(r"^\d"))
-        .with_columns(
-            digits=pl.col("token").str.extract(r"^([\d., \u00a0\u202f\u2009]*\d)"),
-            percent=pl.col("token").str.contains(r"%|(?i)cent$"),
+        .select(
+            "at",
+            "sentence",
+            pl.col("token").str.extract_groups(_BESIDE_PARTS).struct.unnest(),
         )
-        .with_columns(
-            digits=pl.col("digits").str.replace_all(_SEPARATORS, ""),
-            year=pl.col("digits").str.contains(YEAR) & ~pl.col("percent"),
+        .select(
+            "at",
+            "sentence",
+            digits=pl.col("number")
+            .str.replace_all(_SEPARATORS, "")
+            .str.extract(r"^(\d+(?:\.\d+)?)"),
+            percent=pl.col("number").str.contains(r"(?i)(?:%|cent)$"),
+            words_after=pl.col("gap").str.count_matches(r"\p{L}+"),
         )
+        .with_columns(year=pl.col("digits").str.contains(YEAR) & ~pl.col("percent"))
     )
-    columns = ["i", "sentence", "year", "digits", "percent"]
+    columns = ["at", "sentence", "year", "digits", "percent", "words_after"]
     near = tokens.with_columns(
-        *[pl.col(c).shift(1).over("at").alias(f"before_{c}") for c in columns],
-        *[pl.col(c).shift(-1).over("at").alias(f"after_{c}") for c in columns],
+        *[pl.col(c).shift(1).alias(f"before_{c}") for c in columns],
+        *[pl.col(c).shift(-1).alias(f"after_{c}") for c in columns],
     ).filter("year")
 
     def beside(side: str, gap: pl.Expr) -> pl.Expr:
         return (
-            (pl.col(f"{side}_sentence") == pl.col("sentence"))
+            (pl.col(f"{side}_at") == pl.col("at"))
+            & (pl.col(f"{side}_sentence") == pl.col("sentence"))
             & ~pl.col(f"{side}_year")
             & (gap <= YEARS_APART)
         ).fill_null(False)
 
-    before_gap = pl.col("i") - pl.col("before_i") - 1
-    after_gap = pl.col("after_i") - pl.col("i") - 1
+    before_gap, after_gap = pl.col("before_words_after"), pl.col("words_after")
     before, after = beside("before", before_gap), beside("after", after_gap)
     takes_before = before & (~after | (before_gap <= after_gap))
     found = (
