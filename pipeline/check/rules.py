@@ -563,10 +563,23 @@ def change_direction_matches_quote(frame: pl.DataFrame, context: Context) -> pl.
     return stated.select((~checked | said).fill_null(True)).to_series()
 
 
+def _phrase_groups(entries: list[str]) -> str:
+    """Vocabulary entries listed compactly: phrases of three words or more grouped by
+    their first two ("fewer than (last year | a year ago)")."""
+    groups: dict[str, list[str]] = {}
+    for entry in entries:
+        words = entry.split()
+        head, rest = (" ".join(words[:2]), " ".join(words[2:])) if len(words) > 2 else (entry, "")
+        groups.setdefault(head, [])
+        if rest:
+            groups[head].append(rest)
+    return ", ".join(f"{h} ({' | '.join(r)})" if r else h for h, r in groups.items())
+
+
 def explain_direction(row: dict, context: Context) -> str:
     figure = _figure(context, row["figure_id"])
     expected = "decline" if figure["value"] < 0 else "rise"
-    looked_for = ", ".join(numbers.direction_words(expected))
+    looked_for = _phrase_groups(numbers.direction_words(expected))
     vocabulary = numbers.DIRECTIONS_FILE.relative_to(Path(numbers.__file__).parents[2])
     return (
         f"figure {row['figure_id']} is a change of {figure['value']:g}, a {expected}, but the "
