@@ -32,6 +32,7 @@ from benchmarks.synth.text import (
 )
 from pipeline import __version__
 from pipeline.assemble.json_text import indented
+from pipeline.check.numbers import QUALIFIER_WORDS
 from pipeline.contract.model import Contract, load_contract
 from pipeline.errors import InvalidInput, Problem, UsageProblem
 from pipeline.files import hash_bytes
@@ -287,11 +288,16 @@ def _draft_figure(draft, number, indicator, measure, speakers, rng) -> None:
         # a later quote may drop the hedge, as a second telling often does
         said = qualifier if quote == 0 or rng.random() < 0.7 else None
 
-        def clause(rng, stated, said=said):
+        row, speaker = _quote_row(draft, figure_id, None, speakers, rng, qualifier=said)
+
+        def clause(rng, stated, said=said, row=row):
             n = number_words(stated, unit, said, rng)
+            if said is not None:  # the hedge as written, the words number_words put first
+                row["qualifier_words"] = max(
+                    (w for w in QUALIFIER_WORDS[said] if n.startswith(f"{w} ")), key=len
+                )
             return figure_clause(indicator, measure, value, reference, n, rng)
 
-        row, speaker = _quote_row(draft, figure_id, None, speakers, rng, qualifier=said)
         draft.quotes.append(QuotePlan(row, speaker, clause, abs(value)))
 
 
@@ -334,6 +340,7 @@ def _quote_row(draft, figure_id, statement_id, speakers, rng, qualifier) -> tupl
         "start": None,
         "end": None,
         "qualifier": qualifier,
+        "qualifier_words": None,
         "note": None,
     }
     return row, speaker

@@ -26,8 +26,8 @@ KINDS: dict[str, PlantKind] = {
     "quote-offset": PlantKind(
         "quote-matches-snapshot", "quotes", "text", "a quote's start and end moved by one"
     ),
-    "value-not-in-quote": PlantKind(
-        "figure-value-in-quote", "quotes", "text", "a quote states another number than its figure"
+    "value-not-in-quote": PlantKind(  # reported at the figure's value, naming the quote
+        "figure-value-in-quote", "figures", "value", "a quote states another number than its figure"
     ),
     "foreign-key": PlantKind(
         "foreign-key", "quotes", "speaker_id", "a quote's speaker is not a known actor"
@@ -103,7 +103,8 @@ def plant_in_text(draft, plant: Plant, rng: random.Random) -> None:
         return
     index = rng.choice([i for i, q in enumerate(draft.quotes) if q.row["figure_id"]])
     draft.quotes[index].stated += 1
-    _record(draft, plant, index)
+    figure_id = draft.quotes[index].row["figure_id"]
+    _record(draft, plant, [f["figure_id"] for f in draft.figures].index(figure_id))
 
 
 def plant_in_rows(draft, plant: Plant, rng: random.Random) -> None:

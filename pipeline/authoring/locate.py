@@ -326,7 +326,8 @@ def longest_found_prefix(folded: str, wanted: str) -> int:
 
 def quote_row(contract: Contract, source_id: str | None, hit: Hit, quote_id: str | None) -> dict:
     """A quotes row in the contract's column order: what the hit tells filled in, the rest empty."""
-    qualifiers = {n.qualifier for n in hit.numbers}
+    written = [n for n in hit.numbers if not n.scaled]  # "466 million" is one number
+    lone = written[0] if len(written) == 1 else None
     known = {
         "quote_id": quote_id,
         "source_id": source_id,
@@ -334,7 +335,8 @@ def quote_row(contract: Contract, source_id: str | None, hit: Hit, quote_id: str
         "start": hit.start,
         "end": hit.end,
         # Only a lone number's hedge is a safe guess; a statement's quote keeps it empty.
-        "qualifier": qualifiers.pop() if len(hit.numbers) == 1 else None,
+        "qualifier": lone and lone.qualifier,
+        "qualifier_words": lone and lone.qualifier and lone.qualifier_words,
     }
     return {name: known.get(name) for name in contract.resource(QUOTES_RESOURCE).field_names}
 

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.check.rules import Context, SemanticCheck, checks_for
+from pipeline.check.rules import QUOTE_AT, Context, SemanticCheck, checks_for
 from pipeline.contract.model import Contract, ForeignKey, Resource
 from pipeline.errors import Problem
 from pipeline.files import LINE_BREAK
@@ -40,7 +40,9 @@ from pipeline.load.tables import FilesUnder, Origin, Table
 
 FIGURES, QUOTES, SOURCES = "figures", "quotes", "sources"
 # what a held quote's checks need of its figure (the value as written too: "written")
-FIGURE_VALUES = ("figure_id", "value", "measure", "unit", "qualifier")
+FIGURE_VALUES = (
+    "figure_id", "value", "measure", "unit", "qualifier", "period", "reference_period"
+)  # fmt: skip
 # where a kept row is: its batch and position there, its row among the resource's
 # rows (0-based), and its file, line and kind (JSON or CSV) when its batch's tables
 # are not kept
@@ -281,7 +283,12 @@ class Keys:
             for position in (~passed).arg_true().to_list():
                 table, at = origins[position]
                 values = quotes.row(position, named=True)
-                found.append(rule_problem(check, values, context, table.locate(at, check.field)))
+                if check.at_figure:
+                    figure = self.figure_cell(values["figure_id"], check.field)
+                    found.append(figure_problem(check, values, context, table, at, figure))
+                else:
+                    where = table.locate(at, check.field)
+                    found.append(rule_problem(check, values, context, where))
         return found
 
     def _held_figure_problems(self) -> list[Problem]:
@@ -311,6 +318,21 @@ class Keys:
         return found
 
     # ---- where a kept row is ---------------------------------------------------------
+
+    def figure_cell(
+        self, figure_id: str, field_name: str, tables: dict | None = None, frames=None
+    ) -> dict | None:
+        """Where a figure's first row has its field: in tables (a batch's, with its typed
+        frames) when the figure is there, else among the kept rows; None if nowhere."""
+        if tables is not None and FIGURES in tables:
+            ids = frames[FIGURES].get_column("figure_id")
+            at = ids.index_of(figure_id)
+            if at is not None:
+                return tables[FIGURES].locate(at, field_name)
+        kept = self.rows(FIGURES, pl.col("figure_id") == figure_id)
+        if kept.frame.height == 0:
+            return None
+        return kept.locate(kept.frame.get_column(ROW).arg_min(), field_name)
 
     def rows(self, resource: str, which: pl.Expr) -> KeptRows:
         """The kept rows of a resource that which selects, in row order."""
@@ -410,6 +432,16 @@ def rule_problem(check: SemanticCheck, values: dict, context: Context, where: di
     return Problem(
         check.name.replace("_", "-"), f"{check.field}: {check.explain(values, context)}", **where
     )
+
+
+def figure_problem(
+    check: SemanticCheck, values: dict, context: Context, quotes: Table, at: int, figure
+) -> Problem:
+    """A quotes rule's failure (check.at_figure) at its figure's cell (figure: where it
+    is, or None when the figure is not found: then at the quote), naming the quote."""
+    quote = quotes.locate(at, None)
+    values = {**values, QUOTE_AT: f"{quote['file']}:{quote['line']}"}
+    return rule_problem(check, values, context, figure or quotes.locate(at, "text"))
 
 
 def duplicate_id(key: tuple[str, ...], values: dict, where: dict) -> Problem:

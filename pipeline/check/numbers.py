@@ -10,11 +10,13 @@ percent sign and their qualifier are found by regular expressions over the colum
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
+from pathlib import Path
 
 import polars as pl
 
@@ -34,16 +36,29 @@ _QUALIFIER = "|".join(
 # Python's \w (letters, digits, "_"; not combining marks), which Rust's \w is not
 WORD = r"[\p{L}\p{N}_]"
 NOT_WORD = r"[^\p{L}\p{N}_]"
+# Digits grouped by a space, a no-break space (U+00A0, U+202F) or a thin space (U+2009)
+GROUP_SPACE = "[ \u00a0\u202f\u2009]"
 PERCENT = r"\s*%|\s*per\s*cent\b|\s*percent\b"
 # A number starts a run of word characters, "." and ",", never inside one (so 12,34 is
 # no number and v1.2 none either): each text is cut into such runs, each with the
-# qualifier words right before it and what may be its percent sign right after it.
-_RUN = rf"(?:{WORD}|[.,])+"
+# qualifier words right before it and what may be its percent sign right after it. A run
+# may also be digits in groups of three apart by a space ("1 234"): 1 to 3 digits, then
+# groups of three, then no digit (what follows is taken into the run, so "1 2345" is 1
+# and 2345, and "2022 123" is 2022 and 123).
+_GROUPED = (
+    rf"\d{{1,3}}(?:{GROUP_SPACE}\d{{3}})+(?:[.,_\p{{L}}](?:{WORD}|[.,])*|[^\p{{N}}\p{{L}}_.,]|$)"
+)
+_RUN = rf"(?:{_GROUPED}|(?:{WORD}|[.,])+)"
 _TOKEN = rf"(?is)(?:\b(?:{_QUALIFIER})\s+)*{_RUN}(?:\s*(?:%|per\s*cent\b|percent\b|cent\b))?"
 _TOKEN_PARTS = rf"(?is)^(?P<prefix>(?:\b(?:{_QUALIFIER})\s+)*)(?P<run>{_RUN})(?P<suffix>.*)$"
-# The number at the start of a run: digits with thousands separators or plain, and
-# decimals; the rest of the run must not go on with a digit (12,345,6 is none) ...
-_NUMBER_PARTS = r"(?s)^(?P<whole>\d{1,3}(?:,\d{3})+|\d+)(?P<fraction>\.\d+)?(?P<rest>.*)$"
+# The number at the start of a run: digits with thousands separators (commas, or spaces
+# as above) or plain, and decimals; the rest of the run must not go on with a digit
+# (12,345,6 is none) ...
+_NUMBER_PARTS = (
+    rf"(?s)^(?P<whole>\d{{1,3}}(?:,\d{{3}})+|\d{{1,3}}(?:{GROUP_SPACE}\d{{3}})+|\d+)"
+    r"(?P<fraction>\.\d+)?(?P<rest>.*)$"
+)
+_SEPARATORS = rf"[,{GROUP_SPACE[1:-1]}]"
 _GOES_ON = r"^(?:\p{L}|\p{N}|[_,])?\d"
 # ... or if it does after a decimal point, the number ends before the point (1.5x5 is 1)
 _LAST_QUALIFIER = rf"(?i)\b(?P<said>(?P<words>{_QUALIFIER})\s+)$"
@@ -62,15 +77,48 @@ HAS_NUMBER_WORD = (
     "(?i)(?:" + "|".join(NUMBER_WORD_STEMS) + ")|[\u0130\u212a]|(?:^|[^a-z])os*(?:[^a-z]|$)"
 )
 
-DECLINE_WORDS = (
-    rf"(?i)(?:^|{NOT_WORD})(?:declin{WORD}*|decreas{WORD}*|fell|fall{WORD}*|drop{WORD}*|down|"
-    rf"reduc{WORD}*|plummet{WORD}*|lower{WORD}*|cut|shr[ai]nk{WORD}*|slump{WORD}*|"
-    rf"plunge{WORD}*)(?:{NOT_WORD}|$)"
-)
-INCREASE_WORDS = (
-    rf"(?i)(?:^|{NOT_WORD})(?:increas{WORD}*|ris(?:e|es|ing)|rose|grew|grow{WORD}*|up|higher|"
-    rf"climb{WORD}*|jump{WORD}*|surge{WORD}*|soar{WORD}*)(?:{NOT_WORD}|$)"
-)
+# The reviewed vocabularies (a note per entry): words that state a direction of change,
+# number words read as percentages, and scale words.
+VOCABULARY = Path(__file__).parent / "vocabulary"
+DIRECTIONS_FILE = VOCABULARY / "directions.csv"
+NUMBER_WORDS_FILE = VOCABULARY / "number_words.csv"
+SCALES_FILE = VOCABULARY / "scales.csv"
+NOT_A_DIRECTION = "none"
+
+
+@cache
+def vocabulary(path: Path) -> tuple[dict, ...]:
+    """A reviewed vocabulary file's rows."""
+    with path.open(encoding="utf-8", newline="") as file:
+        return tuple(csv.DictReader(file))
+
+
+def _phrase(words: str) -> str:
+    """A vocabulary entry as a regex: words apart by any spaces, "*" any further
+    letters, "<year>" a four-digit year."""
+    parts = []
+    for word in words.split():
+        if word == "<year>":
+            parts.append(r"\d{4}")
+        else:
+            stem = word.rstrip("*")
+            parts.append(re.escape(stem) + (f"{WORD}*" if word.endswith("*") else ""))
+    return r"\s+".join(parts)
+
+
+def _whole_words(entries: list[str]) -> str:
+    longest = sorted(entries, key=len, reverse=True)
+    return rf"(?i)(?:^|{NOT_WORD})(?:{'|'.join(map(_phrase, longest))})(?:{NOT_WORD}|$)"
+
+
+def direction_words(direction: str) -> list[str]:
+    """The entries of the direction vocabulary for "rise", "decline" or "none"."""
+    return [row["words"] for row in vocabulary(DIRECTIONS_FILE) if row["direction"] == direction]
+
+
+@cache
+def _direction_pattern(direction: str) -> str:
+    return _whole_words(direction_words(direction))
 
 
 @dataclass(frozen=True)
@@ -79,6 +127,8 @@ class StatedNumber:
     percent: bool
     qualifier: str | None
     words: str  # the matched words, after number words became digits
+    scaled: bool = False  # the number times its scale word ("466 million": 466000000)
+    qualifier_words: str | None = None  # the hedge as written ("nearly" for almost)
 
 
 def with_digits(texts: pl.Series) -> pl.Series:
@@ -93,59 +143,204 @@ def with_digits(texts: pl.Series) -> pl.Series:
     return texts.replace(worded, pl.Series(digits, dtype=pl.String))
 
 
+@cache
+def _scales() -> tuple[str, dict[str, str], str]:
+    """The scale words: a regex of those right after a number's run, each word's power
+    of ten, and a regex of the long ones written apart ("466 million"), which are
+    joined to their number before text2num reads the text (it would read "million" as
+    a number of its own)."""
+    rows = vocabulary(SCALES_FILE)
+    words = sorted((row["words"] for row in rows), key=len, reverse=True)
+    powers = {row["words"]: row["exponent"] for row in rows}
+    apart = "|".join(w for w in words if len(w) > 1)
+    return rf"(?i)^(?:{'|'.join(words)})\b", powers, rf"(?i)(\d){GROUP_SPACE}+({apart})\b"
+
+
+@cache
+def _number_words() -> tuple[str, dict[str, str]]:
+    """The number words read as a percentage (half, doubled): a regex and their values."""
+    rows = vocabulary(NUMBER_WORDS_FILE)
+    values = {row["words"]: row["value"] for row in rows if row["percent"] == "true"}
+    return _whole_words(list(values)), values
+
+
 def stated_numbers(texts: pl.Series) -> pl.DataFrame:
     """Every number stated in each of texts (without missing values), one row per
     number, in the texts' order and then reading order: at (the text's position in
     texts), value (its magnitude in exact_numbers' form), written (its digits without
-    separators), percent, qualifier and words (as stated, number words as digits)."""
-    numbers = _runs_of_digits(with_digits(texts)).with_columns(
+    separators), percent, qualifier, words (as stated, number words as digits),
+    scaled and qualifier_words (the hedge's words as written). A number with a scale
+    word ("466 million", "$1.2bn") is read twice: as written (466, scaled false) and
+    scaled (466000000, scaled true)."""
+    scales, powers, apart = _scales()
+    glued = texts.str.replace_all(apart, "${1}${2}")
+    numbers = _runs_of_digits(with_digits(glued)).with_columns(
         said=pl.col("after").str.extract(f"(?i)^({PERCENT})"),
+        scale=pl.col("after").str.extract(f"({scales})"),
         qualified=pl.col("prefix").str.extract_groups(_LAST_QUALIFIER),
-        written=pl.col("number").str.replace_all(",", "", literal=True),
+        written=pl.col("digits").fill_null(pl.col("number")).str.replace_all(_SEPARATORS, ""),
     )
+    scale = pl.col("scale")
+    power = scale.str.to_lowercase().replace_strict(powers, default=None, return_dtype=pl.String)
     qualifier_words = pl.col("qualified").struct.field("words")
-    found = numbers.select(
-        "at",
-        "written",
-        percent=pl.col("said").is_not_null(),
-        qualifier=qualifier_words.str.to_lowercase()
-        .str.replace_all(r"\s+", " ")
-        .replace_strict(_WORD_TO_QUALIFIER, default=None, return_dtype=pl.String),
-        words=pl.concat_str(
-            pl.col("qualified").struct.field("said").fill_null(""),
-            "number",
-            pl.col("said").fill_null(""),
-        ),
-    ).collect(engine="streaming")  # in morsels: the regexes' matches are not all held at once
+    found = (
+        numbers.select(
+            "at",
+            written=pl.when(scale.is_null())
+            .then(pl.concat_list("written"))
+            .otherwise(pl.concat_list("written", pl.col("written") + "e" + power)),
+            scaled=pl.when(scale.is_null())
+            .then(pl.concat_list(pl.lit(False)))
+            .otherwise(pl.concat_list(pl.lit(False), pl.lit(True))),
+            percent=pl.col("said").is_not_null() | pl.col("word_percent"),
+            qualifier=qualifier_words.str.to_lowercase()
+            .str.replace_all(r"\s+", " ")
+            .replace_strict(_WORD_TO_QUALIFIER, default=None, return_dtype=pl.String),
+            qualifier_words=qualifier_words,
+            words=pl.concat_str(
+                pl.col("qualified").struct.field("said").fill_null(""),
+                "number",
+                pl.when(scale.str.len_chars() > 2).then(" " + scale).otherwise(scale).fill_null(""),
+                pl.col("said").fill_null(""),
+            ),
+        )
+        .explode("written", "scaled")
+        .select("at", "written", "percent", "qualifier", "words", "scaled", "qualifier_words")
+        .collect(engine="streaming")  # in morsels: the regexes' matches are not all held at once
+    )
     return found.insert_column(1, exact_numbers(found["written"]).alias("value"))
 
 
 def _runs_of_digits(texts: pl.Series) -> pl.LazyFrame:
-    """The runs of texts that start with a number: at (the text's position), the
-    qualifier words before the run (prefix), the number and what follows it (after,
-    where a percent sign may be)."""
+    """The runs of texts that start with a number, or are a number word (half): at (the
+    text's position), the qualifier words before the run (prefix), the number (as
+    written, or the number word's value) and what follows it (after, where a percent
+    sign may be), and word_percent (a number word read as a percentage)."""
+    words, values = _number_words()
     runs = (
         pl.LazyFrame({"text": texts})
         .with_row_index("at")
         .select("at", token=pl.col("text").str.extract_all(_TOKEN))
         .explode("token")
-        .filter(pl.col("token").str.contains(r"\d"))
+        .filter(pl.col("token").str.contains(r"\d") | pl.col("token").str.contains(words))
         .select("at", pl.col("token").str.extract_groups(_TOKEN_PARTS).struct.unnest())
-        .with_columns(pl.col("run").str.extract_groups(_NUMBER_PARTS).struct.unnest())
-        .filter(pl.col("whole").is_not_null())
+        .with_columns(
+            pl.col("run").str.extract_groups(_NUMBER_PARTS).struct.unnest(),
+            worded=pl.col("run")
+            .str.strip_chars_end(".,")
+            .str.to_lowercase()
+            .replace_strict(values, default=None, return_dtype=pl.String),
+        )
+        .filter(pl.col("whole").is_not_null() | pl.col("worded").is_not_null())
     )
     goes_on = pl.col("rest").str.contains(_GOES_ON)
     fraction = pl.col("fraction").fill_null("")
+    worded = pl.col("worded").is_not_null()
     return runs.select(
         "at",
         "prefix",
-        number=pl.when(~goes_on)
+        number=pl.when(worded)
+        .then(pl.col("run").str.strip_chars_end(".,"))
+        .when(~goes_on)
         .then(pl.col("whole") + fraction)
         .when(pl.col("fraction").is_not_null())
         .then(pl.col("whole")),
-        after=pl.when(goes_on).then(fraction + pl.col("rest")).otherwise(pl.col("rest"))
+        digits=pl.when(worded).then("worded"),
+        after=pl.when(worded)
+        .then(pl.lit(""))
+        .when(goes_on)
+        .then(fraction + pl.col("rest"))
+        .otherwise(pl.col("rest"))
         + pl.col("suffix"),
+        word_percent=worded,
     ).filter(pl.col("number").is_not_null())
+
+
+# ---- years stated beside a number ----------------------------------------------------
+
+# A quote cut for years_beside into its numbers, each with the words after it up to the
+# next number or the sentence's end (gap), and the sentence ends (. ; ! ? before a space
+# or the end of the text, so not a decimal point nor the dots of "U.S.")
+_NUMBER_TOKEN = (
+    rf"(?:\d{{1,3}}(?:{GROUP_SPACE}\d{{3}})+|\d+(?:,\d{{3}})*)(?:\.\d+)?"
+    r"(?:\s*(?:%|per\s*cent\b|percent\b))?"
+)
+_GAP = r"(?:[^\p{N}.;!?]|[.;!?]\S)*"
+_BESIDE_TOKEN = rf"(?is){_NUMBER_TOKEN}{_GAP}|[.;!?]"
+_BESIDE_PARTS = rf"(?is)^(?P<number>{_NUMBER_TOKEN})(?P<gap>.*)$"
+YEAR = r"^(?:1[89]|20)\d\d$"  # 1800 to 2099, four digits without a separator
+YEARS_APART = 3  # words between a year and the number it goes with, at most
+
+
+def years_beside(texts: pl.Series) -> pl.DataFrame:
+    """The years each text states beside a number: at (the text's position), value (the
+    number's magnitude in exact_numbers' form), percent, and year. A year goes with the
+    number nearest to it in the same sentence, at most YEARS_APART words away, with no
+    other number or year between them ("312 in 2023", "In 2023, 312", "78 per cent
+    compared to 2021"); a tie goes to the number before it ("312 in 2023, from 250")."""
+    tokens = (
+        pl.LazyFrame({"text": with_digits(texts)})
+        .with_row_index("at")
+        .select("at", token=pl.col("text").str.extract_all(_BESIDE_TOKEN))
+        .explode("token")
+        .drop_nulls("token")
+        .with_columns(sentence=pl.col("token").str.contains(r"^[.;!?]$").cum_sum())
+        .filter(pl.col("token").str.contains(r"^\d"))
+        .select(
+            "at",
+            "sentence",
+            pl.col("token").str.extract_groups(_BESIDE_PARTS).struct.unnest(),
+        )
+        .select(
+            "at",
+            "sentence",
+            digits=pl.col("number")
+            .str.replace_all(_SEPARATORS, "")
+            .str.extract(r"^(\d+(?:\.\d+)?)"),
+            percent=pl.col("number").str.contains(r"(?i)(?:%|cent)$"),
+            words_after=pl.col("gap").str.count_matches(r"\p{L}+"),
+        )
+        .with_columns(year=pl.col("digits").str.contains(YEAR) & ~pl.col("percent"))
+    )
+    columns = ["at", "sentence", "year", "digits", "percent", "words_after"]
+    near = tokens.with_columns(
+        *[pl.col(c).shift(1).alias(f"before_{c}") for c in columns],
+        *[pl.col(c).shift(-1).alias(f"after_{c}") for c in columns],
+    ).filter("year")
+
+    def beside(side: str, gap: pl.Expr) -> pl.Expr:
+        return (
+            (pl.col(f"{side}_at") == pl.col("at"))
+            & (pl.col(f"{side}_sentence") == pl.col("sentence"))
+            & ~pl.col(f"{side}_year")
+            & (gap <= YEARS_APART)
+        ).fill_null(False)
+
+    before_gap, after_gap = pl.col("before_words_after"), pl.col("words_after")
+    before, after = beside("before", before_gap), beside("after", after_gap)
+    takes_before = before & (~after | (before_gap <= after_gap))
+    found = (
+        near.filter(before | after)
+        .select(
+            "at",
+            digits=pl.when(takes_before).then("before_digits").otherwise("after_digits"),
+            percent=pl.when(takes_before).then("before_percent").otherwise("after_percent"),
+            year=pl.col("digits").cast(pl.Int32),
+        )
+        .collect()
+    )
+    return found.select("at", exact_numbers(found["digits"]).alias("value"), "percent", "year")
+
+
+def period_years(periods: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """The first and last year a period covers, as ISO 8601 writes it: YYYY, YYYY-MM,
+    YYYY-MM-DD, or an interval of two of them ("2022-01/2022-09"); null when it is
+    missing or not one of these (an interval with a duration, "2022-01/P9M")."""
+    parts = periods.str.split("/")
+    first, last = parts.list.first(), parts.list.last()
+    valid = periods.str.contains(r"^\d{4}(?:-\d\d){0,2}(?:/\d{4}(?:-\d\d){0,2})?$")
+    year = lambda part: pl.when(valid).then(part.str.slice(0, 4).cast(pl.Int32))  # noqa: E731
+    return year(first), year(last)
 
 
 @lru_cache(maxsize=65536)
@@ -158,6 +353,8 @@ def find_numbers(text: str) -> tuple[StatedNumber, ...]:
             percent=number["percent"],
             qualifier=number["qualifier"],
             words=number["words"],
+            scaled=number["scaled"],
+            qualifier_words=number["qualifier_words"],
         )
         for number in found.iter_rows(named=True)
     )
@@ -182,12 +379,17 @@ def exact(value) -> Decimal:
     return Decimal(repr(float(value)) if isinstance(value, float) else value).copy_abs()
 
 
+def _directed(texts: pl.Expr) -> pl.Expr:
+    """texts with the phrases that are not directions ("set up", "up to") blanked out."""
+    return texts.str.replace_all(_direction_pattern(NOT_A_DIRECTION), " ")
+
+
 def states_decline(texts: pl.Expr) -> pl.Expr:
-    return texts.str.contains(DECLINE_WORDS)
+    return _directed(texts).str.contains(_direction_pattern("decline"))
 
 
 def states_rise(texts: pl.Expr) -> pl.Expr:
-    return texts.str.contains(INCREASE_WORDS)
+    return _directed(texts).str.contains(_direction_pattern("rise"))
 
 
 def direction(text: str) -> set[int]:

@@ -54,6 +54,13 @@ class SemanticCheck:
     # it needs of each resource
     across: bool = False
     uses: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    # a quotes rule whose failure is reported at its figure's row and `field` in figures
+    # (where the mistake was typed), naming the quote: explain finds the quote's file
+    # and line in its row's QUOTE_AT
+    at_figure: bool = False
+
+
+QUOTE_AT = "_quote_at"  # file:line of the quote, for a rule reported at its figure
 
 
 def _passes(frame: pl.DataFrame, passed: pl.Expr) -> pl.Series:
@@ -165,7 +172,17 @@ def figure_qualifier_is_quoted(frame: pl.LazyFrame, context: Context) -> pl.Lazy
 
 def explain_figure_qualifier(row: dict, context: Context) -> str:
     qualifier = "no qualifier" if row["qualifier"] is None else f"qualifier {row['qualifier']}"
-    return f"{qualifier} is not what any of the figure's quotes states; expected one of theirs"
+    quotes = context.frames["quotes"].lazy()
+    stated = (
+        quotes.filter(pl.col("figure_id") == row["figure_id"])
+        .select(pl.col("qualifier").unique().sort(nulls_last=True))
+        .collect()["qualifier"]
+    )
+    named = ", ".join("no qualifier" if q is None else q for q in stated.to_list())
+    return (
+        f"{qualifier} is not what any of the figure's quotes states (they state {named}); "
+        "expected one of theirs"
+    )
 
 
 # ---- statements ------------------------------------------------------------------
@@ -333,7 +350,7 @@ def explain_split_character(row: dict, context: Context) -> str:
 def _first_figures(context: Context) -> pl.DataFrame:
     """The first row of each figure_id: its value (typed, and as its cell was written,
     such as "-78" or "2.5e3": the digits a quote must state exactly, which the typed
-    value, a float, may have rounded), measure, unit and qualifier."""
+    value, a float, may have rounded), measure, unit, qualifier and periods."""
     figures = context.frames["figures"]
 
     def first() -> pl.DataFrame:
@@ -342,7 +359,9 @@ def _first_figures(context: Context) -> pl.DataFrame:
         else:  # typed frames alone (a library caller's): each value's shortest decimal
             written = figures["value"].map_elements(repr, return_dtype=pl.String)
         return (
-            figures.select("figure_id", "value", "measure", "unit", "qualifier")
+            figures.select(
+                "figure_id", "value", "measure", "unit", "qualifier", "period", "reference_period"
+            )
             .with_columns(written=written)
             .filter(pl.col("figure_id").is_not_null())
             .unique("figure_id", keep="first", maintain_order=True)
@@ -385,8 +404,9 @@ def _stated_values(frame: pl.DataFrame, context: Context) -> pl.DataFrame:
         percent=(pl.col("unit") == "percent").fill_null(False),
     )
     first = stated.unique(["at", "value", "percent"], keep="first", maintain_order=True)
+    said = ["qualifier", "qualifier_words"]
     found = wanted.join(
-        first.select("at", pl.col("value").alias("wanted"), "percent", "qualifier", matched=True),
+        first.select("at", pl.col("value").alias("wanted"), "percent", *said, matched=True),
         on=["at", "wanted", "percent"],
         how="left",
         maintain_order="left",
@@ -398,6 +418,8 @@ def _stated_values(frame: pl.DataFrame, context: Context) -> pl.DataFrame:
     ).with_columns(
         matched=found["matched"].gather(at).fill_null(False),
         qualifier=found["qualifier"].gather(at),
+        said_words=found["qualifier_words"].gather(at),
+        recorded_words=frame["qualifier_words"] if "qualifier_words" in frame.columns else None,
     )
 
 
@@ -408,11 +430,27 @@ def figure_value_in_quote(frame: pl.DataFrame, context: Context) -> pl.Series:
 
 def explain_value(row: dict, context: Context) -> str:
     figure = _figure(context, row["figure_id"])
-    stated = ", ".join(n.words for n in numbers.find_numbers(row["text"])) or "none"
-    unit = " per cent" if figure["unit"] == "percent" else ""
+    stated = numbers.find_numbers(row["text"])
+    percent = figure["unit"] == "percent"
+    wanted = numbers.exact(figure["written"])
+    quote = f"quote {row[QUOTE_AT]}" if row.get(QUOTE_AT) else "the quote"
+    other = [n for n in stated if n.value == wanted and n.percent != percent]
+    if other and not percent:
+        return (
+            f"{quote} states a percentage ({other[0].words}) but figure {row['figure_id']}'s "
+            f"unit is {figure['unit']}; a percentage is unit percent, measure share or change"
+        )
+    if other:
+        return (
+            f"{quote} states {other[0].words}, not a percentage, but figure "
+            f"{row['figure_id']}'s unit is percent; a count or amount has the unit of what it "
+            "counts, measure level"
+        )
+    said = ", ".join(n.words for n in stated if not n.scaled) or "none"
+    unit = " per cent" if percent else ""
     return (
-        f"figure {row['figure_id']} has value {figure['written']}{unit}, which the quote does not "
-        f"state exactly; numbers in the quote: {stated}"
+        f"figure {row['figure_id']} has value {figure['written']}{unit}, which {quote} does "
+        f"not state exactly; numbers it states: {said}"
     )
 
 
@@ -436,6 +474,38 @@ def explain_qualifier(row: dict, context: Context) -> str:
     return f"qualifier is {recorded}, but the quote's words ({number.words!r}) say {said}"
 
 
+def _words(said: pl.Expr) -> pl.Expr:
+    """Words compared as a reader would: any run of spaces as one, in any case."""
+    return said.str.replace_all(r"\s+", " ").str.strip_chars().str.to_lowercase()
+
+
+def qualifier_words_match_quote(frame: pl.DataFrame, context: Context) -> pl.Series:
+    """The hedge's words as written are the words the quote states before the number
+    when the quote has a qualifier (and it is the one its words state), else empty."""
+    stated = context.share("stated_values", frame, lambda: _stated_values(frame, context))
+    recorded, qualifier = pl.col("recorded_words"), pl.col("recorded")
+    stated_here = pl.col("checked") & pl.col("matched") & qualifier.eq_missing(pl.col("qualifier"))
+    return stated.select(
+        pl.when(qualifier.is_null())
+        .then(recorded.is_null())
+        .when(stated_here)
+        .then(_words(recorded).eq_missing(_words(pl.col("said_words"))))
+        .otherwise(True)
+    ).to_series()
+
+
+def explain_qualifier_words(row: dict, context: Context) -> str:
+    recorded = "empty" if row["qualifier_words"] is None else repr(row["qualifier_words"])
+    if row["qualifier"] is None:
+        return f"qualifier_words is {recorded} but qualifier is empty; expected it empty too"
+    figure = _figure(context, row["figure_id"])
+    number = numbers.matching_number(row["text"], figure["written"], figure["unit"] == "percent")
+    return (
+        f"qualifier_words is {recorded}, but the quote's words ({number.words!r}) put "
+        f"{number.qualifier_words!r} before the number; expected {number.qualifier_words!r}"
+    )
+
+
 def change_direction_matches_quote(frame: pl.DataFrame, context: Context) -> pl.Series:
     """A quote of a change states its direction: a decline for a negative value, a rise
     for a positive one."""
@@ -448,12 +518,90 @@ def change_direction_matches_quote(frame: pl.DataFrame, context: Context) -> pl.
     return stated.select((~checked | said).fill_null(True)).to_series()
 
 
+def _phrase_groups(entries: list[str]) -> str:
+    """Vocabulary entries listed compactly: phrases of three words or more grouped by
+    their first two ("fewer than (last year | a year ago)")."""
+    groups: dict[str, list[str]] = {}
+    for entry in entries:
+        words = entry.split()
+        head, rest = (" ".join(words[:2]), " ".join(words[2:])) if len(words) > 2 else (entry, "")
+        groups.setdefault(head, [])
+        if rest:
+            groups[head].append(rest)
+    return ", ".join(f"{h} ({' | '.join(r)})" if r else h for h, r in groups.items())
+
+
 def explain_direction(row: dict, context: Context) -> str:
     figure = _figure(context, row["figure_id"])
-    expected = "a decline" if figure["value"] < 0 else "a rise"
+    expected = "decline" if figure["value"] < 0 else "rise"
+    looked_for = _phrase_groups(numbers.direction_words(expected))
+    vocabulary = numbers.DIRECTIONS_FILE.relative_to(Path(numbers.__file__).parents[2])
     return (
-        f"figure {row['figure_id']} is a change of {figure['value']:g}, {expected}, but the "
-        "quote's words do not state that direction (a decline is negative, a rise positive)"
+        f"figure {row['figure_id']} is a change of {figure['value']:g}, a {expected}, but the "
+        f"quote's words do not state a {expected} (a decline is negative, a rise positive); "
+        f'{expected} words looked for: {looked_for} ("*" any ending, <year> a year); a '
+        f"missing word goes in {vocabulary.as_posix()} (columns words, direction, note)"
+    )
+
+
+def _years_beside_value(frame: pl.DataFrame, context: Context) -> pl.DataFrame:
+    """For the quotes of a figure with a value whose text states a year: the years the
+    text states beside the figure's number (numbers.years_beside), with the years the
+    figure's period and reference period cover; row: the quote's row in frame."""
+    figures = _first_figures(context).select(
+        "figure_id", "unit", "written", "period", "reference_period"
+    )
+    quoted = (
+        frame.select("figure_id", "text")
+        .with_row_index("row")
+        .filter(pl.col("text").str.contains(r"(?:1[89]|20)\d\d"))
+        .join(figures, on="figure_id", how="inner", maintain_order="left")
+        .filter(pl.col("written").is_not_null())
+    )
+    beside = numbers.years_beside(quoted["text"])
+    longest = beside["value"].str.len_chars().max() or 0
+    period_from, period_to = numbers.period_years(pl.col("period"))
+    reference_from, reference_to = numbers.period_years(pl.col("reference_period"))
+    wanted = quoted.select(
+        "row",
+        at=pl.int_range(pl.len(), dtype=beside["at"].dtype),
+        value=numbers.exact_numbers(quoted["written"], longest),
+        percent=(pl.col("unit") == "percent").fill_null(False),
+        period=pl.concat_list(period_from, period_to),
+        reference=pl.concat_list(reference_from, reference_to),
+    )
+    return beside.join(wanted, on=["at", "value", "percent"], how="inner")
+
+
+def _covers(years: pl.Expr, year: pl.Expr) -> pl.Expr:
+    return (years.list.first() <= year) & (year <= years.list.last())
+
+
+def period_covers_quoted_year(frame: pl.DataFrame, context: Context) -> pl.Series:
+    """A year a quote states beside the figure's number is in the figure's period or
+    reference period (an unreadable period is not checked here)."""
+    beside = _years_beside_value(frame, context)
+    year = pl.col("year")
+    unknown = pl.col("period").list.first().is_null()
+    wrong = beside.filter(
+        ~unknown
+        & ~_covers(pl.col("period"), year)
+        & ~_covers(pl.col("reference"), year).fill_null(False)
+    )
+    return pl.Series(~pl.int_range(frame.height, eager=True).is_in(wrong["row"].implode()))
+
+
+def explain_period(row: dict, context: Context) -> str:
+    figure = _figure(context, row["figure_id"])
+    one = pl.DataFrame({"figure_id": [row["figure_id"]], "text": [row["text"]]})
+    beside = _years_beside_value(one.cast(pl.String), context)
+    years = ", ".join(str(y) for y in beside["year"].unique(maintain_order=True).to_list())
+    quote = f"quote {row[QUOTE_AT]}" if row.get(QUOTE_AT) else "the quote"
+    reference = figure["reference_period"] or "none"
+    return (
+        f"figure {row['figure_id']} has period {figure['period']} (reference period "
+        f"{reference}), but {quote} states {years} beside its number {figure['written']}; "
+        f"expected a period or reference period covering {years}"
     )
 
 
@@ -519,9 +667,31 @@ SEMANTIC_CHECKS: tuple[SemanticCheck, ...] = (
         explain_split_character,
         needs_snapshots=True,
     ),
-    SemanticCheck("figure_value_in_quote", "quotes", "text", figure_value_in_quote, explain_value),
+    SemanticCheck(
+        "figure_value_in_quote",
+        "quotes",
+        "value",
+        figure_value_in_quote,
+        explain_value,
+        at_figure=True,
+    ),
+    SemanticCheck(
+        "period_covers_quoted_year",
+        "quotes",
+        "period",
+        period_covers_quoted_year,
+        explain_period,
+        at_figure=True,
+    ),
     SemanticCheck(
         "qualifier_matches_quote", "quotes", "qualifier", qualifier_matches_quote, explain_qualifier
+    ),
+    SemanticCheck(
+        "qualifier_words_match_quote",
+        "quotes",
+        "qualifier_words",
+        qualifier_words_match_quote,
+        explain_qualifier_words,
     ),
     SemanticCheck(
         "change_direction_matches_quote",

@@ -19,6 +19,7 @@ from pipeline.check.keys import (
     duplicate_id,
     duplicate_key,
     duplicate_value,
+    figure_problem,
     rule_problem,
 )
 from pipeline.check.rules import Context, SemanticCheck, checks_for
@@ -74,6 +75,10 @@ def check_batch(
     checked = Checked(dict(frames), problems)
     context = Context(frames=frames, snapshots=snapshots, cells=cells)
     keys.lend_figures(context)
+
+    def figures(figure_id: str, field_name: str) -> dict | None:
+        return keys.figure_cell(figure_id, field_name, tables, frames)
+
     for resource in resources:
         schema = dataframe_schema(resource, context)
         try:
@@ -82,7 +87,8 @@ def check_batch(
             with pl.Config(engine_affinity="in-memory"):
                 schema.validate(frames[resource.name], lazy=True)
         except pa.errors.SchemaErrors as errors:
-            found = translate(errors.failure_cases, resource, tables[resource.name], context)
+            table = tables[resource.name]
+            found = translate(errors.failure_cases, resource, table, context, figures)
             problems += [
                 p for p in found if (resource.name, p.row - 1, p.field) not in failed_cells
             ]
@@ -152,8 +158,11 @@ def number_problems(kind: str, cells: pl.Series) -> list[tuple[int, str]]:
     return [(row, message) for row, message in found if message]
 
 
-def translate(cases: pl.DataFrame, resource: Resource, table: Table, context: Context):
-    """Pandera failure cases as located problems, one per failing cell or row."""
+def translate(
+    cases: pl.DataFrame, resource: Resource, table: Table, context: Context, figures=None
+):
+    """Pandera failure cases as located problems, one per failing cell or row; figures
+    (figure_id, field -> where, or None) places the rules reported at their figure."""
     semantic = {c.name: c for c in checks_for(resource.name)}
     keys = {unique_key_name(k): k for k in resource.unique_keys}
     frame = context.frames[resource.name]
@@ -169,7 +178,7 @@ def translate(cases: pl.DataFrame, resource: Resource, table: Table, context: Co
             key = (check, row)
             if key not in seen:
                 seen.add(key)
-                yield semantic_problem(semantic[check], frame, row, table, context)
+                yield semantic_problem(semantic[check], frame, row, table, context, figures)
         elif check in keys:
             if (check, row) not in seen:
                 seen.add((check, row))
@@ -186,8 +195,13 @@ def translate(cases: pl.DataFrame, resource: Resource, table: Table, context: Co
             yield column_problem(check, column, row, frame[column][row], table)
 
 
-def semantic_problem(check: SemanticCheck, frame, row: int, table: Table, context) -> Problem:
+def semantic_problem(
+    check: SemanticCheck, frame, row: int, table: Table, context, figures=None
+) -> Problem:
     values = frame.row(row, named=True)
+    if check.at_figure:
+        figure = figures(values["figure_id"], check.field) if figures is not None else None
+        return figure_problem(check, values, context, table, row, figure)
     return rule_problem(check, values, context, table.locate(row, check.field))
 
 

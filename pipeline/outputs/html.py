@@ -162,6 +162,8 @@ def quote_views(source: PackageSource, key_field: str, key: str) -> list[dict]:
                 "publisher": cited["publisher"],
                 "url": cited["url"],
                 "note": quote["note"],
+                "qualifier": quote.get("qualifier"),
+                "qualifier_words": quote.get("qualifier_words"),
             }
         )
     return views

@@ -45,7 +45,14 @@ def test_exact_words_give_the_hand_transcribed_offsets_and_a_quote_row(project, 
     assert hit["before"].endswith("with the police resolving ")
     assert hit["after"].startswith(" of all reported crimes")
     assert hit["numbers"] == [
-        {"value": 96.0, "percent": True, "qualifier": "almost", "words": "almost 96 per cent"}
+        {
+            "value": 96.0,
+            "percent": True,
+            "qualifier": "almost",
+            "words": "almost 96 per cent",
+            "scaled": False,
+            "qualifier_words": "almost",
+        }
     ]
 
 
@@ -63,7 +70,7 @@ def test_the_quote_row_follows_the_contracts_columns_and_parses_back(project, ru
         "111",
         "129",
     )
-    assert row["qualifier"] == "almost"
+    assert (row["qualifier"], row["qualifier_words"]) == ("almost", "almost")
     assert row["figure_id"] == row["statement_id"] == row["speaker_id"] == ""
 
 

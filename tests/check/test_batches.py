@@ -88,11 +88,14 @@ def test_a_folder_a_batch_finds_what_one_batch_finds(corpus, tmp_path):
     assert problems(corpus, 1, tmp_path / "keys") == whole  # keys on disk, files read again
 
 
-def test_a_quote_away_from_its_figure_is_checked_against_it(corpus):
+def test_a_quote_away_from_its_figure_is_checked_against_it_and_reported_at_the_figure(corpus):
     found = problems(corpus, 1)
-    away = [p for p in found if p.code == "figure-value-in-quote" and p.file.endswith("quotes.csv")]
-    last = sorted((corpus / "raw" / "sources").iterdir())[-1].name
-    assert any(last in p.file for p in away)
+    folders = sorted((corpus / "raw" / "sources").iterdir())
+    second, last = folders[1].name, folders[-1].name
+    away = [p for p in found if p.code == "figure-value-in-quote" and last in p.message]
+    assert away
+    assert all(second in p.file and p.file.endswith("figures.csv") for p in away)
+    assert all(f"{last}/quotes.csv:" in p.message for p in away)
 
 
 def test_a_quote_is_not_checked_against_a_snapshot_that_is_not_its_record(corpus):

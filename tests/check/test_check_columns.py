@@ -179,6 +179,24 @@ def reference_qualifier(frame, context) -> list[bool]:
     return ok
 
 
+def reference_qualifier_words(frame, context) -> list[bool]:
+    joined = quote_figures(frame, context).with_columns(words=frame["qualifier_words"])
+    ok = []
+    for t, v, u, q, w in rows(joined, "text", "value", "unit", "qualifier", "words"):
+        if q is None:
+            ok.append(w is None)
+            continue
+        number = None if v is None or t is None else numbers.matching_number(t, v, u == "percent")
+        if number is None or number.qualifier != q:
+            ok.append(True)
+        else:
+            said = number.qualifier_words
+            ok.append(
+                w is not None and " ".join(w.split()).lower() == " ".join(said.split()).lower()
+            )
+    return ok
+
+
 def reference_direction(frame, context) -> list[bool]:
     joined = quote_figures(frame, context)
     return [
@@ -237,6 +255,7 @@ def answers(check, frame: pl.DataFrame, context: Context) -> pl.Series:
 REFERENCES = [
     ("quotes", rules.figure_value_in_quote, reference_value_in_quote),
     ("quotes", rules.qualifier_matches_quote, reference_qualifier),
+    ("quotes", rules.qualifier_words_match_quote, reference_qualifier_words),
     ("quotes", rules.change_direction_matches_quote, reference_direction),
     ("quotes", rules.quote_matches_snapshot, reference_snapshot),
     ("quotes", rules.quote_keeps_characters_whole, reference_whole),
@@ -269,6 +288,7 @@ def broken_corpus(tmp_path_factory) -> Context:
             edits[row, "text"] = rng.choice(["ten per cent", "almost 96%", "it fell", "5"])
         elif change == 1:
             edits[row, "qualifier"] = rng.choice(["almost", "more_than", None])
+            edits[row, "qualifier_words"] = rng.choice(["nearly", "Over", None])
         elif change == 2:
             edits[row, "start"] = quotes["start"][row] + rng.choice([-1, 1])
         elif change == 3:

@@ -47,7 +47,7 @@ def add_figure(project: Path, figure_id: str, value: str) -> int:
     with quotes.open("a", encoding="utf-8") as file:
         file.write(
             f"{figure_id}-q01,kandal-crime-2022,{figure_id},,kandal-provincial-administration-"
-            f'report,direct,"{text}",{start},{start + len(text)},,\n'
+            f'report,direct,"{text}",{start},{start + len(text)},,,\n'
         )
     return len(quotes.read_text(encoding="utf-8").splitlines())
 
@@ -86,23 +86,25 @@ def test_values_stated_exactly_pass_check_and_build(extended, run):
 
 
 @pytest.mark.parametrize(("figure_id", "exact", "near", "unit"), NEAR)
-def test_value_a_float_rounds_to_the_quotes_number_fails_check_at_the_quote(
+def test_value_a_float_rounds_to_the_quotes_number_fails_check_at_the_figure(
     extended, run, figure_id, exact, near, unit
 ):
     line = add_figure(extended, figure_id, near)
     _, _, stated = STATED[figure_id]
     figures = (extended / FIGURES).read_bytes()
-    lines = (extended / QUOTES).read_text(encoding="utf-8").splitlines()
+    lines = figures.decode("utf-8").splitlines()
+    figure_line = len(lines)
 
     for command in ("check", "build"):
         result = run(extended, command, "--json")
 
         says = (
-            f"text: figure {figure_id} has value {near}{' ' * bool(unit)}{unit}, which the "
-            f"quote does not state exactly; numbers in the quote: {stated}"
+            f"value: figure {figure_id} has value {near}{' ' * bool(unit)}{unit}, which quote "
+            f"{QUOTES}:{line} does not state exactly; numbers it states: {stated}"
         )
-        column = lines[line - 1].index(f'"{stated}"') + 1
-        assert value_problems(result) == [(QUOTES, line, column, "figure-value-in-quote", says)]
+        column = lines[figure_line - 1].index(f",{near},") + 2
+        found = value_problems(result)
+        assert found == [(FIGURES, figure_line, column, "figure-value-in-quote", says)]
     assert not (extended / "build").exists()  # nothing published
     assert (extended / FIGURES).read_bytes() == figures
 
@@ -125,7 +127,10 @@ def test_value_a_float_rounds_to_the_quotes_number_fails_validate(
     result = run(package, "validate", "--json")
 
     [(file, line, _, code, message)] = value_problems(result)
-    assert (file, code) == ("build/data/quotes.csv", "figure-value-in-quote")
-    quotes = (package / file).read_text(encoding="utf-8").splitlines()
-    assert quotes[line - 1].startswith(f"{figure_id}-q01,")
+    assert (file, code) == ("build/data/figures.csv", "figure-value-in-quote")
+    rows = (package / file).read_text(encoding="utf-8").splitlines()
+    assert rows[line - 1].startswith(f"{figure_id},")
     assert f"has value {near}" in message
+    quotes = (package / "build/data/quotes.csv").read_text(encoding="utf-8").splitlines()
+    quote_line = next(n for n, row in enumerate(quotes, 1) if row.startswith(f"{figure_id}-q01,"))
+    assert f"quote build/data/quotes.csv:{quote_line} does not state" in message
