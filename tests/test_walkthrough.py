@@ -141,7 +141,8 @@ def test_a_new_transcriber_adds_a_second_article_start_to_finish(released, run, 
     assert "  rights: required." in added.stdout
     record_path = project / FOLDER / "source.json"
     record = json.loads(record_path.read_text(encoding="utf-8"))
-    record.update(rights="Made-up practice text", headline_note="Not known.")
+    unknown = ("headline_note", "byline_note", "published_note", "accessed_note")
+    record.update(rights="Made-up practice text", **dict.fromkeys(unknown, "Not known."))
     record_path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
 
     # 2.-4. new actor and indicators, located quotes filled in, figures.

@@ -19,6 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from pipeline.check import numbers
+from pipeline.check.unknowns import NOTED_FIELDS, null_has_note
 
 
 @dataclass
@@ -515,6 +516,10 @@ SEMANTIC_CHECKS: tuple[SemanticCheck, ...] = (
     ),
     SemanticCheck(
         "published_is_calendar_date", "sources", "published", *is_calendar_date("published")
+    ),
+    *(
+        SemanticCheck(f"{name}_null_has_note", "sources", name, *null_has_note(name))
+        for name in NOTED_FIELDS
     ),
     SemanticCheck(
         "actor_area_code_is_iso_3166_2", "actors", "area_code", *is_iso_3166_2("area_code")
