@@ -19,6 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from pipeline.check import numbers
+from pipeline.check.quote_marks import direct_quote_in_quotation_marks, explain_direct_quote
 from pipeline.check.unknowns import NOTED_FIELDS, null_has_note
 
 
@@ -600,6 +601,14 @@ SEMANTIC_CHECKS: tuple[SemanticCheck, ...] = (
         "start",
         quote_keeps_characters_whole,
         explain_split_character,
+        needs_snapshots=True,
+    ),
+    SemanticCheck(
+        "direct_quote_in_quotation_marks",
+        "quotes",
+        "attribution",
+        direct_quote_in_quotation_marks,
+        explain_direct_quote,
         needs_snapshots=True,
     ),
     SemanticCheck("figure_value_in_quote", "quotes", "text", figure_value_in_quote, explain_value),

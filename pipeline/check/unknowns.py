@@ -26,7 +26,7 @@ def null_has_note(column: str):
         return (
             f"{column} is null and {note_of(column)} is "
             f"{'empty' if row[note_of(column)] is not None else 'null'}; expected a value, or null "
-            f"with {note_of(column)} saying why it is not known (e.g. \"Not in the snapshot "
+            f'with {note_of(column)} saying why it is not known (e.g. "Not in the snapshot '
             'text.")'
         )
 
