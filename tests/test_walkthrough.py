@@ -68,6 +68,9 @@ def diff_lines(current: str, minor: str) -> list[str]:
         "figures     changed    3 added, 0 removed, 0 changed, 3 unchanged",
         "  added example-thefts-change-2023: indicator_id=thefts, area_code=KH-8, period=2023, "
         "reference_period=2022, measure=change, value=12, unit=percent",
+        "widening: the figures go beyond what OLD covered; review datapackage.json:",
+        "  periods outside OLD's 2022: 2023",
+        "  new indicators: arrests, thefts",
         f"version {current} -> {current}: a minor bump is due since {current}, so expected "
         f"version {minor} (or higher); found {current}",
     ]

@@ -85,8 +85,7 @@ def _project_option(needed: bool):
         default=None,
         callback=find,
         help="Folder holding datapackage.json (the contract) and raw/  [default: the nearest "
-        "of the working folder and the folders above it that holds both, as git finds its "
-        "repository]",
+        "such folder: the working folder or one above it]",
     )
 
 
