@@ -36,11 +36,12 @@ def direct_quote_in_quotation_marks(frame: pl.DataFrame, context) -> pl.Series:
         .with_row_index("row")
         .filter(
             (pl.col("attribution") == DIRECT)
-            & pl.col("source_id").is_in(pl.Series(list(snapshots), dtype=pl.String).implode())
             & (pl.col("start") >= 0)
             & (pl.col("end") > pl.col("start"))
         )
     )
+    ids = [s for s in rows["source_id"].drop_nulls().unique().to_list() if s in snapshots]
+    rows = rows.filter(pl.col("source_id").is_in(pl.Series(ids, dtype=pl.String).implode()))
     passed = pl.Series("passed", [True] * frame.height, dtype=pl.Boolean)
     for sources in _batches(rows):
         answers = _inside(rows.filter(pl.col("source_id").is_in(sources.implode())), snapshots)
@@ -62,7 +63,7 @@ def _batches(rows: pl.DataFrame) -> list[pl.Series]:
 def _inside(rows: pl.DataFrame, snapshots) -> pl.DataFrame:
     ids = rows["source_id"].unique().to_list()
     texts = pl.DataFrame(
-        {"source_id": ids, "snapshot": [snapshots[s] for s in ids]},
+        {"source_id": ids, "snapshot": [snapshots[s] for s in ids]},  # each decoded once
         schema={"source_id": pl.String, "snapshot": pl.String},
     )
     snapshot, start, end = pl.col("snapshot"), pl.col("start"), pl.col("end")
@@ -74,7 +75,7 @@ def _inside(rows: pl.DataFrame, snapshots) -> pl.DataFrame:
     located = (
         rows.sort("start")
         .join_asof(
-            paragraph_starts(ids, snapshots),
+            paragraph_starts(texts),
             left_on="start",
             right_on="paragraph",
             by="source_id",
@@ -95,13 +96,13 @@ def _inside(rows: pl.DataFrame, snapshots) -> pl.DataFrame:
     return marked.select("row", inside=inside)
 
 
-def paragraph_starts(ids: list[str], snapshots) -> pl.DataFrame:
+def paragraph_starts(texts: pl.DataFrame) -> pl.DataFrame:
     """Where each paragraph after the first starts in each snapshot (after one or more
     blank lines), found once a snapshot, not once a quote."""
     found = [
         (source_id, match.end())
-        for source_id in ids
-        for match in PARAGRAPH_BREAK.finditer(snapshots[source_id])
+        for source_id, text in texts.iter_rows()
+        for match in PARAGRAPH_BREAK.finditer(text)
     ]
     return pl.DataFrame(
         found, schema={"source_id": pl.String, "paragraph": pl.Int64}, orient="row"

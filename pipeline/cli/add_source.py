@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from pipeline.cli.options import common_options, project_option
-from pipeline.cli.report import counted, emit_report
-from pipeline.errors import Problem, UsageProblem
+from pipeline.cli.report import emit_report
+from pipeline.errors import Problem, UsageProblem, counted
 
 
 @click.command("add-source")

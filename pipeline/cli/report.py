@@ -9,7 +9,7 @@ import json
 
 import click
 
-from pipeline.errors import PipelineError, Problem
+from pipeline.errors import PipelineError, Problem, counted
 
 EXIT_INVALID = 1
 
@@ -39,11 +39,6 @@ def emit_report(ctx: click.Context, valid: bool, problems: list[Problem], **extr
         files = {p.file or p.resource for p in problems} - {None}  # a usage error has none
         where = f" in {counted(len(files), 'file')}" if files else ""
         click.echo(f"{counted(len(problems), 'problem')}{where}", err=True)
-
-
-def counted(count: int, noun: str) -> str:
-    """e.g. "1 problem", "2 problems" (noun in the singular, its plural taking an s)."""
-    return f"{count} {noun}{'s' * (count != 1)}"
 
 
 def row_counts(rows: dict[str, int]) -> str:
