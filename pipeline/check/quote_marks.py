@@ -42,22 +42,23 @@ def direct_quote_in_quotation_marks(frame: pl.DataFrame, context) -> pl.Series:
     )
     ids = [s for s in rows["source_id"].drop_nulls().unique().to_list() if s in snapshots]
     rows = rows.filter(pl.col("source_id").is_in(pl.Series(ids, dtype=pl.String).implode()))
-    passed = pl.Series("passed", [True] * frame.height, dtype=pl.Boolean)
-    for sources in _batches(rows):
-        answers = _inside(rows.filter(pl.col("source_id").is_in(sources.implode())), snapshots)
+    passed = frame.select(passed=pl.repeat(True, pl.len())).to_series()
+    for group in _batches(rows):
+        answers = _inside(group, snapshots)
         passed = passed.scatter(answers["row"], answers["inside"])
     return passed
 
 
-def _batches(rows: pl.DataFrame) -> list[pl.Series]:
-    """The sources of rows in groups of about as many quotes as there are sources: each
-    quote is given a copy of its snapshot's text, so a group's copies take about the
-    room of the snapshots themselves."""
+def _batches(rows: pl.DataFrame) -> list[pl.DataFrame]:
+    """rows in groups of whole sources, each of about as many quotes as there are
+    sources: each quote is given a copy of its snapshot's text, so a group's copies
+    take about the room of the snapshots themselves."""
     counts = rows.group_by("source_id").len().sort("source_id")
-    groups = counts.with_columns(
-        group=(pl.col("len").cum_sum() - pl.col("len")) // max(counts.height, 1)
+    groups = counts.select(
+        "source_id", group=(pl.col("len").cum_sum() - pl.col("len")) // max(counts.height, 1)
     )
-    return [g["source_id"] for g in groups.partition_by("group", maintain_order=True)]
+    grouped = rows.join(groups, on="source_id", how="left")
+    return [part.drop("group") for part in grouped.partition_by("group", maintain_order=True)]
 
 
 def _inside(rows: pl.DataFrame, snapshots) -> pl.DataFrame:
@@ -92,8 +93,7 @@ def _inside(rows: pl.DataFrame, snapshots) -> pl.DataFrame:
             inner.str.replace_all(CUT, "", literal=True),
         ),
     )
-    inside = _open_throughout("marked", "“", "”") | _open_throughout("marked", "‘", "’")
-    return marked.select("row", inside=inside)
+    return marked.select("row", inside=_open_throughout("marked"))
 
 
 def paragraph_starts(texts: pl.DataFrame) -> pl.DataFrame:
@@ -120,17 +120,20 @@ def _marked(before: pl.Expr, inner: pl.Expr) -> pl.Expr:
     return text
 
 
-def _open_throughout(column: str, opening: str, closing: str) -> pl.Expr:
-    """True where a quotation of these marks is open at CUT and stays open to the end:
-    the count of marks (an opening one +1, a closing one -1, never below 0) is above 0
-    at CUT and at every mark after it."""
+def _open_throughout(column: str) -> pl.Expr:
+    """True where a quotation, of double or of single marks, is open at CUT and stays
+    open to the end: the count of its marks (an opening one +1, a closing one -1, never
+    below 0) is above 0 at CUT and at every mark after it."""
     mark = pl.element()
-    sign = (mark == opening).cast(pl.Int32) - (mark == closing).cast(pl.Int32)
-    running = sign.cum_sum()
-    depth = running - running.cum_min().clip(upper_bound=0)
     after_cut = (mark == CUT).cum_sum() > 0
-    marks = pl.col(column).str.extract_all(f"[{opening}{closing}{CUT}]")
-    return marks.list.agg(depth.filter(after_cut).min() > 0)
+
+    def open_throughout(opening: str, closing: str) -> pl.Expr:
+        running = ((mark == opening).cast(pl.Int32) - (mark == closing).cast(pl.Int32)).cum_sum()
+        depth = running - running.cum_min().clip(upper_bound=0)
+        return depth.filter(after_cut).min() > 0
+
+    marks = pl.col(column).str.extract_all(f"[“”‘’{CUT}]")
+    return marks.list.agg(open_throughout("“", "”") | open_throughout("‘", "’"))
 
 
 def explain_direct_quote(row: dict, context) -> str:
