@@ -84,6 +84,11 @@ def _escape(found: re.Match) -> str:
     return named or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
 
 
+def counted(count: int, noun: str) -> str:
+    """e.g. "1 problem", "2 problems" (noun in the singular, its plural taking an s)."""
+    return f"{count} {noun}{'s' * (count != 1)}"
+
+
 def sorted_problems(problems) -> list[Problem]:
     unique = {p: None for p in problems}
     return sorted(unique, key=Problem.sort_key)

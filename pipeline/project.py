@@ -12,6 +12,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.errors import Problem, UsageProblem
+
 DESCRIPTOR_NAME = "datapackage.json"
 CONTRACT_NAME = DESCRIPTOR_NAME  # the contract is the descriptor a build starts from
 RAW_NAME = "raw"
@@ -44,6 +46,34 @@ class Project:
     @property
     def build(self) -> Path:
         return self.root / BUILD_NAME
+
+
+def is_project(folder: Path) -> bool:
+    """folder holds both the contract and raw/ (a built package holds the one, not the other)."""
+    return (folder / CONTRACT_NAME).is_file() and (folder / RAW_NAME).is_dir()
+
+
+def find_project(start: Path) -> Path:
+    """The project a command run in start works on, found as git finds its repository:
+    the nearest of start and the folders above it that holds datapackage.json and raw/.
+    When none does, start itself if it holds one of them (the checks then name what is
+    missing); else a usage error that says to use --project."""
+    start = Path(os.path.abspath(start))
+    for folder in (start, *start.parents):
+        if is_project(folder):
+            return folder if folder != start else Path(".")
+    if (start / CONTRACT_NAME).exists() or (start / RAW_NAME).exists():
+        return Path(".")
+    raise UsageProblem(
+        [
+            Problem(
+                "no-project",
+                f"no project here: neither {start.as_posix()} nor a folder above it holds "
+                f"{CONTRACT_NAME} and {RAW_NAME}/; run the command inside a project, or name "
+                "its folder with --project DIR",
+            )
+        ]
+    )
 
 
 def display_path(path: Path) -> str:

@@ -27,7 +27,8 @@ ARTICLE_A = (
     "no helmet. Road deaths stood at 9.7 per 100,000 people.\n\n"
     "The committee aims to cut road deaths by 10 per cent in 2023. In the first nine months "
     "of 2022, police fined drivers 12,500 times. During the three-day Khmer New Year, Ta "
-    "Khmau recorded 14 accidents.\n"
+    "Khmau recorded 14 accidents. Road crashes cost the country about 466 million US dollars "
+    "a year.\n"
 )
 ARTICLE_B = "Police reported 2,976 traffic accidents across Cambodia last year.\n"
 SOURCES = {
@@ -47,12 +48,14 @@ SHARED_ROWS = {
         "motorcycle_deaths_without_helmet,Motorcycle deaths without a helmet,"
         "People killed while riding a motorcycle without a helmet.,",
         "population,Population,People living in the area.,",
+        "road_crash_cost,Cost of road crashes,What road crashes cost the area's economy.,",
         "traffic_fines,Traffic fines,Fines the police gave drivers in the area during the period.,",
     ],
     "units.csv": [
         "accidents,accidents,count,",
         "deaths,deaths,count,",
         "fines,fines,count,",
+        "USD,US dollars,currency,",
     ],
     "areas.csv": [
         "KH-8.ta-khmau,Ta Khmau,city,KH-8,The provincial capital of Kandal (krong Ta Khmau).",
@@ -108,6 +111,11 @@ FIGURE_ROWS = {
             "on 2022.,,,,",
             "During the three-day Khmer New Year, Ta Khmau recorded 14 accidents",
         ),
+        "a-road-crash-cost": (
+            "road_crash_cost,KH,P1Y,,level,466000000,USD,approximately,measured,context,"
+            "A yearly cost; the article does not say which year.,,,,",
+            "Road crashes cost the country about 466 million US dollars a year",
+        ),
     },
     B: {
         "b-accidents-2022": (
@@ -130,6 +138,7 @@ KINDS = {
     "a-fines-2022-01-09": "A period that is not a calendar year: the first nine months",
     "a-khmer-new-year-accidents-2022": "A place below ISO 3166-2, over a holiday inferred "
     "from context",
+    "a-road-crash-cost": "A scaled currency amount, a yearly cost the source does not date",
     "b-accidents-2022": "The same fact from another source, with another value; its year "
     "inferred from the dateline",
 }
@@ -156,14 +165,19 @@ def add_articles(run, project: Path, tmp_path: Path) -> None:
         figures = [FIGURES] + [f"{f},{source},{row}" for f, (row, _) in FIGURE_ROWS[source].items()]
         (folder / "figures.csv").write_text("\n".join(figures) + "\n", encoding="utf-8")
         quotes = folder / "quotes.csv"
-        for number, (figure_id, (_, words)) in enumerate(FIGURE_ROWS[source].items(), 1):
+        header = quotes.read_text(encoding="utf-8").splitlines()[0].split(",")
+        for number, (figure_id, (row, words)) in enumerate(FIGURE_ROWS[source].items(), 1):
             start = text.index(words)
-            row = [
-                f"{source}-q{number:02d}", source, figure_id, "", SPEAKER[source],
-                "paraphrase", words, start, start + len(words), "", "",
-            ]  # fmt: skip
+            hedge = "about" if ",approximately," in row else None
+            cells = {
+                "quote_id": f"{source}-q{number:02d}", "source_id": source,
+                "figure_id": figure_id, "speaker_id": SPEAKER[source],
+                "attribution": "paraphrase", "text": words, "start": start,
+                "end": start + len(words), "qualifier": hedge and "approximately",
+                "qualifier_words": hedge,
+            }  # fmt: skip
             buffer = io.StringIO()
-            csv.writer(buffer, lineterminator="\n").writerow(row)
+            csv.writer(buffer, lineterminator="\n").writerow(cells.get(n) for n in header)
             with quotes.open("a", encoding="utf-8") as file:
                 file.write(buffer.getvalue())
 
@@ -177,7 +191,7 @@ def articles(project: Path, run, tmp_path: Path) -> Path:
 def test_every_kind_of_figure_checks_builds_and_validates(articles, run):
     checked = run(articles, "check", "--json")
     assert checked.exit_code == 0, checked.output
-    assert json.loads(checked.stdout)["rows"]["figures"] == 3 + 9
+    assert json.loads(checked.stdout)["rows"]["figures"] == 3 + 10
 
     built = run(articles, "build")
     assert built.exit_code == 0, built.output

@@ -77,6 +77,9 @@ def diff_lines(current: str, minor: str) -> list[str]:
         "  added example-thefts-change-2023: source_id=example-thefts-2023, indicator_id=thefts, "
         "area_code=KH-8, period=2023, reference_period=2022, measure=change, value=12, "
         "unit=percent, status=measured, period_basis=stated",
+        "widening: the figures go beyond what OLD covered; review datapackage.json:",
+        "  periods outside OLD's 2022: 2023",
+        "  new indicators: arrests, thefts",
         f"version {current} -> {current}: a minor bump is due since {current}, so expected "
         f"version {minor} (or higher); found {current}",
     ]
@@ -150,7 +153,8 @@ def test_a_new_transcriber_adds_a_second_article_start_to_finish(released, run, 
     assert "  rights: required." in added.stdout
     record_path = project / FOLDER / "source.json"
     record = json.loads(record_path.read_text(encoding="utf-8"))
-    record.update(rights="Made-up practice text", headline_note="Not known.")
+    unknown = ("headline_note", "byline_note", "published_note", "accessed_note")
+    record.update(rights="Made-up practice text", **dict.fromkeys(unknown, "Not known."))
     record_path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
 
     # 2.-4. new actor and indicators, located quotes filled in, figures.

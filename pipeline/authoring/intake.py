@@ -48,6 +48,7 @@ class Intake:
     written: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
     to_fill: list[ToFill] = field(default_factory=list)
+    noted: list[str] = field(default_factory=list)  # null on purpose: their note says why
 
 
 def source_id_pattern(contract: Contract) -> str:
@@ -124,7 +125,9 @@ def add_source(
     for resource in per_source_resources(raw, contract):
         header = ",".join(resource.field_names) + "\n"
         write_new(folder / f"{resource.name}.csv", header.encode("utf-8"), intake)
-    intake.to_fill = fields_to_fill(contract.resource(SOURCES_RESOURCE), record_on_disk(folder))
+    record = record_on_disk(folder)
+    intake.to_fill = fields_to_fill(contract.resource(SOURCES_RESOURCE), record)
+    intake.noted = fields_noted(contract.resource(SOURCES_RESOURCE), record)
     return intake
 
 
@@ -241,9 +244,11 @@ def per_source_resources(raw: Path, contract: Contract) -> list[Resource]:
 
 
 def fields_to_fill(resource: Resource, record: dict) -> list[ToFill]:
-    """The fields still null, required ones first, each in contract order."""
+    """The fields still null, required ones first, each in contract order; a field null
+    on purpose, its note saying why, is not one of them (fields_noted)."""
     names = set(resource.field_names)
     fields = sorted(resource.fields, key=lambda spec: not spec.required)
+    noted = set(fields_noted(resource, record))
     return [
         ToFill(
             spec.name,
@@ -253,5 +258,18 @@ def fields_to_fill(resource: Resource, record: dict) -> list[ToFill]:
             f"{spec.name}_note" if f"{spec.name}_note" in names else None,
         )
         for spec in fields
-        if record.get(spec.name) is None
+        if record.get(spec.name) is None and spec.name not in noted
+    ]
+
+
+def fields_noted(resource: Resource, record: dict) -> list[str]:
+    """The fields null on purpose: null, with their `<field>_note` saying why."""
+    names = set(resource.field_names)
+    return [
+        name
+        for name in resource.field_names
+        if record.get(name) is None
+        and f"{name}_note" in names
+        and isinstance(note := record.get(f"{name}_note"), str)
+        and note.strip()
     ]

@@ -19,6 +19,8 @@ from pathlib import Path
 import polars as pl
 
 from pipeline.check import numbers
+from pipeline.check.quote_marks import direct_quote_in_quotation_marks, explain_direct_quote
+from pipeline.check.unknowns import NOTED_FIELDS, null_has_note
 
 
 @dataclass
@@ -506,12 +508,15 @@ def explain_qualifier_words(row: dict, context: Context) -> str:
     )
 
 
+SIGNED_MEASURES = ("change", "difference")  # a decline is negative, a rise positive
+
+
 def change_direction_matches_quote(frame: pl.DataFrame, context: Context) -> pl.Series:
-    """A quote of a change states its direction: a decline for a negative value, a rise
-    for a positive one."""
+    """A quote of a change or a difference states its direction: a decline for a
+    negative value, a rise for a positive one."""
     stated = context.share("stated_values", frame, lambda: _stated_values(frame, context))
     value, text = pl.col("value"), pl.col("text")
-    checked = (pl.col("measure") == "change") & pl.col("checked") & (value != 0)
+    checked = pl.col("measure").is_in(SIGNED_MEASURES) & pl.col("checked") & (value != 0)
     said = (
         pl.when(value > 0).then(numbers.states_rise(text)).otherwise(numbers.states_decline(text))
     )
@@ -537,8 +542,9 @@ def explain_direction(row: dict, context: Context) -> str:
     looked_for = _phrase_groups(numbers.direction_words(expected))
     vocabulary = numbers.DIRECTIONS_FILE.relative_to(Path(numbers.__file__).parents[2])
     return (
-        f"figure {row['figure_id']} is a change of {figure['value']:g}, a {expected}, but the "
-        f"quote's words do not state a {expected} (a decline is negative, a rise positive); "
+        f"figure {row['figure_id']} is a {figure['measure']} of {figure['value']:g}, a "
+        f"{expected}, but the quote's words do not state a {expected} (a decline is "
+        "negative, a rise positive); "
         f'{expected} words looked for: {looked_for} ("*" any ending, <year> a year); a '
         f"missing word goes in {vocabulary.as_posix()} (columns words, direction, note)"
     )
@@ -619,6 +625,10 @@ SEMANTIC_CHECKS: tuple[SemanticCheck, ...] = (
     SemanticCheck(
         "published_is_calendar_date", "sources", "published", *is_calendar_date("published")
     ),
+    *(
+        SemanticCheck(f"{name}_null_has_note", "sources", name, *null_has_note(name))
+        for name in NOTED_FIELDS
+    ),
     SemanticCheck("share_within_0_100", "figures", "value", share_within_0_100, explain_share),
     SemanticCheck(
         "figure_has_quote",
@@ -665,6 +675,14 @@ SEMANTIC_CHECKS: tuple[SemanticCheck, ...] = (
         "start",
         quote_keeps_characters_whole,
         explain_split_character,
+        needs_snapshots=True,
+    ),
+    SemanticCheck(
+        "direct_quote_in_quotation_marks",
+        "quotes",
+        "attribution",
+        direct_quote_in_quotation_marks,
+        explain_direct_quote,
         needs_snapshots=True,
     ),
     SemanticCheck(

@@ -9,7 +9,7 @@ import click
 
 from pipeline.cli.options import common_options, project_option
 from pipeline.cli.report import emit_report
-from pipeline.errors import Problem, UsageProblem
+from pipeline.errors import Problem, UsageProblem, counted
 
 
 @click.command("add-source")
@@ -78,10 +78,12 @@ def add_source(
             written=intake.written,
             kept=intake.kept,
             to_fill=[vars(item) for item in intake.to_fill],
+            null_with_note=intake.noted,
         )
         return
     click.echo(
-        f"source {intake.source_id}: {folder}/ ({intake.bytes} bytes, SHA-256 {intake.sha256})"
+        f"source {intake.source_id}: {folder}/ ({counted(intake.bytes, 'byte')}, SHA-256 "
+        f"{intake.sha256})"
     )
     if intake.written:
         click.echo("  wrote: " + ", ".join(intake.written))
@@ -94,6 +96,8 @@ def add_source(
             if item.field in explained:
                 continue  # named with the field it explains
             click.echo(f"  {item.field}: {_need(item)}. {_first_sentence(item.description)}")
+    if intake.noted:
+        click.echo("null on purpose, each with its note saying why: " + ", ".join(intake.noted))
     click.echo(
         f'next: pipeline locate {intake.source_id} "the exact words" for each quote, fill in the '
         f"CSV files in {folder}/, then pipeline check"

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from pipeline.cli.options import common_options, jobs_option, project_option
-from pipeline.cli.report import emit_report
+from pipeline.cli.report import emit_report, row_counts
 
 
 @click.command()
@@ -24,4 +24,4 @@ def check(ctx: click.Context, project: Path):
     if ctx.meta.get("json_output"):
         emit_report(ctx, valid=True, problems=[], rows=rows)
         return
-    click.echo("raw/ is valid: " + ", ".join(f"{n} {name}" for name, n in rows.items()))
+    click.echo(f"raw/ is valid: {row_counts(rows)}")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.options import common_options, project_option
+from pipeline.cli.options import common_options, project_option_if_found
 from pipeline.cli.report import EXIT_INVALID, emit_report
 from pipeline.errors import Problem, UsageProblem
 
@@ -36,7 +36,7 @@ WORKING_TREE = "working tree (a fresh build of raw/ and datapackage.json)"
     default=None,
     help="Exit 1 when the version changed and this changelog has no section for NEW's version.",
 )
-@project_option
+@project_option_if_found
 @common_options
 @click.pass_context
 def diff(
@@ -48,7 +48,7 @@ def diff(
     check_version: bool,
     update_changelog: Path | None,
     check_changelog: Path | None,
-    project: Path,
+    project: Path | None,
 ):
     """Show what changed from OLD to NEW, and the version bump that calls for.
 
@@ -102,16 +102,17 @@ def diff(
         ctx.exit(EXIT_INVALID)
 
 
-def _load(project: Path, spec: str | None, temporary: Path):
+def _load(project: Path | None, spec: str | None, temporary: Path):
     """A built package from a folder, a git revision, or (None) a fresh build of the project."""
     from pipeline.build import build_package
-    from pipeline.project import Project
+    from pipeline.project import Project, find_project
     from pipeline.release.releases import read_package_at_revision, read_package_folder
 
+    if spec is not None and Path(spec).is_dir():
+        return read_package_folder(Path(spec))
+    project = project if project is not None else find_project(Path("."))  # says to use --project
     if spec is None:
         out = temporary / "build"
         build_package(Project(project), out, check_version=False)
         return read_package_folder(out, WORKING_TREE)
-    if Path(spec).is_dir():
-        return read_package_folder(Path(spec))
     return read_package_at_revision(project, spec)

@@ -61,10 +61,33 @@ def common_options(command):
     return command
 
 
-project_option = click.option(
-    "--project",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="Folder holding datapackage.json (the contract) and raw/.",
-)
+def _project_option(needed: bool):
+    """--project: the folder given, or the project found upwards from the working folder
+    (pipeline.project.find_project); when none is found, a usage error if the command
+    needs one (needed), else None (a command that needs it only for some arguments)."""
+
+    def find(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+        from pipeline.errors import UsageProblem
+        from pipeline.project import find_project
+
+        if value is not None:
+            return value
+        try:
+            return find_project(Path("."))
+        except UsageProblem:
+            if needed:
+                raise
+            return None
+
+    return click.option(
+        "--project",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        callback=find,
+        help="Folder holding datapackage.json (the contract) and raw/  [default: the nearest "
+        "such folder: the working folder or one above it]",
+    )
+
+
+project_option = _project_option(needed=True)
+project_option_if_found = _project_option(needed=False)  # diff of two folders needs none

@@ -9,7 +9,7 @@ import json
 
 import click
 
-from pipeline.errors import PipelineError, Problem
+from pipeline.errors import PipelineError, Problem, counted
 
 EXIT_INVALID = 1
 
@@ -37,5 +37,14 @@ def emit_report(ctx: click.Context, valid: bool, problems: list[Problem], **extr
         click.echo(f"note: {note}", err=True)
     if problems:
         files = {p.file or p.resource for p in problems} - {None}  # a usage error has none
-        where = f" in {len(files)} file{'s' * (len(files) != 1)}" if files else ""
-        click.echo(f"{len(problems)} problem{'s' * (len(problems) != 1)}{where}", err=True)
+        where = f" in {counted(len(files), 'file')}" if files else ""
+        click.echo(f"{counted(len(problems), 'problem')}{where}", err=True)
+
+
+def row_counts(rows: dict[str, int]) -> str:
+    """e.g. "1 source, 2 actors": each resource's rows, its name (a plural noun, as the
+    contract's resource names are) in the singular for one row."""
+    return ", ".join(
+        f"{count} {name[:-1] if count == 1 and name.endswith('s') else name}"
+        for name, count in rows.items()
+    )

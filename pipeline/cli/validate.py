@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from pipeline.cli.options import common_options, jobs_option
-from pipeline.cli.report import EXIT_INVALID, emit_report
+from pipeline.cli.report import EXIT_INVALID, emit_report, row_counts
 
 
 @click.command()
@@ -41,7 +41,4 @@ def validate(ctx: click.Context, folder: Path, snapshots: Path):
     if not report.valid:
         ctx.exit(EXIT_INVALID)
     if not ctx.meta.get("json_output"):
-        click.echo(
-            f"{display_path(folder)} is a valid package: "
-            + ", ".join(f"{n} {name}" for name, n in report.rows.items())
-        )
+        click.echo(f"{display_path(folder)} is a valid package: {row_counts(report.rows)}")

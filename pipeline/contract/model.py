@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from pipeline.contract.names import RULE, name_problem
 from pipeline.contract.patterns import compile_pattern
-from pipeline.errors import InvalidInput, Problem
+from pipeline.errors import InvalidInput, Problem, counted
 from pipeline.files import line_and_column, locate_key, read_json_object
 from pipeline.project import DESCRIPTOR_NAME
 
@@ -360,7 +360,7 @@ def _foreign_keys(value, resource: str, problem) -> tuple[ForeignKey, ...]:
         if len(fields) != len(reference_fields):
             problem(
                 "contract-foreign-key",
-                f"{what} has {len(fields)} fields but refers to {len(reference_fields)}",
+                f"{what} has {counted(len(fields), 'field')} but refers to {len(reference_fields)}",
                 resource,
             )
             continue

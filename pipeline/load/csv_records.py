@@ -16,7 +16,7 @@ from typing import NamedTuple
 import polars as pl
 
 from pipeline.contract.model import Resource
-from pipeline.errors import InvalidInput, Problem
+from pipeline.errors import InvalidInput, Problem, counted
 from pipeline.files import line_and_column
 
 CSV_DIALECT = {"delimiter": ",", "quotechar": '"', "doublequote": True, "strict": True}
@@ -240,7 +240,7 @@ def read_records(
 def field_count_problem(record: list[str], header: list[str], display: str, line: int, resource):
     return Problem(
         "field-count",
-        f"row has {len(record)} fields; expected {len(header)} ({','.join(header)})",
+        f"row has {counted(len(record), 'field')}; expected {len(header)} ({','.join(header)})",
         file=display,
         line=line,
         resource=resource.name,

@@ -89,12 +89,12 @@ def dataset(source: PackageSource, agents: list[dict]) -> dict:
         item["dct:creator"] = [{"@id": a["@id"]} for a in agents]
         item["dct:publisher"] = {"@id": agents[0]["@id"]}
     item["dct:spatial"] = [location(area) for area in facts.areas(source)]
-    periods = facts.figure_periods(source)
-    if periods:
+    bounds = facts.coverage_bounds(source)
+    if bounds:
         item["dct:temporal"] = {
             "@type": "dct:PeriodOfTime",
-            "dcat:startDate": period_literal(periods[0]),
-            "dcat:endDate": period_literal(periods[-1]),
+            "dcat:startDate": period_literal(bounds[0]),
+            "dcat:endDate": period_literal(bounds[1]),
         }
     derived = [{"@id": row["url"]} for row in facts.cited_sources(source) if row.get("url")]
     if derived:

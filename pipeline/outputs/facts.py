@@ -100,17 +100,25 @@ def _iso_3166() -> tuple[dict[str, dict], dict[str, dict]]:
     return subdivisions, countries
 
 
-def figure_periods(source: PackageSource) -> list[str]:
-    """The periods the figures are about, sorted (YYYY, YYYY-MM or YYYY-MM-DD)."""
-    return sorted(source.distinct("figures", "period"))
+def coverage_bounds(source: PackageSource) -> tuple[str, str] | None:
+    """The first and last date the figures' periods cover, as written (YYYY, YYYY-MM or
+    YYYY-MM-DD; an interval's ends count, a duration alone has no dates)."""
+    from pipeline.check.measures import first_day, last_day
+
+    dated = [p.split("/") for p in source.distinct("figures", "period") if not p.startswith("P")]
+    if not dated:
+        return None
+    start = min((parts[0] for parts in dated), key=lambda d: (first_day(d), len(d)))
+    end = max((parts[-1] for parts in dated), key=lambda d: (last_day(d), -len(d)))
+    return start, end
 
 
 def temporal_coverage(source: PackageSource) -> str | None:
     """ISO 8601: one period, or the first/last as an interval."""
-    periods = figure_periods(source)
-    if not periods:
+    bounds = coverage_bounds(source)
+    if bounds is None:
         return None
-    return periods[0] if len(periods) == 1 else f"{periods[0]}/{periods[-1]}"
+    return bounds[0] if bounds[0] == bounds[1] else f"{bounds[0]}/{bounds[1]}"
 
 
 def units_by_indicator(source: PackageSource) -> dict[str, list[str]]:

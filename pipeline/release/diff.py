@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from pipeline.errors import InvalidInput, Problem
 from pipeline.release.releases import BuiltPackage
 from pipeline.release.versioning import Verdict, judge
+from pipeline.release.widening import Widening, widening
 
 # Not compared: the version is judged, the rest is what only a build knows.
 UNCOMPARED_METADATA = ("resources", "version", "created", "provenance", "outputs")
@@ -62,6 +63,11 @@ class PackageDiff:
     @property
     def differs(self) -> bool:
         return bool(self.changes) or self.old.version != self.new.version
+
+    @property
+    def widening(self) -> Widening:
+        """What the new figures cover beyond the old (areas, periods, indicators)."""
+        return widening(self.old, self.new)
 
     @property
     def verdict(self) -> Verdict:

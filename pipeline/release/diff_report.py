@@ -8,6 +8,7 @@ cells; the JSON keeps everything.
 from __future__ import annotations
 
 from pipeline.release.diff import Change, PackageDiff, ResourceDiff
+from pipeline.release.widening import DERIVED, Widening
 
 MAX_ITEMS = 15
 MAX_CELL = 40
@@ -43,6 +44,19 @@ def diff_dict(diff: PackageDiff) -> dict:
         ],
         "schema": [_change_dict(c) for c in diff.schema],
         "metadata": [_change_dict(c) for c in diff.metadata],
+        "widening": _widening_dict(diff.widening),
+    }
+
+
+def _widening_dict(widening: Widening) -> dict:
+    return {
+        "widens": bool(widening),
+        "areas": widening.areas,
+        "periods": widening.periods,
+        "indicators": widening.indicators,
+        "old_areas": widening.old_areas,
+        "old_years": list(widening.old_years) if widening.old_years else None,
+        "review": [{"metadata": what, "value": value} for what, value in widening.review],
     }
 
 
@@ -80,10 +94,30 @@ def diff_text(diff: PackageDiff) -> str:
     for title, changes in (("schema", diff.schema), ("metadata", diff.metadata)):
         lines.append(f"{title}: " + (f"{len(changes)} changed" if changes else "unchanged"))
         lines += [f"  {_describe(c, _plain)}" for c in changes]
+    lines += _widening_lines(diff.widening, _plain)
     verdict = diff.verdict
     lines.append(f"version {verdict.old} -> {verdict.new}: {verdict.message}")
     lines += [f"  {reason}" for reason in verdict.reasons]
     return "\n".join(lines) + "\n"
+
+
+def _widening_lines(widening: Widening, quote) -> list[str]:
+    """What the figures cover beyond the old release, and the metadata to review."""
+    if not widening:
+        return []
+    lines = ["widening: the figures go beyond what OLD covered; review datapackage.json:"]
+    if widening.areas:
+        old = ", ".join(map(quote, widening.old_areas)) or "none"
+        lines.append(f"new areas: {', '.join(map(quote, widening.areas))} (OLD had {old})")
+    if widening.periods:
+        low, high = widening.old_years
+        span = str(low) if low == high else f"{low} to {high}"
+        periods = ", ".join(map(quote, widening.periods))
+        lines.append(f"periods outside OLD's {span}: {periods}")
+    if widening.indicators:
+        lines.append(f"new indicators: {', '.join(map(quote, widening.indicators))}")
+    lines += [f"review {what}: {quote(value)}" for what, value in widening.review]
+    return [lines[0], *(f"  {line}" for line in lines[1:]), f"  also: {DERIVED}"]
 
 
 def _counts(resource: ResourceDiff) -> str:
@@ -204,6 +238,14 @@ def diff_markdown(diff: PackageDiff) -> str:
         lines += [f"- {_describe(c, _code)}" for c in changes[:MAX_ITEMS]]
         if len(changes) > MAX_ITEMS:
             lines.append(f"- ... and {len(changes) - MAX_ITEMS} more (see `pipeline diff --json`)")
+    widened = _widening_lines(diff.widening, _code)
+    if widened:
+        lines += [
+            "",
+            "**Widening:** "
+            + widened[0].split(": ", 1)[1].replace("datapackage.json", "`datapackage.json`"),
+        ]
+        lines += [f"- {line.strip()}" for line in widened[1:]]
     return "\n".join(lines) + "\n"
 
 

@@ -173,6 +173,35 @@ def test_adding_the_same_file_again_keeps_what_was_filled_in(project, run, artic
     assert record["url"] is None
 
 
+def test_adding_again_lists_only_unknowns_without_their_note(project, run, article):
+    assert add(run, project, article).exit_code == 0
+    path = project / "raw/sources/thefts-2023/source.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record.update(headline_note="Not in the text.", byline_note="Not known.", byline=None)
+    path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+
+    human = add(run, project, article).stdout
+    report = json.loads(add(run, project, article, "--json").stdout)
+
+    to_fill = {item["field"] for item in report["to_fill"]}
+    assert {"headline", "byline", "headline_note", "byline_note"}.isdisjoint(to_fill)
+    assert {"published", "accessed", "rights"} <= to_fill
+    assert report["null_with_note"] == ["headline", "byline"]
+    assert "  headline:" not in human and "  byline:" not in human
+    assert "  accessed: when known (else keep null and say why in accessed_note)" in human
+    assert "null on purpose, each with its note saying why: headline, byline" in human
+
+
+def test_a_one_byte_source_is_one_byte(project, run, tmp_path):
+    article = tmp_path / "one-byte.txt"
+    article.write_bytes(b"7")
+
+    result = add(run, project, article)
+
+    assert result.exit_code == 0, result.output
+    assert "raw/sources/one-byte/ (1 byte, SHA-256 " in result.stdout
+
+
 def test_a_text_already_archived_under_another_id_is_refused(project, run, tmp_path):
     copy = tmp_path / "copy.txt"
     copy.write_bytes((REPO / "raw/sources" / SOURCE_ID / "snapshot.txt").read_bytes())

@@ -131,11 +131,11 @@ def test_every_kind_planted_together_is_found_exactly(run, tmp_path):
     }
 
 
-def test_synth_without_a_contract_names_the_missing_file(run, tmp_path):
-    result = synth_corpus(tmp_path, "corpus")  # --project defaults to ".", which has none
+def test_synth_outside_a_project_says_to_use_project(run, tmp_path):
+    result = synth_corpus(tmp_path, "corpus")  # no project in tmp_path nor above it
 
-    assert result.exit_code == 1
-    assert "datapackage.json: file not found [missing-file]" in result.stderr
+    assert result.exit_code == 2
+    assert "or name its folder with --project DIR [no-project]" in result.stderr
     assert not (tmp_path / "corpus").exists()
 
 
