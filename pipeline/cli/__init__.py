@@ -10,7 +10,16 @@ import sys
 import click
 
 from pipeline import __version__
-from pipeline.cli import add_source, build, check, dictionary, diff, locate, validate
+from pipeline.cli import (
+    add_source,
+    build,
+    check,
+    coverage,
+    dictionary,
+    diff,
+    locate,
+    validate,
+)
 from pipeline.cli.report import EXIT_INVALID, PipelineGroup
 
 
@@ -30,6 +39,7 @@ for command in (
     dictionary.dictionary,
     add_source.add_source,
     locate.locate,
+    coverage.coverage,
     diff.diff,
 ):
     cli.add_command(command)
