@@ -23,6 +23,7 @@ RESOURCE_FILES = {
     "data/figures.csv",
     "data/statements.csv",
     "data/quotes.csv",
+    "data/mentions.csv",
 }
 # The build's own record beside them: its input files and their hashes.
 PROVENANCE_FILES = {"provenance/inputs.csv"}
@@ -38,6 +39,7 @@ OUTPUT_FILES = {
     "parquet/figures.parquet",
     "parquet/statements.parquet",
     "parquet/quotes.parquet",
+    "parquet/mentions.parquet",
     "prov.json",
     "schema-org.jsonld",
     "dcat-ap.jsonld",
@@ -88,7 +90,7 @@ def test_frictionless_command_validates_the_package(built, tmp_path):
 def test_frictionless_python_api_validates_the_package(built):
     report = frictionless.validate(str(built / "datapackage.json"))
     assert report.valid, report.flatten(["type", "message"])
-    assert report.stats["tasks"] == 6
+    assert report.stats["tasks"] == 7
 
 
 def test_pipeline_validate_accepts_a_fresh_build(built, run):

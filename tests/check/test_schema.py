@@ -99,7 +99,7 @@ def check_named(column, name: str):
 
 
 def test_contract_has_fields_to_check():
-    assert len(RESOURCES) == 6
+    assert len(RESOURCES) == 7
     assert len(FIELDS) > 40
 
 
