@@ -9,6 +9,7 @@ transcription with open mentions, or other mistakes, can be looked at.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import polars as pl
 
@@ -32,6 +33,7 @@ class OpenMention:
     before: str
     after: str
     row: dict  # a mentions row in the contract's column order, reason and note empty
+    listed: bool  # its row is in mentions already, without its reason yet
 
 
 @dataclass
@@ -94,6 +96,7 @@ def source_coverage(
                 place.before if place else "",
                 place.after if place else "",
                 row,
+                values["listed"],
             )
         )
     return list(report.values())
@@ -115,3 +118,31 @@ def _unknown(source: str, root: str) -> Problem:
         f"{source!r} is not a source_id with a readable snapshot in {root}/; expected one of "
         "the source folders (pipeline check says what is wrong with a snapshot)",
     )
+
+
+def append_open_rows(project: Project, contract: Contract, counted: SourceCoverage) -> Path:
+    """Append the source's open mentions to raw/sources/<source_id>/mentions.csv as rows
+    whose reason is left empty (`pipeline check` asks for each until it is filled in):
+    only to a file that holds the contract's header and ends with a line break, or to a
+    new file with that header."""
+    from pipeline.authoring.locate import csv_line
+    from pipeline.files import read_text
+
+    header = ",".join(contract.resource(MENTIONS).field_names)
+    path = project.snapshots / counted.source_id / "mentions.csv"
+    shown = display_path(path)
+    text = read_text(path, shown) if path.exists() else f"{header}\n"
+    if text.split("\n", 1)[0].rstrip("\r") != header or not text.endswith("\n"):
+        raise UsageProblem(
+            [
+                Problem(
+                    "not-appended",
+                    f"not appended to: expected a file whose first line is {header} and that "
+                    "ends with a line break; paste the rows that --rows prints instead",
+                    file=shown,
+                )
+            ]
+        )
+    rows = "".join(f"{csv_line(m.row)}\n" for m in counted.open if not m.listed)
+    path.write_text(text + rows, encoding="utf-8", newline="")
+    return path

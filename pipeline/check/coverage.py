@@ -74,10 +74,13 @@ def quoted(spans: pl.LazyFrame, quotes: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def accounted(found: pl.LazyFrame, quotes: pl.LazyFrame, mentions: pl.LazyFrame) -> pl.LazyFrame:
-    """Each mention found, with `quoted` (the quote holding it), `reason` (its set-aside
-    row's, whose text is the mention's) and `status`: quoted, set_aside or open."""
-    set_aside = mentions.select(*SPAN, "text", "reason").unique(SPAN, keep="first")
-    marked = quoted(found, quotes).join(set_aside.drop("text"), on=SPAN, how="left")
+    """Each mention found, with `quoted` (the quote holding it), `listed` (a set-aside
+    row is at its offsets), `reason` (that row's) and `status`: quoted, set_aside (with
+    a reason) or open (a row without its reason yet is open too)."""
+    set_aside = mentions.select(*SPAN, "reason").unique(SPAN, keep="first")
+    marked = quoted(found, quotes).join(
+        set_aside.with_columns(listed=pl.lit(True)), on=SPAN, how="left"
+    )
     status = (
         pl.when(pl.col("quoted").is_not_null())
         .then(pl.lit("quoted"))
@@ -85,7 +88,8 @@ def accounted(found: pl.LazyFrame, quotes: pl.LazyFrame, mentions: pl.LazyFrame)
         .then(pl.lit("set_aside"))
         .otherwise(pl.lit("open"))
     )
-    return marked.with_columns(status=status).sort("source_id", "start")
+    listed = pl.col("listed").fill_null(False)
+    return marked.with_columns(status=status, listed=listed).sort("source_id", "start")
 
 
 # ---- the checks of set-aside rows (across batches: SEMANTIC_CHECKS in rules) ----------
@@ -185,10 +189,19 @@ def open_problems(
     context: Context, read_snapshot: Callable[[str], str | None] | None, root: str
 ) -> list[Problem]:
     """A problem for each mention that is neither quoted nor set aside, at its line and
-    column in root/<source_id>/snapshot.txt."""
+    column in root/<source_id>/snapshot.txt; one whose set-aside row lacks its reason is
+    reported at that row's reason cell instead. A source with a quote of a figure whose
+    offsets are missing (its own problem says why) is left out: which of its mentions
+    that quote holds is not known."""
+    quotes = context.frames["quotes"]
+    unsure = quotes.filter(
+        pl.col("figure_id").is_not_null() & (pl.col("start").is_null() | pl.col("end").is_null())
+    ).select("source_id")
     found = accounted(
-        context.frames[FOUND], context.frames["quotes"], context.frames[MENTIONS]
-    ).filter(pl.col("status") == "open")
+        context.frames[FOUND].join(unsure, on="source_id", how="anti"),
+        quotes,
+        context.frames[MENTIONS],
+    ).filter((pl.col("status") == "open") & ~pl.col("listed"))
     left = found.collect(engine="streaming")
     return [
         open_problem(values, place, f"{root}/{values['source_id']}/{SNAPSHOT_NAME}")
