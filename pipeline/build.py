@@ -80,7 +80,8 @@ def raw_keys(project: Project, contract, folder: Path | None = None) -> Keys:
     raw, shown = project.raw, display_path(project.raw)
     sources = raw / SOURCES_FOLDER
     reread = FilesUnder(shown, raw, inside=raw)
-    return Keys(contract, folder, reread, snapshot_text(sources, f"{shown}/{SOURCES_FOLDER}"))
+    root = f"{shown}/{SOURCES_FOLDER}"
+    return Keys(contract, folder, reread, snapshot_text(sources, root), snapshot_root=root)
 
 
 def check_batches(

@@ -92,7 +92,9 @@ def _validate_files(
     folder = package.folder
     keys = Keys(contract, None, FilesUnder(package.root, folder, inside=folder))
     texts = None if snapshots is None or not snapshots.is_dir() else _Snapshots(snapshots, keys)
-    keys.read_snapshot = None if texts is None else snapshot_text(snapshots, texts.shown)
+    if texts is not None:
+        keys.read_snapshot = snapshot_text(snapshots, texts.shown)
+        keys.snapshot_root = texts.shown
     stop, problems, rows = [], [], {}
     for resource, built in zip(contract.resources, descriptor["resources"], strict=True):
         rows[resource.name] = 0
@@ -167,9 +169,10 @@ class _Snapshots:
         return self._read(pl.col("source_id").is_in(wanted.implode()), keep=True)
 
     def rest(self) -> list[Problem]:
-        """Read the snapshots no quote asked for; every snapshot's problems."""
+        """Read the snapshots no quote asked for, and find their number mentions
+        (pipeline.check.coverage); every snapshot's problems."""
         read = pl.Series(sorted(self.read), dtype=pl.String)
-        self._read(~pl.col("source_id").is_in(read.implode()), keep=False)
+        self.keys.find_mentions(self._read(~pl.col("source_id").is_in(read.implode()), keep=True))
         return self.problems
 
     def _read(self, which: pl.Expr, keep: bool) -> SnapshotTexts:

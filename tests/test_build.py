@@ -26,6 +26,7 @@ RESOURCE_FILES = {
     "data/areas.csv",
     "data/area_names.csv",
     "data/units.csv",
+    "data/mentions.csv",
 }
 # The build's own record beside them: its input files and their hashes.
 PROVENANCE_FILES = {"provenance/inputs.csv"}
@@ -44,6 +45,7 @@ OUTPUT_FILES = {
     "parquet/areas.parquet",
     "parquet/area_names.parquet",
     "parquet/units.parquet",
+    "parquet/mentions.parquet",
     "prov.json",
     "schema-org.jsonld",
     "dcat-ap.jsonld",
@@ -94,7 +96,7 @@ def test_frictionless_command_validates_the_package(built, tmp_path):
 def test_frictionless_python_api_validates_the_package(built):
     report = frictionless.validate(str(built / "datapackage.json"))
     assert report.valid, report.flatten(["type", "message"])
-    assert report.stats["tasks"] == 9
+    assert report.stats["tasks"] == 10
 
 
 def test_pipeline_validate_accepts_a_fresh_build(built, run):

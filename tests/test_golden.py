@@ -317,7 +317,7 @@ def test_snapshot_in_raw_is_the_archived_article(source_dir):
 
 def test_every_resource_records_its_file_size_and_hash(built):
     resources = read_descriptor(built)["resources"]
-    assert len(resources) == 9
+    assert len(resources) == 10
     for resource in resources:
         path = built / resource["path"]
         assert resource["bytes"] == path.stat().st_size, resource["name"]

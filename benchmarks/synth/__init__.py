@@ -45,7 +45,9 @@ CLAIMS_PER_SOURCE = (1, 4)
 ARTICLE_CHARACTERS = (3000, 6000)
 YEARS = range(2001, 2025)
 QUALIFIERS = ("almost", "approximately", "more_than", "less_than", "at_least", "at_most")
-RESOURCE_FILES = ("figures", "statements", "quotes")
+RESOURCE_FILES = ("figures", "statements", "quotes", "mentions")
+# drafts whose number mentions are found together (one regex pass for them all)
+MENTION_BATCH = 1_000
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ class Draft:
     figures: list[dict] = field(default_factory=list)
     statements: list[dict] = field(default_factory=list)
     quotes: list[QuotePlan] = field(default_factory=list)
+    mentions: list[dict] = field(default_factory=list)
     snapshot: str = ""
     record: dict = field(default_factory=dict)
     planted: list[dict] = field(default_factory=list)
@@ -107,13 +110,18 @@ def synthesize(project: Path, out: Path, figures: int, seed: int, plants: dict[s
     actors: dict[str, dict] = {}
     rows = dict.fromkeys(("sources", *RESOURCE_FILES), 0)
     planted: list[dict] = []
+    pending: list[Draft] = []
     for index, (size, (area, period)) in enumerate(zip(sizes, slots, strict=True)):
-        draft = draft_source(index, area, period, size, seed, actors, planned.get(index))
-        write_source(raw / "sources" / draft.source_id, draft, contract)
-        rows["sources"] += 1
-        for name in RESOURCE_FILES:
-            rows[name] += len(getattr(draft, name))
-        planted += draft.planted
+        pending.append(draft_source(index, area, period, size, seed, actors, planned.get(index)))
+        if len(pending) == MENTION_BATCH or index == len(sizes) - 1:
+            set_aside_mentions(pending)
+            for draft in pending:
+                write_source(raw / "sources" / draft.source_id, draft, contract)
+                rows["sources"] += 1
+                for name in RESOURCE_FILES:
+                    rows[name] += len(getattr(draft, name))
+                planted += draft.planted
+            pending.clear()
     write_rows(raw / "actors.csv", contract, "actors", [actors[k] for k in sorted(actors)])
     indicators = [_indicator_row(i) for i in INDICATORS] + _whole_rows()
     write_rows(raw / "indicators.csv", contract, "indicators", indicators)
@@ -386,6 +394,42 @@ def _write_article(draft: Draft, rng: random.Random) -> None:
     draft.snapshot = text + "\n"
 
 
+def set_aside_mentions(drafts: list[Draft]) -> None:
+    """Each draft's mentions rows: every number mention of its article that no quote of
+    a figure holds (pipeline.check.coverage), set aside. The generator knows what it
+    wrote there: the headline's year, a date; "several dozen pages", no statistic."""
+    import polars as pl
+
+    from pipeline.check.coverage import found_mentions, quoted
+
+    snapshots = {draft.source_id: draft.snapshot for draft in drafts}
+    found = found_mentions(snapshots, list(snapshots))
+    spans = [
+        {name: plan.row[name] for name in ("quote_id", "source_id", "figure_id", "start", "end")}
+        for draft in drafts
+        for plan in draft.quotes
+    ]
+    quotes = pl.DataFrame(spans, schema=dict.fromkeys(spans[0], pl.String)).with_columns(
+        pl.col("start", "end").cast(pl.Int64)
+    )
+    left = quoted(found.lazy(), quotes.lazy()).filter(pl.col("quoted").is_null()).collect()
+    by_source: dict[str, list[dict]] = {}
+    for source_id, start, end, text in left.select("source_id", "start", "end", "text").rows():
+        year = re.fullmatch(r"\d{4}", text) is not None
+        by_source.setdefault(source_id, []).append(
+            {
+                "source_id": source_id,
+                "start": start,
+                "end": end,
+                "text": text,
+                "reason": "date" if year else "not_a_statistic",
+                "note": "Synthetic: the headline's period." if year else "Synthetic filler.",
+            }
+        )
+    for draft in drafts:
+        draft.mentions = sorted(by_source.get(draft.source_id, []), key=lambda m: m["start"])
+
+
 def _source_record(draft: Draft, seed: int, rng: random.Random) -> dict:
     year, month = int(draft.period[:4]), int(draft.period[5:7] or 12)
     published = date(year + month // 12, month % 12 + 1, rng.randint(1, 28))
@@ -484,6 +528,7 @@ def write_source(folder: Path, draft: Draft, contract: Contract) -> None:
     write_rows(folder / "figures.csv", contract, "figures", draft.figures)
     write_rows(folder / "statements.csv", contract, "statements", draft.statements)
     write_rows(folder / "quotes.csv", contract, "quotes", [plan.row for plan in draft.quotes])
+    write_rows(folder / "mentions.csv", contract, "mentions", draft.mentions)
 
 
 def _in_contract_order(contract: Contract, resource: str, row: dict) -> dict:

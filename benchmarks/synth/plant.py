@@ -24,7 +24,11 @@ class PlantKind:
 
 KINDS: dict[str, PlantKind] = {
     "quote-offset": PlantKind(
-        "quote-matches-snapshot", "quotes", "text", "a quote's start and end moved by one"
+        "quote-matches-snapshot",
+        "quotes",
+        "text",
+        "a statement's quote's start and end moved by one (a figure's would leave a number "
+        "mention of the article open too)",
     ),
     "value-not-in-quote": PlantKind(  # reported at the figure's value, naming the quote
         "figure-value-in-quote", "figures", "value", "a quote states another number than its figure"
@@ -111,7 +115,7 @@ def plant_in_rows(draft, plant: Plant, rng: random.Random) -> None:
     """Errors in the transcription's rows (after the article is written)."""
     quotes = [q.row for q in draft.quotes]
     if plant.kind == "quote-offset":
-        index = rng.randrange(len(quotes))
+        index = rng.choice([i for i, quote in enumerate(quotes) if not quote["figure_id"]])
         shift = rng.choice((-1, 1))
         quotes[index]["start"] += shift
         quotes[index]["end"] += shift

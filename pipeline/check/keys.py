@@ -31,6 +31,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipeline.check import coverage
 from pipeline.check.rules import QUOTE_AT, Context, SemanticCheck, checks_for
 from pipeline.contract.model import Contract, ForeignKey, Resource
 from pipeline.errors import Problem
@@ -84,6 +85,8 @@ class Keys:
     display name (FilesUnder), to locate a cell of a kept row by its file and line.
     read_snapshot: a source's snapshot text by source_id (None when it cannot be
     read), for the held quotes; None: held quotes are not checked against snapshots.
+    snapshot_root: how the folder of the snapshots is shown (raw/sources), where an
+    open number mention is reported (pipeline.check.coverage).
     """
 
     def __init__(
@@ -92,11 +95,15 @@ class Keys:
         folder: Path | None,
         reread: FilesUnder,
         read_snapshot: Callable[[str], str | None] | None = None,
+        snapshot_root: str = "",
     ):
         self.contract = contract
         self.columns = kept_columns(contract)
         self.folder, self.reread, self.read_snapshot = folder, reread, read_snapshot
+        self.snapshot_root = snapshot_root
         self.parts: dict[str, list] = {r.name: [] for r in contract.resources}
+        self.parts[coverage.FOUND] = []  # the number mentions of the snapshots read
+        self.mentioned: set[str] = set()  # the sources whose mentions were found
         self.held: list[tuple[Table, pl.DataFrame]] = []  # quotes, with their position AT
         self.held_figures: list[tuple[Table, pl.DataFrame]] = []  # snapshot elsewhere
         self.matched: set[str] = set()  # sources whose snapshot is what their row says
@@ -124,18 +131,30 @@ class Keys:
                 (pl.int_range(pl.len(), dtype=pl.UInt64) + table.first_row).alias(ROW),
             )
             kept = kept.with_columns(**_where_columns(table))
-            if self.folder is not None:
-                path = self.folder / f"{name}-{batch:06d}.arrow"
-                kept.write_ipc(path)
-                self.parts[name].append(path)
-            else:  # one compressed block (as frames, small columns pin the heap's pages)
-                self.parts[name].append(_ipc_bytes(kept))
+            self._keep(name, batch, kept)
         if context.snapshots is not None:
             self.matched.update(context.snapshots)
+            self.find_mentions(context.snapshots)
         if QUOTES in tables and FIGURES in context.frames:
             self._hold(tables[QUOTES], context)
         if FIGURES in tables and context.snapshots is not None:
             self._hold_figures(tables[FIGURES], context)
+
+    def _keep(self, name: str, batch: int, kept: pl.DataFrame) -> None:
+        if self.folder is not None:
+            path = self.folder / f"{name}-{batch:06d}.arrow"
+            kept.write_ipc(path)
+            self.parts[name].append(path)
+        else:  # one compressed block (as frames, small columns pin the heap's pages)
+            self.parts[name].append(_ipc_bytes(kept))
+
+    def find_mentions(self, snapshots) -> None:
+        """Keep the number mentions of the snapshots (by source_id) not yet read."""
+        new = sorted(source_id for source_id in snapshots if source_id not in self.mentioned)
+        if new:
+            self.mentioned.update(new)
+            found = coverage.found_mentions(snapshots, new)
+            self._keep(coverage.FOUND, len(self.parts[coverage.FOUND]), found)
 
     def lend_figures(self, context: Context) -> None:
         """Give quotes checked without their figures the figures of the batches before
@@ -214,11 +233,11 @@ class Keys:
     def problems(self) -> list[Problem]:
         """Every problem the checks here find, once the last batch is added."""
         found: list[Problem] = []
+        context = self._across_context()
         for resource in self.contract.resources:
             found += self._repeated(resource)
             for fk in resource.foreign_keys:
                 found += self._unknown(resource, fk)
-            context = Context(frames={r.name: self.scan(r.name) for r in self.contract.resources})
             for check in across_checks(resource):
                 failing = _collect(check.test(self.scan(resource.name), context))
                 for values in failing.iter_rows(named=True):
@@ -226,7 +245,20 @@ class Keys:
                     found.append(rule_problem(check, values, context, where))
         found += self._held_problems()
         found += self._held_figure_problems()
+        if coverage.MENTIONS in self.parts and QUOTES in self.parts:
+            found += coverage.open_problems(context, self.read_snapshot, self.snapshot_root)
         return found
+
+    def _across_context(self) -> Context:
+        """The kept rows of every resource, the number mentions found and the sources
+        whose snapshot was read, for the checks across batches."""
+        frames = {r.name: self.scan(r.name) for r in self.contract.resources}
+        found = self.parts[coverage.FOUND]
+        empty = pl.LazyFrame(schema=coverage.FOUND_SCHEMA)
+        frames[coverage.FOUND] = self.scan(coverage.FOUND) if found else empty
+        read = pl.Series("source_id", sorted(self.mentioned), dtype=pl.String)
+        frames[coverage.READ] = read.to_frame().lazy()
+        return Context(frames=frames)
 
     def _repeated(self, resource: Resource) -> list[Problem]:
         """Rows whose primary key, unique field or unique key another row repeats."""

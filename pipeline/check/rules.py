@@ -18,7 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.check import numbers
+from pipeline.check import coverage, numbers
 from pipeline.check.quote_marks import direct_quote_in_quotation_marks, explain_direct_quote
 from pipeline.check.unknowns import NOTED_FIELDS, null_has_note
 
@@ -717,6 +717,27 @@ SEMANTIC_CHECKS: tuple[SemanticCheck, ...] = (
         "text",
         change_direction_matches_quote,
         explain_direction,
+    ),
+    SemanticCheck(
+        "set_aside_is_a_number_mention",
+        "mentions",
+        "start",
+        coverage.set_aside_is_a_mention,
+        coverage.explain_set_aside_mention,
+        across=True,
+        uses={"mentions": (*coverage.SPAN, "text")},
+    ),
+    SemanticCheck(
+        "set_aside_not_quoted",
+        "mentions",
+        "start",
+        coverage.set_aside_not_quoted,
+        coverage.explain_set_aside_quoted,
+        across=True,
+        uses={
+            "mentions": (*coverage.SPAN, "text", "reason"),
+            "quotes": ("quote_id", *coverage.SPAN, "figure_id"),
+        },
     ),
 )
 

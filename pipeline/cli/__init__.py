@@ -15,6 +15,7 @@ from pipeline.cli import (
     build,
     check,
     conflicts,
+    coverage,
     dictionary,
     diff,
     locate,
@@ -39,6 +40,7 @@ for command in (
     dictionary.dictionary,
     add_source.add_source,
     locate.locate,
+    coverage.coverage,
     diff.diff,
     conflicts.conflicts,
 ):

@@ -88,6 +88,7 @@ def test_per_source_tables_get_the_contracts_header_rows_and_nothing_else(projec
     # actors and indicators are kept in shared raw/ files, so they get none here.
     assert sorted(p.name for p in folder.iterdir()) == [
         "figures.csv",
+        "mentions.csv",
         "quotes.csv",
         "snapshot.txt",
         "source.json",

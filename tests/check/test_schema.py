@@ -101,7 +101,7 @@ def check_named(column, name: str):
 
 
 def test_contract_has_fields_to_check():
-    assert len(RESOURCES) == 9
+    assert len(RESOURCES) == 10
     assert len(FIELDS) > 40
 
 

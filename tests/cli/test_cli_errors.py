@@ -281,8 +281,14 @@ def test_figure_with_no_quote_fails_at_its_line(project, run):
 
 def test_figure_with_no_quote_is_reported_once(project, run):
     line = remove_quotes_of(project, TRAFFIC_CHANGE)
+    # the number its quote held is no longer accounted for either (pipeline.check.coverage)
+    number = place_of(project / SNAPSHOT, "10 per cent")
 
-    fails(run(project, "check"), (FIGURES, line, 1, "figure-has-quote"))
+    fails(
+        run(project, "check"),
+        (FIGURES, line, 1, "figure-has-quote"),
+        (SNAPSHOT, *number, "number-mention-accounted-for"),
+    )
 
 
 # ---- one bad cell, one problem ---------------------------------------------------------

@@ -130,7 +130,7 @@ def test_write_outputs_lists_a_fed_parquet_output_as_the_one_written_from_tables
         )
 
     assert from_batches["outputs"] == from_tables["outputs"]
-    assert [entry["format"] for entry in from_tables["outputs"]][:10] == ["parquet"] * 9 + [
+    assert [entry["format"] for entry in from_tables["outputs"]][:11] == ["parquet"] * 10 + [
         "jsonld"
     ]
     assert files_in(tmp_path / "fed") == files_in(tmp_path / "whole")
