@@ -203,6 +203,9 @@ def test_every_kind_of_figure_checks_builds_and_validates(articles, run):
         assert f"{figure_id},{source},{row}" in figures  # every kind, as transcribed
     page = (articles / "build/index.html").read_text(encoding="utf-8")
     assert "Ta Khmau (city), Cambodia" in page and "Cambodia (ISO 3166-1 alpha-2" in page
+    assert "9.7 deaths per 100,000 Population" in page  # a rate names what it is per
+    assert "74 % of Road deaths on motorcycles" in page  # a share, its whole
+    assert "+324 accidents" in page and "change (target), 2023 compared with 2022" in page
     side_by_side = page[
         page.index('<section id="conflicts">') : page.index('<section id="figures">')
     ]

@@ -118,7 +118,7 @@ def locate_and_paste_quotes(run, project: Path) -> None:
 
 # 4b. The one number no quote holds, its reason and note as the transcriber gives them.
 MENTION_ROWS = [
-    "example-thefts-2023,65,69,2022,date,The year the change is measured from "
+    "example-thefts-2023,68,72,2022,date,The year the change is measured from "
     "(the figure's reference period).",
 ]
 
@@ -131,7 +131,7 @@ def set_aside_open_mentions(run, project: Path) -> None:
     [counted] = json.loads(result.stdout)["sources"]
     assert (counted["mentions"], counted["quoted"], counted["open"]) == (5, 4, 1)
     [mention] = counted["open_mentions"]
-    assert mention["csv"] == "example-thefts-2023,65,69,2022,,"  # reason and note to fill
+    assert mention["csv"] == "example-thefts-2023,68,72,2022,,"  # reason and note to fill
     assert MENTION_ROWS[0].startswith(mention["csv"].removesuffix(",,") + ",date,")
     append_lines(project / FOLDER / "mentions.csv", MENTION_ROWS)
     assert run(project, "coverage", SOURCE).exit_code == 0

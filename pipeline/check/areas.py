@@ -120,9 +120,10 @@ def _names(context: Context) -> pl.DataFrame:
     """Every name of each area: its ISO names, its name here and its other names."""
     frames = context.frames
     parts = [iso_areas().select("area_code", name="iso_names").explode("name")]
-    for resource in ("areas", "area_names"):
-        if resource in frames:
-            parts.append(frames[resource].lazy().select("area_code", "name").collect())
+    for resource in ("areas", "area_names"):  # this batch's rows, and those before
+        for rows in (frames.get(resource), context.lent.get(resource)):
+            if rows is not None:
+                parts.append(rows.lazy().select("area_code", "name").collect())
     return pl.concat(parts).drop_nulls().unique(maintain_order=True)
 
 
@@ -144,7 +145,7 @@ def _patterns(context: Context) -> pl.DataFrame:
             )
         )
 
-    frame = context.frames.get("areas")
+    frame = context.lent.get("areas", context.frames.get("areas"))
     return context.share("area_patterns", frame if frame is not None else pl.DataFrame(), pattern)
 
 

@@ -161,8 +161,8 @@ class Keys:
         that they refer to (a package validated one file at a time), and a batch's
         checks the kept rows of what they use that the batch lacks (a figure's area
         names, from raw/areas.csv, read with the first batch)."""
-        for name in self._borrowed(context):
-            context.frames[name] = _collect(self.scan(name)).select(self.columns[name])
+        for name in self._used(context):
+            context.lent[name] = _collect(self.scan(name)).select(self.columns[name])
         if QUOTES not in context.frames or FIGURES in context.frames:
             return
         figures = self.figures(context.frames[QUOTES])
@@ -170,9 +170,9 @@ class Keys:
         if context.cells is not None:
             context.cells[FIGURES] = figures.select(value="written")
 
-    def _borrowed(self, context: Context) -> list[str]:
-        """The resources a batch's checks use (SemanticCheck.uses) that it lacks and
-        batches before had."""
+    def _used(self, context: Context) -> list[str]:
+        """The resources a batch's checks use (SemanticCheck.uses) that batches before
+        had rows of."""
         wanted = {
             name
             for resource in list(context.frames)
@@ -180,7 +180,7 @@ class Keys:
             if not check.across
             for name in check.uses
         }
-        return sorted(n for n in wanted if n not in context.frames and self.parts.get(n))
+        return sorted(name for name in wanted if self.parts.get(name))
 
     def figures(self, quotes: pl.DataFrame) -> pl.DataFrame:
         """The first row kept of each figure that quotes refer to: FIGURE_VALUES and

@@ -32,6 +32,9 @@ class Context:
     # each resource's cells as read (text, rows as in frames), for the checks that compare
     # a number as written; None gives the typed values' shortest decimals instead
     cells: Mapping[str, pl.DataFrame] | None = None
+    # rows of other batches that a check uses (SemanticCheck.uses), by resource: those of
+    # the batches before, kept (pipeline.check.keys.Keys.lend_figures)
+    lent: dict[str, pl.DataFrame] = field(default_factory=dict, repr=False, compare=False)
     # what several checks of one frame share, by name: (the frame, what was worked out)
     shared: dict[str, tuple] = field(default_factory=dict, repr=False, compare=False)
 

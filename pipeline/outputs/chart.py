@@ -78,7 +78,7 @@ def value_text(figure: dict) -> str:
     """The figure's value with its sign (for changes), qualifier and unit: "almost 96 %"."""
     value = figure["value"]
     number = format_number(value)
-    if figure["measure"] == "change" and value > 0:
+    if figure["measure"] in ("change", "difference") and value > 0:
         number = "+" + number
     unit = figure["unit"]
     text = f"{number} {UNIT_SYMBOLS.get(unit, unit)}"

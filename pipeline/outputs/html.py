@@ -178,8 +178,20 @@ def figure_view(source: PackageSource, row: dict, indicators: dict) -> dict:
         "indicator": indicators[row["indicator_id"]]["title"],
         "period_text": period,
         "value_text": value_text(row),
+        "whole_text": whole_text(row, indicators),
         "quotes": quote_views(source, "figure_id", row["figure_id"]),
     }
+
+
+def whole_text(row: dict, indicators: dict) -> str:
+    """What a share is of, or a rate per: "of Reported crimes", "per 100,000 Population"."""
+    whole = row.get("whole_indicator_id")
+    if not whole:
+        return ""
+    title = indicators[whole]["title"] if whole in indicators else whole
+    if row["measure"] == "rate" and row.get("rate_base"):
+        return f"per {format_number(row['rate_base'])} {title}"
+    return f"of {title}"
 
 
 def statement_view(source: PackageSource, row: dict) -> dict:

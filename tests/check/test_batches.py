@@ -106,3 +106,48 @@ def test_a_quote_is_not_checked_against_a_snapshot_that_is_not_its_record(corpus
         assert [p.code for p in found if second in p.file].count("snapshot-hash") == 1
         against = [p for p in found if p.code == "quote-matches-snapshot" and second in p.message]
         assert against == []
+
+
+def rehash(folder: Path) -> None:
+    """The source record's size and SHA-256 made those of its (edited) snapshot."""
+    import hashlib
+    import json
+
+    data = (folder / "snapshot.txt").read_bytes()
+    record = json.loads((folder / "source.json").read_text(encoding="utf-8"))
+    record.update(bytes=len(data), sha256=hashlib.sha256(data).hexdigest())
+    (folder / "source.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+
+
+def test_a_figures_area_is_looked_for_in_its_source_whatever_the_batch(tmp_path):
+    """A later batch's figure is checked with the area names of raw/areas.csv (read
+    with the first batch), and a figure filed apart from its source (raw/figures.csv)
+    against its source's snapshot, wherever that is read."""
+    root = tmp_path / "corpus"
+    synthesize(REPO, root, figures=60, seed=9, plants={})
+    folders = sorted((root / "raw" / "sources").iterdir())
+    middle, last = folders[len(folders) // 2], folders[-1]
+    areas = rows_of(root / "raw" / "areas.csv")
+    area_fields = list(areas[0])
+    # the middle source names its area only as raw/areas.csv does (not as ISO does)
+    code = rows_of(middle / "figures.csv")[0]["area_code"]
+    [area] = [a for a in areas if a["area_code"] == code]
+    other_name = "Z" * len(area["name"])  # the same length: every offset holds
+    snapshot = middle / "snapshot.txt"
+    snapshot.write_text(snapshot.read_text("utf-8").replace(area["name"], other_name), "utf-8")
+    rehash(middle)
+    area["name"] = other_name
+    write_rows(root / "raw" / "areas.csv", areas, area_fields)
+    # the last source's first figure filed in raw/figures.csv, for an area it never names
+    figures = rows_of(last / "figures.csv")
+    text = (last / "snapshot.txt").read_text("utf-8")
+    stranger = next(a for a in areas if a["name"] not in text and a["kind"] == "subdivision")
+    moved = {**figures[0], "area_code": stranger["area_code"]}
+    write_rows(last / "figures.csv", figures[1:], list(figures[0]))
+    write_rows(root / "raw" / "figures.csv", [moved], list(figures[0]))
+
+    for batch_folders in (None, 1):
+        found = problems(root, batch_folders)
+        named = [p for p in found if p.code == "area-named-in-source"]
+        assert [(p.file.endswith("/raw/figures.csv"), p.line) for p in named] == [(True, 2)], (
+            batch_folders, [p.message for p in named])

@@ -37,7 +37,7 @@ def add_stated(project: Path, sentence: str, figure: str, quote: str, qualifier:
     start = data.decode("utf-8").rindex(quote)
     figure_id = figure.split(",")[0]
     with (project / FIGURES).open("a", encoding="utf-8") as file:
-        file.write(figure + "\n")
+        file.write(figure_row(project, figure) + "\n")
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerow(
         [f"{figure_id}-q01", "kandal-crime-2022", figure_id, "", SPEAKER, "paraphrase", quote]
@@ -46,6 +46,26 @@ def add_stated(project: Path, sentence: str, figure: str, quote: str, qualifier:
     with (project / QUOTES).open("a", encoding="utf-8") as file:
         file.write(out.getvalue())
     return len((project / FIGURES).read_text(encoding="utf-8").splitlines())
+
+
+def figure_row(project: Path, figure: str) -> str:
+    """A row of figures.csv from the tests' short form (figure_id, indicator_id,
+    area_code, period, reference_period, measure, value, unit, qualifier, note): a
+    measured figure of the Kandal source, its period stated, a share of all reported
+    crimes; its unit added to raw/units.csv when new."""
+    [cells] = csv.reader([figure])
+    figure_id, *fact, unit, qualifier, note = cells
+    whole = "reported_crimes" if fact[4] == "share" else ""
+    units = project / "raw/units.csv"
+    if f"\n{unit}," not in units.read_text(encoding="utf-8"):
+        with units.open("a", encoding="utf-8") as file:
+            file.write(f"{unit},{unit},count,Added by a test.\n")
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(
+        [figure_id, "kandal-crime-2022", *fact, unit, qualifier, "measured", "stated", "", ""]
+        + [whole, "", note]
+    )
+    return out.getvalue()
 
 
 def qualifier_words(quote: str, qualifier: str) -> str:

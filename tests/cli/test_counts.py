@@ -13,11 +13,12 @@ def test_check_and_validate_count_one_source_in_the_singular(project, run):
     validated = run(project, "validate")
 
     assert checked.stdout == (
-        "raw/ is valid: 1 source, 2 actors, 3 indicators, 3 figures, 19 statements, 28 quotes\n"
+        "raw/ is valid: 1 source, 2 actors, 3 indicators, 2 areas, 0 area_names, 1 unit, "
+        "3 figures, 19 statements, 28 quotes, 6 mentions\n"
     )
     assert validated.stdout.endswith(
-        "is a valid package: 1 source, 2 actors, 3 indicators, 3 figures, 19 statements, "
-        "28 quotes\n"
+        "is a valid package: 1 source, 2 actors, 3 indicators, 2 areas, 0 area_names, 1 unit, "
+        "3 figures, 19 statements, 28 quotes, 6 mentions\n"
     )
 
 
@@ -28,4 +29,4 @@ def test_a_row_of_one_field_is_one_field(project, run):
     result = run(project, "check", "--json")
 
     messages = [e["message"] for e in json.loads(result.stdout)["errors"]]
-    assert any(m.startswith("row has 1 field; expected 10") for m in messages), messages
+    assert any(m.startswith("row has 1 field; expected 17") for m in messages), messages

@@ -39,7 +39,7 @@ FIGURES = {
         ],
     ),
     SOLVED_SHARE: (
-        "almost 96 %",
+        "almost 96 % of Reported crimes",  # a share names its whole
         [
             "the police resolving almost 96 per cent of all reported crimes",
             "our officers solved 96 per cent of them",

@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 
 FIGURES = "data/figures.csv"
-ANOTHER_PROVINCE = "kandal-thefts-2023,reported_crimes,KH-12,2023,,level,5,crimes,,\n"
+ANOTHER_PROVINCE = (
+    "kandal-thefts-2023,kandal-crime-2022,reported_crimes,KH-12,2023,,level,5,crimes,,measured,"
+    "stated,,,,,\n"
+)
 
 
 @pytest.fixture
@@ -64,7 +67,10 @@ def test_a_figure_for_another_area_and_year_is_reported_with_the_metadata_to_rev
 
 def test_a_new_indicator_is_reported(old_and_new, run):
     old, new = old_and_new
-    add_figure(new, "kandal-thefts-2022,thefts,KH-8,2022,,level,5,thefts,,\n")
+    add_figure(
+        new,
+        "kandal-thefts-2022,kandal-crime-2022,thefts,KH-8,2022,,level,5,thefts,,measured,stated,,,,,\n",
+    )
 
     report = json.loads(run(old.parent, "diff", "old", "new", "--json").stdout)["diff"]
 
@@ -74,7 +80,11 @@ def test_a_new_indicator_is_reported(old_and_new, run):
 
 def test_a_figure_within_the_old_areas_years_and_indicators_widens_nothing(old_and_new, run):
     old, new = old_and_new
-    add_figure(new, "kandal-crimes-2022,reported_crimes,KH-8,2022,,level,5,crimes,,\n")
+    add_figure(
+        new,
+        "kandal-crimes-2022,kandal-crime-2022,reported_crimes,KH-8,2022,,level,5,crimes,,measured,"
+        "stated,,,,,\n",
+    )
 
     result = run(old.parent, "diff", "old", "new")
     report = json.loads(run(old.parent, "diff", "old", "new", "--json").stdout)["diff"]
