@@ -150,4 +150,6 @@ def test_a_figures_area_is_looked_for_in_its_source_whatever_the_batch(tmp_path)
         found = problems(root, batch_folders)
         named = [p for p in found if p.code == "area-named-in-source"]
         assert [(p.file.endswith("/raw/figures.csv"), p.line) for p in named] == [(True, 2)], (
-            batch_folders, [p.message for p in named])
+            batch_folders,
+            [p.message for p in named],
+        )
