@@ -12,7 +12,6 @@ from functools import cache
 
 import polars as pl
 
-from pipeline.check.numbers import NOT_WORD
 from pipeline.check.rules import Context, SemanticCheck, _passes, iso_records
 
 ISO_KINDS = {"country": "ISO 3166-1 alpha-2", "subdivision": "ISO 3166-2"}
@@ -127,49 +126,51 @@ def _names(context: Context) -> pl.DataFrame:
     return pl.concat(parts).drop_nulls().unique(maintain_order=True)
 
 
-def _patterns(context: Context) -> pl.DataFrame:
-    """area_code -> a case-insensitive regex matching any of its names as whole words."""
+def _as_words(text: pl.Expr) -> pl.Expr:
+    """Text as its words, lower-cased, one space apart and a space at each end: a name
+    stands in a text as whole words where its words, so written, are in the text's."""
+    words = text.str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]+", " ")
+    return pl.concat_str(pl.lit(" "), words.str.strip_chars(" "), pl.lit(" "))
 
-    def pattern() -> pl.DataFrame:
-        escaped = pl.col("name").str.escape_regex().str.replace_all(r"\s+", r"\s+")
-        return (
-            _names(context)
-            .group_by("area_code", maintain_order=True)
-            .agg(names=pl.col("name"), alternatives=escaped.str.join("|"))
-            .with_columns(
-                pattern=pl.concat_str(
-                    pl.lit(f"(?i)(?:^|{NOT_WORD})(?:"),
-                    "alternatives",
-                    pl.lit(f")(?:{NOT_WORD}|$)"),
-                )
-            )
-        )
+
+def _area_words(context: Context) -> pl.DataFrame:
+    """area_code, name and words (the name as _as_words writes it) of every name of
+    each area, worked out once for the batch."""
+
+    def words() -> pl.DataFrame:
+        return _names(context).with_columns(words=_as_words(pl.col("name")))
 
     frame = context.lent.get("areas", context.frames.get("areas"))
-    return context.share("area_patterns", frame if frame is not None else pl.DataFrame(), pattern)
+    return context.share("area_words", frame if frame is not None else pl.DataFrame(), words)
 
 
 def area_named_in_source(frame: pl.DataFrame, context: Context) -> pl.Series:
+    """A figure's area is named in its source's snapshot (when the snapshot is at hand:
+    one found elsewhere is checked by pipeline.check.keys), by any of its names, as
+    whole words in any case. Each snapshot is read once, however many figures it has;
+    each name is looked for as plain text (a regex a row took 1.7 ms)."""
     snapshots = context.snapshots or {}
+    pairs = frame.select("source_id", "area_code")
+    wanted = pairs.drop_nulls().unique()
     texts = pl.DataFrame(
         {"source_id": list(snapshots), "snapshot": list(snapshots.values())},
         schema={"source_id": pl.String, "snapshot": pl.String},
+    ).join(wanted.select("source_id").unique(), on="source_id", how="semi")
+    texts = texts.select("source_id", text=_as_words(pl.col("snapshot")))
+    found = (
+        wanted.join(texts, on="source_id", how="inner")
+        .join(_area_words(context).select("area_code", "words"), on="area_code", how="inner")
+        .with_columns(named=pl.col("text").str.contains(pl.col("words"), literal=True))
+        .group_by("source_id", "area_code")
+        .agg(pl.col("named").any())
     )
-    pairs = frame.select("source_id", "area_code")
-    distinct = (
-        pairs.unique()
-        .join(texts, on="source_id", how="inner")
-        .join(_patterns(context).select("area_code", "pattern"), on="area_code", how="inner")
-        .with_columns(named=pl.col("snapshot").str.contains(pl.col("pattern")))
-        .select("source_id", "area_code", "named")
-    )
-    answers = pairs.join(distinct, on=["source_id", "area_code"], how="left", maintain_order="left")
+    answers = pairs.join(found, on=["source_id", "area_code"], how="left", maintain_order="left")
     return answers["named"].fill_null(True)
 
 
 def explain_area_named(row: dict, context: Context) -> str:
-    found = _patterns(context).filter(pl.col("area_code") == row["area_code"])
-    names = ", ".join(found["names"][0]) if found.height else "none"
+    found = _area_words(context).filter(pl.col("area_code") == row["area_code"])
+    names = ", ".join(found["name"].to_list()) or "none"
     return (
         f"area {row['area_code']} is not named in source {row['source_id']} (looked for: "
         f"{names}); expected the area the source states: check the code, or add the name "
