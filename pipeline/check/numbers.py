@@ -500,7 +500,7 @@ MENTION_WORDS = (
 # decimals; with a currency sign before, letters glued on either side ("v1.2", "1st",
 # "466m") and a scale word after ("1.2 million")
 MENTION_NUMERAL = (
-    r"(?:\p{Sc}" + _SPACE + r"?)?[\p{L}_]*(?:\d{1,3}(?:[,\u00a0\u2009\u202f ]\d{3})+|\d+)"
+    r"(?:\p{Sc}" + _SPACE + r"?)?[\p{L}_]*(?:\d{1,3}(?:" + _SEPARATORS + r"\d{3})+|\d+)"
     rf"(?:[.,]\d+)*{WORD}*(?:{_SPACE}+{_SCALE}\b)*"
 )
 # Word boundaries as ASCII ones: on a text past ASCII (a curly quote will do), a Unicode
