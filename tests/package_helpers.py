@@ -5,12 +5,33 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.contract.model import Contract, load_contract
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def record_snapshot(folder: Path) -> str:
+    """Record a source folder's (edited) snapshot.txt's size and SHA-256 in its
+    source.json, keeping the record's layout; the snapshot's text."""
+    data = (folder / "snapshot.txt").read_bytes()
+    record = folder / "source.json"
+    text = record.read_text(encoding="utf-8")
+    text = re.sub(r'"bytes": \d+', f'"bytes": {len(data)}', text)
+    text = re.sub(r'"sha256": "\w+"', f'"sha256": "{hashlib.sha256(data).hexdigest()}"', text)
+    record.write_text(text, encoding="utf-8")
+    return data.decode("utf-8")
+
+
+def append_to_snapshot(folder: Path, added: str) -> str:
+    """added written at the end of a source folder's snapshot, recorded in its
+    source.json; the snapshot's whole text."""
+    snapshot = folder / "snapshot.txt"
+    snapshot.write_bytes(snapshot.read_bytes() + added.encode("utf-8"))
+    return record_snapshot(folder)
 
 
 def rehash(package: Path) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli_errors import located
+from tests.cli.test_cli_errors import column_of, located
 from tests.conftest import REPO
 
 A, B = "roads-a-2023", "roads-b-2023"
@@ -298,28 +298,12 @@ def test_each_rule_of_the_model_fails_at_the_cell_to_edit(
         new, old = ",dateline,,", ',dateline,"""last year"" in an article dated 2023-01-12",'
     line = edit_figure(articles, source, figure_id, old, new)
     path = f"raw/sources/{source}/figures.csv"
-    before = _written_cells(articles / path, line)[: FIGURES.split(",").index(field)]
-    column = 1 + sum(len(cell) + 1 for cell in before)
+    column = column_of(articles / path, line, field)
 
     result = run(articles, "check")
 
     assert (path, line, column, code) in located(result), result.output
     assert result.exit_code == 1
-
-
-def _written_cells(path: Path, line: int) -> list[str]:
-    """The cells of a line as written (quotes and all), for their columns."""
-    text = path.read_text(encoding="utf-8").split("\n")[line - 1]
-    cells, cell, quoted = [], "", False
-    for char in text:
-        if char == '"':
-            quoted = not quoted
-        if char == "," and not quoted:
-            cells.append(cell)
-            cell = ""
-        else:
-            cell += char
-    return [*cells, cell]
 
 
 def test_a_figure_quoted_from_another_source_fails_at_its_source(articles, run):

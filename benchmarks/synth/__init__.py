@@ -125,16 +125,15 @@ def synthesize(project: Path, out: Path, figures: int, seed: int, plants: dict[s
     write_rows(raw / "actors.csv", contract, "actors", [actors[k] for k in sorted(actors)])
     indicators = [_indicator_row(i) for i in INDICATORS] + _whole_rows()
     write_rows(raw / "indicators.csv", contract, "indicators", indicators)
-    used = sorted({area for area, _ in slots}, key=lambda a: a.code)
-    write_rows(raw / "areas.csv", contract, "areas", _area_rows(used))
-    write_rows(raw / "area_names.csv", contract, "area_names", [])
-    write_rows(raw / "units.csv", contract, "units", _unit_rows())
     rows["actors"], rows["indicators"] = len(actors), len(indicators)
-    rows["areas"], rows["area_names"], rows["units"] = (
-        len(used) + len({a.code[:2] for a in used}),
-        0,
-        len(_unit_rows()),
-    )
+    shared = {
+        "areas": _area_rows(sorted({area for area, _ in slots}, key=lambda a: a.code)),
+        "area_names": [],
+        "units": _unit_rows(),
+    }
+    for name, shared_rows in shared.items():
+        write_rows(raw / f"{name}.csv", contract, name, shared_rows)
+        rows[name] = len(shared_rows)
     manifest = {
         "generator": {"name": "benchmarks.synth", "version": __version__},
         "seed": seed,
@@ -492,8 +491,13 @@ def _area_rows(used: list[Area]) -> list[dict]:
         }
         for code in countries
     ] + [
-        {"area_code": a.code, "name": a.name, "kind": "subdivision", "parent_code": a.code[:2]}
-        | {"note": None}
+        {
+            "area_code": a.code,
+            "name": a.name,
+            "kind": "subdivision",
+            "parent_code": a.code[:2],
+            "note": None,
+        }
         for a in used
     ]
 

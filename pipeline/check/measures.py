@@ -16,7 +16,8 @@ from functools import cache
 
 import polars as pl
 
-from pipeline.check.rules import Context, SemanticCheck, _among, _is_calendar_date, _passes
+from pipeline.check.periods import bounds, is_iso_period
+from pipeline.check.rules import Context, SemanticCheck, _among, _passes
 
 PERCENT_MEASURES = ("change", "share")  # in percent; every other measure is not
 COMPARISONS = ("change", "difference")  # from a reference period
@@ -26,44 +27,10 @@ WITH_WHOLE = ("share", "rate")  # of or per a named whole
 # ---- periods -----------------------------------------------------------------------
 
 
-def _is_iso_period(value: str) -> bool:
-    """A year, month or day, an interval of two of them in order, or a duration."""
-    if value.startswith("P"):
-        return True  # its form is the contract's pattern
-    parts = value.split("/")
-    if len(parts) > 2 or not all(_is_calendar_date(part) for part in parts):
-        return False
-    return len(parts) == 1 or first_day(parts[0]) <= last_day(parts[1])
-
-
-def first_day(date: str) -> str:
-    """The first day of a year, month or day (YYYY-MM-DD)."""
-    return date + "-01-01"[len(date) - 4 :]
-
-
-def last_day(date: str) -> str:
-    """A day no earlier than the last of a year, month or day, in text order (a month
-    ends on day 31 as far as ordering days goes)."""
-    return date + "-12-31"[len(date) - 4 :]
-
-
-def _bounds(period: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """The first and last day of each period (null for a duration), as YYYY-MM-DD
-    text that sorts as days do."""
-    dated = pl.when(~period.str.starts_with("P"))
-    start = period.str.split("/").list.first()
-    end = period.str.split("/").list.last()
-
-    def padded(part: pl.Expr, tail: str) -> pl.Expr:
-        return pl.concat_str(part, pl.lit(tail).str.slice(part.str.len_chars() - 4))
-
-    return dated.then(padded(start, "-01-01")), dated.then(padded(end, "-12-31"))
-
-
-def is_iso_period(column: str):
+def iso_period_check(column: str):
     def test(frame: pl.DataFrame, context: Context) -> pl.Series:
         distinct = frame[column].drop_nulls().unique().to_list()
-        wrong = pl.Series([v for v in distinct if not _is_iso_period(v)], dtype=pl.String)
+        wrong = pl.Series([v for v in distinct if not is_iso_period(v)], dtype=pl.String)
         return _passes(frame, ~_among(pl.col(column), wrong))
 
     def explain(row: dict, context: Context) -> str:
@@ -77,8 +44,8 @@ def is_iso_period(column: str):
 
 
 def reference_period_before_period(frame: pl.DataFrame, context: Context) -> pl.Series:
-    _, reference_end = _bounds(pl.col("reference_period"))
-    period_start, _ = _bounds(pl.col("period"))
+    _, reference_end = bounds(pl.col("reference_period"))
+    period_start, _ = bounds(pl.col("period"))
     return _passes(frame, reference_end < period_start)
 
 
@@ -217,8 +184,8 @@ def status_fits_publication(frame: pl.LazyFrame, context: Context) -> pl.LazyFra
     a target or forecast is about one that was not (where the source's date is known,
     to its precision: a period of 2023 in a source of 2023 passes either way)."""
     sources = context.frames["sources"].select("source_id", "published").drop_nulls()
-    _, end = _bounds(pl.col("period"))
-    published_first, published_last = _bounds(pl.col("published"))
+    _, end = bounds(pl.col("period"))
+    published_first, published_last = bounds(pl.col("published"))
     joined = frame.join(sources.unique("source_id"), on="source_id", how="inner")
     measured = pl.col("status") == "measured"
     wrong = pl.when(measured).then(end > published_last).otherwise(end < published_first)
@@ -268,7 +235,7 @@ def explain_unit_kind(row: dict, context: Context) -> str:
 
 
 CHECKS: tuple[SemanticCheck, ...] = (
-    SemanticCheck("period_is_iso_8601", "figures", "period", *is_iso_period("period")),
+    SemanticCheck("period_is_iso_8601", "figures", "period", *iso_period_check("period")),
     SemanticCheck(
         "period_basis_has_note",
         "figures",
@@ -280,7 +247,7 @@ CHECKS: tuple[SemanticCheck, ...] = (
         "reference_period_is_iso_8601",
         "figures",
         "reference_period",
-        *is_iso_period("reference_period"),
+        *iso_period_check("reference_period"),
     ),
     SemanticCheck(
         "change_has_reference_period",
@@ -333,6 +300,8 @@ CHECKS: tuple[SemanticCheck, ...] = (
             "sources": ("source_id", "published"),
         },
     ),
-    SemanticCheck("statement_period_is_iso_8601", "statements", "period", *is_iso_period("period")),
+    SemanticCheck(
+        "statement_period_is_iso_8601", "statements", "period", *iso_period_check("period")
+    ),
     SemanticCheck("unit_kind_matches_id", "units", "kind", unit_kind_matches_id, explain_unit_kind),
 )

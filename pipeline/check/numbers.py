@@ -332,17 +332,6 @@ def years_beside(texts: pl.Series) -> pl.DataFrame:
     return found.select("at", exact_numbers(found["digits"]).alias("value"), "percent", "year")
 
 
-def period_years(periods: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """The first and last year a period covers, as ISO 8601 writes it: YYYY, YYYY-MM,
-    YYYY-MM-DD, or an interval of two of them ("2022-01/2022-09"); null when it is
-    missing or not one of these (an interval with a duration, "2022-01/P9M")."""
-    parts = periods.str.split("/")
-    first, last = parts.list.first(), parts.list.last()
-    valid = periods.str.contains(r"^\d{4}(?:-\d\d){0,2}(?:/\d{4}(?:-\d\d){0,2})?$")
-    year = lambda part: pl.when(valid).then(part.str.slice(0, 4).cast(pl.Int32))  # noqa: E731
-    return year(first), year(last)
-
-
 @lru_cache(maxsize=65536)
 def find_numbers(text: str) -> tuple[StatedNumber, ...]:
     """Every number stated in text, with its percent sign and qualifier."""

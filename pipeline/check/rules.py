@@ -569,8 +569,10 @@ def _years_beside_value(frame: pl.DataFrame, context: Context) -> pl.DataFrame:
     )
     beside = numbers.years_beside(quoted["text"])
     longest = beside["value"].str.len_chars().max() or 0
-    period_from, period_to = numbers.period_years(pl.col("period"))
-    reference_from, reference_to = numbers.period_years(pl.col("reference_period"))
+    from pipeline.check.periods import period_years  # periods builds on this module
+
+    period_from, period_to = period_years(pl.col("period"))
+    reference_from, reference_to = period_years(pl.col("reference_period"))
     wanted = quoted.select(
         "row",
         at=pl.int_range(pl.len(), dtype=beside["at"].dtype),

@@ -103,7 +103,7 @@ def _iso_3166() -> tuple[dict[str, dict], dict[str, dict]]:
 def coverage_bounds(source: PackageSource) -> tuple[str, str] | None:
     """The first and last date the figures' periods cover, as written (YYYY, YYYY-MM or
     YYYY-MM-DD; an interval's ends count, a duration alone has no dates)."""
-    from pipeline.check.measures import first_day, last_day
+    from pipeline.check.periods import first_day, last_day
 
     dated = [p.split("/") for p in source.distinct("figures", "period") if not p.startswith("P")]
     if not dated:

@@ -17,6 +17,7 @@ from pipeline.contract.model import load_contract
 from pipeline.errors import InvalidInput
 from pipeline.progress import Progress
 from pipeline.project import Project
+from tests.package_helpers import record_snapshot
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -108,17 +109,6 @@ def test_a_quote_is_not_checked_against_a_snapshot_that_is_not_its_record(corpus
         assert against == []
 
 
-def rehash(folder: Path) -> None:
-    """The source record's size and SHA-256 made those of its (edited) snapshot."""
-    import hashlib
-    import json
-
-    data = (folder / "snapshot.txt").read_bytes()
-    record = json.loads((folder / "source.json").read_text(encoding="utf-8"))
-    record.update(bytes=len(data), sha256=hashlib.sha256(data).hexdigest())
-    (folder / "source.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-
-
 def test_a_figures_area_is_looked_for_in_its_source_whatever_the_batch(tmp_path):
     """A later batch's figure is checked with the area names of raw/areas.csv (read
     with the first batch), and a figure filed apart from its source (raw/figures.csv)
@@ -135,7 +125,7 @@ def test_a_figures_area_is_looked_for_in_its_source_whatever_the_batch(tmp_path)
     other_name = "Z" * len(area["name"])  # the same length: every offset holds
     snapshot = middle / "snapshot.txt"
     snapshot.write_text(snapshot.read_text("utf-8").replace(area["name"], other_name), "utf-8")
-    rehash(middle)
+    record_snapshot(middle)
     area["name"] = other_name
     write_rows(root / "raw" / "areas.csv", areas, area_fields)
     # the last source's first figure filed in raw/figures.csv, for an area it never names

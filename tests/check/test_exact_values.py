@@ -4,15 +4,13 @@ float that rounds to it (50.00000000000000001 is not 50, 9007199254740992 is not
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.package_helpers import rehash
+from tests.package_helpers import append_to_snapshot, rehash
 
 SOURCE = "raw/sources/kandal-crime-2022"
 FIGURES = f"{SOURCE}/figures.csv"
@@ -67,14 +65,7 @@ def set_aside_the_other(project: Path, figure_id: str) -> None:
 @pytest.fixture
 def extended(project: Path) -> Path:
     """The project with ADDED at the end of the snapshot and its record updated."""
-    snapshot = project / SOURCE / "snapshot.txt"
-    data = snapshot.read_bytes() + ADDED.encode("utf-8")
-    snapshot.write_bytes(data)
-    record = project / SOURCE / "source.json"
-    text = record.read_text(encoding="utf-8")
-    text = re.sub(r'"bytes": \d+', f'"bytes": {len(data)}', text)
-    text = re.sub(r'"sha256": "\w+"', f'"sha256": "{hashlib.sha256(data).hexdigest()}"', text)
-    record.write_text(text, encoding="utf-8")
+    append_to_snapshot(project / SOURCE, ADDED)
     return project
 
 

@@ -6,15 +6,14 @@ that its quotes do not state is reported."""
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
-import re
 from pathlib import Path
 
 import pytest
 
 from pipeline.check import numbers
+from tests.package_helpers import append_to_snapshot
 
 SOURCE = "raw/sources/kandal-crime-2022"
 FIGURES = f"{SOURCE}/figures.csv"
@@ -26,15 +25,7 @@ def add_stated(project: Path, sentence: str, figure: str, quote: str, qualifier:
     """sentence added at the end of the Kandal snapshot (its record updated), the
     figure row (figure_id first) added to figures.csv, and a quote of it (the words
     quote, in the sentence); the figure's line in figures.csv."""
-    snapshot = project / SOURCE / "snapshot.txt"
-    data = snapshot.read_bytes() + f"\n\n{sentence}".encode()
-    snapshot.write_bytes(data)
-    record = project / SOURCE / "source.json"
-    text = record.read_text(encoding="utf-8")
-    text = re.sub(r'"bytes": \d+', f'"bytes": {len(data)}', text)
-    text = re.sub(r'"sha256": "\w+"', f'"sha256": "{hashlib.sha256(data).hexdigest()}"', text)
-    record.write_text(text, encoding="utf-8")
-    start = data.decode("utf-8").rindex(quote)
+    start = append_to_snapshot(project / SOURCE, f"\n\n{sentence}").rindex(quote)
     figure_id = figure.split(",")[0]
     with (project / FIGURES).open("a", encoding="utf-8") as file:
         file.write(figure_row(project, figure) + "\n")
@@ -439,7 +430,9 @@ def test_years_beside_a_number_are_the_nearest_in_the_sentence():
 def test_period_years_are_the_first_and_last_year_it_covers(period, years):
     import polars as pl
 
-    first, last = numbers.period_years(pl.col("period"))
+    from pipeline.check.periods import period_years
+
+    first, last = period_years(pl.col("period"))
     frame = pl.DataFrame({"period": [period]}, schema={"period": pl.String})
     assert frame.select(first, last.alias("last")).row(0) == years
 
