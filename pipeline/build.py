@@ -136,6 +136,7 @@ def build_package(
     check_version: bool = True,
     formats: tuple[str, ...] | None = None,
     progress: Progress | None = None,
+    base_url: str | None = None,
 ) -> dict:
     """Build into out, replacing it only if every check passed. Returns the descriptor.
 
@@ -143,6 +144,8 @@ def build_package(
     HEAD without the version bump that calls for (pipeline/release/version_check.py).
     formats: the outputs to write beside the CSVs (by default pipeline.outputs.FORMATS).
     progress: told of each stage and step (pipeline.progress); by default nothing is shown.
+    base_url: where the package is published (pipeline.outputs.source.base_url_of); by
+    default the contract's `homepage`, and without one the metadata's IRIs are relative.
     """
     from pipeline.outputs import FORMATS
 
@@ -150,7 +153,7 @@ def build_package(
     formats = FORMATS if formats is None else formats
     try:
         out = check_out(project, out)
-        return _build(project, out, check_version, formats, progress)
+        return _build(project, out, check_version, formats, progress, base_url)
     finally:
         progress.close()
 
@@ -161,6 +164,7 @@ def _build(
     check_version: bool,
     formats: tuple[str, ...],
     progress: Progress,
+    base_url: str | None = None,
 ) -> dict:
     from pipeline.publish import build_lock, clear_leftovers, make_staging
     from pipeline.release.version_check import version_problems
@@ -172,7 +176,7 @@ def _build(
             clear_leftovers(out)
             staging = make_staging(out)
             try:
-                descriptor = write_checked(project, contract, staging, formats, progress)
+                descriptor = write_checked(project, contract, staging, formats, progress, base_url)
                 progress.stage("checking the package", 1)
                 fail_if_any(check_descriptor(staging, descriptor))
                 if check_version:
@@ -195,7 +199,12 @@ def _build(
 
 
 def write_checked(
-    project: Project, contract, staging: Path, formats: tuple[str, ...], progress: Progress
+    project: Project,
+    contract,
+    staging: Path,
+    formats: tuple[str, ...],
+    progress: Progress,
+    base_url: str | None = None,
 ) -> dict:
     """Read, check and write raw/ into staging a batch of source folders at a time
     (check_batches), keeping of each batch only what the checks across batches need
@@ -245,7 +254,7 @@ def write_checked(
             kept.clear()
         fed = {PARQUET: parquet} if PARQUET in formats else {}
         return write_outputs(
-            staging, contract, descriptor, snapshots, formats, frames, progress, fed=fed
+            staging, contract, descriptor, snapshots, formats, frames, progress, fed, base_url
         )
 
 
@@ -339,11 +348,16 @@ def _files(folder: Path) -> set[str]:
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
 
 
-def check_build(project: Project, out: Path, formats: tuple[str, ...] | None = None) -> list[str]:
+def check_build(
+    project: Project,
+    out: Path,
+    formats: tuple[str, ...] | None = None,
+    base_url: str | None = None,
+) -> list[str]:
     """Build afresh in a temporary folder and list how out differs from it."""
     with tempfile.TemporaryDirectory(prefix="pipeline-check-") as temporary:
         fresh = Path(temporary) / "build"
-        build_package(project, fresh, formats=formats)
+        build_package(project, fresh, formats=formats, base_url=base_url)
         if not (out / DESCRIPTOR_NAME).is_file():
             return [f"{display_path(out)}: no built package here (run pipeline build)"]
         return compare_builds(out, fresh)

@@ -30,10 +30,25 @@ from pipeline.errors import Problem
     help="Outputs to write, comma-separated: csv, parquet, sqlite, prov, schemaorg, dcat, "
     "ckan, html (the CSVs and datapackage.json are always written).",
 )
+@click.option(
+    "--base-url",
+    default=None,
+    metavar="URL",
+    help="Where the package folder is published (an http(s) URL ending in /): the metadata "
+    "files then give every file as an absolute IRI under it  [default: the contract's "
+    "homepage; without one, the IRIs are relative paths]",
+)
 @jobs_option
 @common_options
 @click.pass_context
-def build(ctx: click.Context, project: Path, out: Path | None, check: bool, formats: str):
+def build(
+    ctx: click.Context,
+    project: Path,
+    out: Path | None,
+    check: bool,
+    formats: str,
+    base_url: str | None,
+):
     """Check raw/ and build the package (default build/).
 
     The package is written to a staging folder and swapped in only when every
@@ -43,13 +58,16 @@ def build(ctx: click.Context, project: Path, out: Path | None, check: bool, form
     """
     from pipeline.build import build_package, check_build
     from pipeline.outputs import parse_formats
+    from pipeline.outputs.source import base_url_of
     from pipeline.progress import for_terminal
     from pipeline.project import Project, display_path
 
     chosen = parse_formats(formats)
+    if base_url is not None:
+        base_url_of({}, base_url)  # refused before anything is built
     out = out if out is not None else project / "build"
     if check:
-        differences = check_build(Project(project), out, chosen)
+        differences = check_build(Project(project), out, chosen, base_url)
         problems = [Problem("stale-build", d, file=display_path(out)) for d in differences]
         emit_report(ctx, valid=not problems, problems=problems)
         if problems:
@@ -58,7 +76,9 @@ def build(ctx: click.Context, project: Path, out: Path | None, check: bool, form
             click.echo(f"{display_path(out)} is up to date with a fresh build")
         return
     progress = for_terminal(sys.stderr, quiet=ctx.meta.get("json_output"))
-    descriptor = build_package(Project(project), out, formats=chosen, progress=progress)
+    descriptor = build_package(
+        Project(project), out, formats=chosen, progress=progress, base_url=base_url
+    )
     if ctx.meta.get("json_output"):
         emit_report(ctx, valid=True, problems=[], out=display_path(out))
         return

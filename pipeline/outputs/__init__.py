@@ -71,6 +71,7 @@ def write_outputs(
     frames: dict[str, pl.DataFrame] | None = None,
     progress: Progress | None = None,
     fed: Mapping[str, Fed] | None = None,
+    base_url: str | None = None,
 ) -> dict:
     """Write the chosen outputs beside the package's CSVs and list them in its descriptor.
     Returns the descriptor as rewritten. frames: the typed tables as the CSVs hold them
@@ -78,8 +79,8 @@ def write_outputs(
     when every format asked for beyond the CSVs is in fed. fed: by format, a writer the
     build already fed batch by batch (pipeline.outputs.parquet.ParquetOutput), finished
     here in its turn instead of writing the format from frames. progress: told of each
-    format written."""
-    source = load_source(folder, contract, descriptor, snapshots, frames)
+    format written. base_url: where the package is published (source.base_url_of)."""
+    source = load_source(folder, contract, descriptor, snapshots, frames, base_url)
     fed = fed or {}
     outputs = []
     for name in WRITERS:

@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import polars as pl
 
 from pipeline.check.tables import cast_table
 from pipeline.contract.model import Contract, Resource
-from pipeline.errors import InvalidInput
+from pipeline.errors import InvalidInput, Problem, UsageProblem
 from pipeline.files import size_and_hash
 from pipeline.load.tables import read_csv_table
 
@@ -65,11 +66,19 @@ class PackageSource:
     frames: dict[str, pl.DataFrame]  # typed, read back from the built CSVs
     snapshots: Mapping[str, str]  # source_id -> snapshot text (empty when not available)
     files: list[PackageFile] = field(default_factory=list)
+    base_url: str | None = None  # where the package is published (base_url_of), if known
     _by_id: dict[str, dict[str, dict]] = field(default_factory=dict, repr=False)
     _grouped: dict[tuple[str, str], dict[str, list[dict]]] = field(default_factory=dict, repr=False)
 
     def resource(self, name: str) -> Resource:
         return self.contract.resource(name)
+
+    def iri(self, path: str = "") -> str:
+        """A file of the package (its path in the package folder; "" for the folder
+        itself) as an absolute IRI under base_url, or, with no base URL known, as the
+        relative path (which a consumer resolves against the address it read the
+        metadata from, if it does)."""
+        return urljoin(self.base_url, path) if self.base_url else path
 
     def rows(self, name: str) -> Iterator[dict]:
         """Every row of a resource as Python values (None where the cell is empty, dates
@@ -131,16 +140,48 @@ def read_back(folder: Path, contract: Contract) -> dict[str, pl.DataFrame]:
     return frames
 
 
+def base_url_of(descriptor: dict, given: str | None = None) -> str | None:
+    """Where the built package is published, as an absolute http(s) URL of its folder
+    (ending in "/"): given (`pipeline build --base-url`), else the contract's `homepage`,
+    else None (unknown: the metadata then lists relative IRIs)."""
+    url = given if given is not None else descriptor.get("homepage")
+    if url is None:
+        return None
+    where = "--base-url" if given is not None else "datapackage.json: homepage"
+    parts = urlsplit(url) if isinstance(url, str) else None
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or parts.query
+        or parts.fragment
+        or not parts.path.endswith("/")
+    ):
+        raise UsageProblem(
+            [
+                Problem(
+                    "base-url",
+                    f"{where} {url!r} is not where a package folder is published; expected "
+                    "an absolute http(s) URL of a folder, ending in / (no query or fragment), "
+                    "such as https://data.example.org/kandal-crime-2022/",
+                )
+            ]
+        )
+    return url
+
+
 def load_source(
     folder: Path,
     contract: Contract,
     descriptor: dict,
     snapshots: Mapping[str, str],
     frames: dict[str, pl.DataFrame] | None = None,
+    base_url: str | None = None,
 ) -> PackageSource:
     """The package written into folder as the writers see it. frames: the typed tables
     exactly as the CSVs hold them (a build passes the ones it checked and wrote, so that
-    nothing is read twice); by default the CSVs are read back."""
+    nothing is read twice); by default the CSVs are read back. base_url: given to the
+    build (base_url_of says which base URL counts)."""
     if frames is None:
         frames = read_back(folder, contract)
     files = [
@@ -156,4 +197,6 @@ def load_source(
         )
         for built in descriptor["resources"]
     ]
-    return PackageSource(folder, contract, descriptor, frames, snapshots, files)
+    return PackageSource(
+        folder, contract, descriptor, frames, snapshots, files, base_url_of(descriptor, base_url)
+    )

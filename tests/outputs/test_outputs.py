@@ -194,3 +194,26 @@ def test_outputs_are_hashed_a_block_at_a_time_whatever_their_size(tmp_path):
     with pytest.raises(InvalidInput) as refused:
         size_and_hash(tmp_path / "folder", "folder")
     assert [p.code for p in refused.value.problems] == ["not-a-file"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://data.example.org/k", "ftp://data.example.org/k/", "/k/", "https://x.org/k/?a=1"],
+)
+def test_a_base_url_that_is_no_published_folder_is_a_usage_error_before_building(project, run, url):
+    result = run(project, "build", "--base-url", url, "--out", str(project / "out"))
+    assert result.exit_code == 2, result.output
+    assert f"--base-url {url!r}" in result.output and "ending in /" in result.output
+    assert not (project / "out").exists()
+
+
+def test_the_base_url_makes_package_files_absolute_iris(project):
+    from pipeline.outputs.source import PackageSource, base_url_of
+
+    assert base_url_of({"homepage": "https://data.example.org/k/"}) == "https://data.example.org/k/"
+    assert base_url_of({"homepage": "https://a.org/k/"}, "https://b.org/p/") == "https://b.org/p/"
+    assert base_url_of({}) is None
+    source = PackageSource(project, None, {}, {}, {}, base_url="https://data.example.org/k/")
+    assert source.iri("data/figures.csv") == "https://data.example.org/k/data/figures.csv"
+    assert source.iri() == "https://data.example.org/k/"
+    assert PackageSource(project, None, {}, {}, {}).iri("data/figures.csv") == "data/figures.csv"
