@@ -82,13 +82,13 @@ def build(
     if ctx.meta.get("json_output"):
         emit_report(ctx, valid=True, problems=[], out=display_path(out))
         return
-    if base_url_of(descriptor, base_url) is None and {"dcat", "ckan"} & set(chosen):
-        from pipeline.outputs.dcat import NO_BASE_URL
-
-        click.echo(NO_BASE_URL, err=True)
     names = ", ".join(r["name"] for r in descriptor["resources"])
     click.echo(
         f"built {display_path(out)}/: {descriptor['name']} {descriptor['version']} ({names})"
     )
     if descriptor.get("outputs"):
         click.echo("and " + ", ".join(item["path"] for item in descriptor["outputs"]))
+    if base_url_of(descriptor, base_url) is None and {"dcat", "ckan"} & set(chosen):
+        from pipeline.outputs.dcat import NO_BASE_URL
+
+        click.echo(NO_BASE_URL)

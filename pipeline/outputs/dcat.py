@@ -58,11 +58,11 @@ PERIOD_TYPES = {4: "xsd:gYear", 7: "xsd:gYearMonth", 10: "xsd:date"}  # by lengt
 
 
 NO_BASE_URL = (
-    "note: where the package is published is not known (no --base-url, and the contract "
-    "has no homepage), so the metadata names the files by relative IRIs: they resolve "
-    "only against the address a consumer reads the metadata from, a harvester that "
-    "parses without one (ckanext-dcat's) gets file:/// paths, and ckan-package.json has "
-    "no url. Build with --base-url URL-OF-THE-PUBLISHED-FOLDER/ before publishing."
+    "base URL not known (no --base-url, and the contract has no homepage): the metadata "
+    "names the files by relative IRIs, which resolve only against the address a consumer "
+    "reads the metadata from; a harvester that parses without one (ckanext-dcat's) gets "
+    "file:/// paths, and ckan-package.json has no url. Build with --base-url "
+    "URL-OF-THE-PUBLISHED-FOLDER/ before publishing."
 )
 
 

@@ -384,3 +384,16 @@ def test_dcat_dates_and_language_come_from_the_package(dcat_graph, portal_build)
     language = one(dcat_graph, dataset, DCTERMS.language)  # the sources' `en`
     assert language == URIRef("http://publications.europa.eu/resource/authority/language/ENG")
     assert one(dcat_graph, language, RDF.type) == DCTERMS.LinguisticSystem
+
+
+def test_an_area_that_is_a_country_is_the_eu_country_iri_in_dcat_and_ckan():
+    from pipeline.outputs import ckan, dcat
+    from pipeline.outputs.facts import Area
+
+    cambodia = Area("KH", "Cambodia", "country", "KH", "Cambodia", "ISO 3166-1 alpha-2")
+    kandal = Area("KH-8", "Kandal", "province", "KH", "Cambodia", "ISO 3166-2")
+    (country,) = dcat.spatial([cambodia])
+    assert (country["@id"], country["skos:notation"]) == (str(CAMBODIA), "KH")
+    assert [node.get("@id") for node in dcat.spatial([kandal, cambodia])] == [str(CAMBODIA), None]
+    extras = {item["key"]: item["value"] for item in ckan.spatial_extras([cambodia])}
+    assert extras["spatial_uri"] == str(CAMBODIA) and extras["spatial_text"] == "Cambodia"
