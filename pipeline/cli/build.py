@@ -88,3 +88,7 @@ def build(
     )
     if descriptor.get("outputs"):
         click.echo("and " + ", ".join(item["path"] for item in descriptor["outputs"]))
+    if base_url_of(descriptor, base_url) is None and {"dcat", "ckan"} & set(chosen):
+        from pipeline.outputs.dcat import NO_BASE_URL
+
+        click.echo(NO_BASE_URL)

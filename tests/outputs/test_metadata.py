@@ -175,7 +175,11 @@ MANDATORY = {
     DCAT.Distribution: [DCAT.accessURL],
     SPDX.Checksum: [SPDX.algorithm, SPDX.checksumValue],
 }
-KNOWN_NAMESPACES = (str(DCAT), str(DCTERMS), str(FOAF), str(SKOS), str(SPDX), str(PROV), str(RDF))
+RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
+KNOWN_NAMESPACES = (
+    str(DCAT), str(DCTERMS), str(FOAF), str(SKOS), str(SPDX), str(PROV), str(RDF), str(RDFS)
+)  # fmt: skip
+CAMBODIA = URIRef("http://publications.europa.eu/resource/authority/country/KHM")
 
 
 @pytest.fixture(scope="module")
@@ -210,8 +214,14 @@ def test_dcat_dataset_coverage_licence_and_source(dcat_graph):
     period = one(dcat_graph, dataset, DCTERMS.temporal)
     assert one(dcat_graph, period, DCAT.startDate) == Literal("2022", datatype=XSD.gYear)
     assert one(dcat_graph, period, DCAT.endDate) == Literal("2022", datatype=XSD.gYear)
-    place = one(dcat_graph, dataset, DCTERMS.spatial)
-    assert str(one(dcat_graph, place, SKOS.notation)) == "KH-8"
+    places = {
+        place: str(one(dcat_graph, place, SKOS.prefLabel))
+        for place in dcat_graph.objects(dataset, DCTERMS.spatial)
+    }
+    assert sorted(places.values()) == ["Cambodia", "Kandal (province), Cambodia"]
+    assert places[CAMBODIA] == "Cambodia"  # the EU country authority, from KH's alpha-3
+    (kandal,) = (place for place in places if place != CAMBODIA)
+    assert str(one(dcat_graph, kandal, SKOS.notation)) == "KH-8"
     assert one(dcat_graph, dataset, PROV.wasDerivedFrom) == URIRef(ARTICLE)
     for distribution in dcat_graph.objects(dataset, DCAT.distribution):
         assert one(dcat_graph, distribution, DCTERMS.license) == URIRef(LICENSE)
@@ -252,6 +262,8 @@ CKAN_RESOURCE_KEYS = {
     "mimetype", "mimetype_inner", "cache_url", "size", "created", "last_modified",
     "cache_last_updated", "url_type",
 }  # fmt: skip
+# Keys beyond those CKAN keeps as a resource's extras, and ckanext-dcat reads there.
+CKANEXT_DCAT_RESOURCE_KEYS = {"hash_algorithm", "rights", "uri"}
 CKAN_LICENSE_IDS = {
     "notspecified", "odc-pddl", "odc-odbl", "odc-by", "cc-zero", "cc-by", "cc-by-sa", "gfdl",
     "other-open", "other-pd", "other-at", "uk-ogl", "cc-nc", "other-nc", "other-closed",
@@ -280,8 +292,8 @@ def test_ckan_dict_has_only_fields_package_create_takes(ckan, portal_build):
     assert len(ckan["version"]) <= 100
     assert ckan["license_id"] == "cc-by"
     assert ckan["license_id"] in CKAN_LICENSE_IDS
-    assert ckan["url"] == ARTICLE  # CKAN shows `url` as the dataset's source
-    assert ckan["author"] == "Maintainers of this data package"
+    assert "url" not in ckan  # the package's page: unknown without a base URL
+    assert ARTICLE not in json.dumps(ckan["resources"])
 
 
 def test_ckan_tags_and_extras_follow_ckans_rules(ckan):
@@ -298,7 +310,12 @@ def test_ckan_tags_and_extras_follow_ckans_rules(ckan):
     )
     extras = {extra["key"]: extra["value"] for extra in ckan["extras"]}
     assert extras["spatial_iso_3166_2"] == "KH-8"
-    assert extras["temporal_coverage"] == "2022"
+    assert extras["spatial_text"] == "Kandal (province), Cambodia"
+    assert "spatial_uri" not in extras  # Cambodia's IRI would be labelled as Kandal
+    assert (extras["temporal_start"], extras["temporal_end"]) == ("2022", "2022")
+    assert extras["creator_name"] == extras["publisher_name"] == "Maintainers of this data package"
+    assert extras["uri"] == "urn:uuid:0f9a24ae-c412-4921-bac7-cca6f4bb1e31"
+    assert ARTICLE in extras["provenance"]
 
 
 def test_ckan_has_one_resource_per_file(ckan, portal_build):
@@ -306,10 +323,12 @@ def test_ckan_has_one_resource_per_file(ckan, portal_build):
     expected.pop("datapackage.json")
     assert [r["url"] for r in ckan["resources"]] == list(expected)
     for resource in ckan["resources"]:
-        assert set(resource) <= CKAN_RESOURCE_KEYS
+        assert set(resource) <= CKAN_RESOURCE_KEYS | CKANEXT_DCAT_RESOURCE_KEYS
         assert isinstance(resource["size"], int)
         entry = expected[resource["url"]]
-        assert (resource["size"], resource["hash"]) == (entry["bytes"], entry["hash"])
+        assert (resource["size"], f"sha256:{resource['hash']}") == (entry["bytes"], entry["hash"])
+        assert resource["hash_algorithm"] == str(SPDX.checksumAlgorithm_sha256)
+        assert "uri" not in resource  # a portal mints its own without a base URL
 
 
 def test_a_licence_ckan_has_no_id_for_fails_the_build_with_a_clear_error(project, run):
@@ -322,3 +341,59 @@ def test_a_licence_ckan_has_no_id_for_fails_the_build_with_a_clear_error(project
     assert "[ckan-license]" in result.output
     assert not (project / "build").exists()
     assert run(project, "build", "--formats", "csv,html").exit_code == 0  # without CKAN it builds
+
+
+def holds_a_quote(path: Path, quote: str) -> bool:
+    """Whether a built file holds a quote's text: Parquet read as a consumer reads it,
+    every other file (text, JSON, SQLite's uncompressed pages) as bytes."""
+    if path.suffix == ".parquet":
+        import polars as pl
+
+        frame = pl.read_parquet(path)
+        return any(
+            frame[column].str.contains(quote, literal=True).any()
+            for column, kind in frame.schema.items()
+            if kind == pl.String
+        )
+    return quote.encode("utf-8") in path.read_bytes()
+
+
+def test_dcat_rights_say_whose_words_the_quotes_are_on_every_file_holding_them(
+    dcat_graph, portal_build
+):
+    quote = "the crime rate in Kandal province declin"  # the start of the first quote
+    (dataset,) = dcat_graph.subjects(RDF.type, DCAT.Dataset)
+    for distribution in dcat_graph.objects(dataset, DCAT.distribution):
+        path = Path(one(dcat_graph, distribution, DCAT.downloadURL).removeprefix("file://"))
+        rights = list(dcat_graph.objects(distribution, DCTERMS.rights))
+        # the mentions' texts are the sources' words too (a number as the source writes it)
+        quoting = holds_a_quote(path, quote) or path.stem == "mentions"
+        assert bool(rights) == quoting, path.name
+        for statement in rights:
+            assert one(dcat_graph, statement, RDF.type) == DCTERMS.RightsStatement
+            label = str(one(dcat_graph, statement, RDFS.label))
+            assert "quotes and mentions" in label and "words of their publishers" in label
+            assert "data/sources.csv, column rights" in label and "CC-BY-4.0" in label
+
+
+def test_dcat_dates_and_language_come_from_the_package(dcat_graph, portal_build):
+    (dataset,) = dcat_graph.subjects(RDF.type, DCAT.Dataset)
+    created = Literal(descriptor_of(portal_build)["created"], datatype=XSD.dateTime)
+    assert one(dcat_graph, dataset, DCTERMS.issued) == created  # never the wall clock
+    assert one(dcat_graph, dataset, DCTERMS.modified) == created
+    language = one(dcat_graph, dataset, DCTERMS.language)  # the sources' `en`
+    assert language == URIRef("http://publications.europa.eu/resource/authority/language/ENG")
+    assert one(dcat_graph, language, RDF.type) == DCTERMS.LinguisticSystem
+
+
+def test_an_area_that_is_a_country_is_the_eu_country_iri_in_dcat_and_ckan():
+    from pipeline.outputs import ckan, dcat
+    from pipeline.outputs.facts import Area
+
+    cambodia = Area("KH", "Cambodia", "country", "KH", "Cambodia", "ISO 3166-1 alpha-2")
+    kandal = Area("KH-8", "Kandal", "province", "KH", "Cambodia", "ISO 3166-2")
+    (country,) = dcat.spatial([cambodia])
+    assert (country["@id"], country["skos:notation"]) == (str(CAMBODIA), "KH")
+    assert [node.get("@id") for node in dcat.spatial([kandal, cambodia])] == [str(CAMBODIA), None]
+    extras = {item["key"]: item["value"] for item in ckan.spatial_extras([cambodia])}
+    assert extras["spatial_uri"] == str(CAMBODIA) and extras["spatial_text"] == "Cambodia"
