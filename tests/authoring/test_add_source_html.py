@@ -80,7 +80,7 @@ def test_headline_byline_date_and_language_come_from_the_pages_metadata_with_the
 ):
     _, record = add(run, project, page_file)
 
-    basis = "from the page's metadata: "
+    basis = "From the page's metadata: "
     assert (record["headline"], record["headline_note"]) == (
         HEADLINE,
         basis + "JSON-LD NewsArticle headline",
@@ -103,13 +103,13 @@ def test_meta_tags_alone_are_read_each_named_as_the_page_declares_it(project, ru
 
     _, record = add(run, project, path)
 
-    assert record["headline_note"] == 'from the page\'s metadata: <meta property="og:title">'
+    assert record["headline_note"] == 'From the page\'s metadata: <meta property="og:title">'
     assert (record["byline"], record["byline_note"]) == (
         "Sok Dara",
-        'from the page\'s metadata: <meta name="author">',
+        'From the page\'s metadata: <meta name="author">',
     )
     assert record["published_note"] == (
-        'from the page\'s metadata: <meta property="article:published_time">'
+        'From the page\'s metadata: <meta property="article:published_time">'
     )
 
 
@@ -194,3 +194,21 @@ def test_extraction_is_byte_reproducible_across_processes_and_hash_seeds(page_fi
 
     assert first == second
     assert json.loads(first)[0] == "\n".join([HEADLINE, *PARAGRAPHS])
+
+
+def test_a_package_built_with_a_web_source_validates_and_lists_its_original(
+    project, run, page_file
+):
+    add(run, project, page_file)
+    fill_in(run, project)
+
+    built = run(project, "build", "--formats", "csv")
+    validated = run(project, "validate")
+
+    assert built.exit_code == 0, built.output
+    assert validated.exit_code == 0, validated.output
+    inputs = (project / "build/provenance/inputs.csv").read_text(encoding="utf-8")
+    digest = hashlib.sha256(page()).hexdigest()
+    assert f"raw/sources/{SOURCE}/original.html,{digest}" in inputs.splitlines()
+    sources = (project / "build/data/sources.csv").read_text(encoding="utf-8")
+    assert f"original.html,text/html,{len(page())},{digest},,trafilatura 2.3.1," in sources

@@ -65,7 +65,7 @@ def test_the_capture_date_is_the_accessed_date_with_its_record(project, run, tmp
     record = json.loads((project / FOLDER / "source.json").read_text(encoding="utf-8"))
     assert record["accessed"] == "2024-05-01"
     assert record["accessed_note"] == (
-        f"from the web archive: the capture date (WARC-Date {CAPTURED}) of response record "
+        f"From the web archive: the capture date (WARC-Date {CAPTURED}) of response record "
         f"{RECORD_ID}"
     )
     assert record["received"] == "2024-05-02"

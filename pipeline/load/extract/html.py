@@ -79,7 +79,7 @@ DATE_START = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?(?![0-9])")
 LANGUAGE_TAG = re.compile(r"([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)*")
 SPACES = re.compile(r"\s+")
 MAX_JSONLD_OBJECTS = 10_000  # objects looked at in a page's JSON-LD, however nested
-BASIS = "from the page's metadata: "
+BASIS = "From the page's metadata: "
 
 
 def extract(data: bytes, display: str, url: str | None) -> Extraction:

@@ -15,7 +15,7 @@ from pipeline.load.extract import Extraction, Stated, html
 
 GZIP_MAGIC = b"\x1f\x8b"
 LISTED_URLS = 5  # the URLs a WARC holds, named when the one asked for is not there
-BASIS = "from the web archive: "
+BASIS = "From the web archive: "
 
 
 def extract(data: bytes, display: str, url: str | None) -> Extraction:
