@@ -13,6 +13,7 @@ import sys
 
 import pytest
 
+from pipeline.load.extract import kind_of
 from pipeline.load.extract.html import SETTINGS
 from tests.authoring.web_sources import (
     BOILERPLATE,
@@ -24,6 +25,7 @@ from tests.authoring.web_sources import (
     URL,
     fill_in,
     page,
+    warc,
 )
 from tests.conftest import REPO
 
@@ -189,8 +191,12 @@ def extracted_in_a_process(path, seed: str) -> str:
     return done.stdout
 
 
-def test_extraction_is_byte_reproducible_across_processes_and_hash_seeds(page_file):
-    first, second = (extracted_in_a_process(page_file, seed) for seed in ("1", "2024"))
+@pytest.mark.parametrize("kind", ["html", "warc"])
+def test_extraction_is_byte_reproducible_across_processes_and_hash_seeds(tmp_path, kind):
+    path = tmp_path / f"thefts.{kind}"
+    path.write_bytes(page() if kind == "html" else warc({URL: page()}))
+
+    first, second = (extracted_in_a_process(path, seed) for seed in ("1", "2024"))
 
     assert first == second
     assert json.loads(first)[0] == "\n".join([HEADLINE, *PARAGRAPHS])
@@ -212,3 +218,41 @@ def test_a_package_built_with_a_web_source_validates_and_lists_its_original(
     assert f"raw/sources/{SOURCE}/original.html,{digest}" in inputs.splitlines()
     sources = (project / "build/data/sources.csv").read_text(encoding="utf-8")
     assert f"original.html,text/html,{len(page())},{digest},,trafilatura 2.3.1," in sources
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        b"<!DOCTYPE html>\n<html>",
+        b"\xef\xbb\xbf<html lang='en'>",
+        b"<?xml version='1.0' encoding='utf-8'?>\n<!DOCTYPE html PUBLIC '-//W3C//DTD XHTML'>",
+        b"  <!-- saved from url=(0041)https://news.example.org/ -->\n<HTML>",
+        b"<head><title>",
+    ],
+)
+def test_a_web_page_is_told_by_its_bytes_whatever_its_name(start):
+    assert kind_of(start + b"<body><p>Text</p></body></html>") == "html"
+
+
+@pytest.mark.parametrize(
+    "text", [b"Thefts rose by 12 per cent.", b"<b>Thefts</b> rose", b"%PD", b"WARC"]
+)
+def test_a_plain_text_is_not_taken_for_a_page_or_an_archive(text):
+    assert kind_of(text) is None
+
+
+def test_json_report_says_what_the_text_report_says(project, run, page_file):
+    result = run(
+        project, "add-source", str(page_file), "--id", SOURCE, "--received", "2024-05-02",
+        "--json",
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    original = json.loads(result.stdout)["original"]
+    assert original["name"] == "original.html"
+    assert original["extractor"] == "trafilatura 2.3.1"
+    assert original["sha256"] == hashlib.sha256(page()).hexdigest()
+    assert original["stated"]["headline"] == {
+        "value": HEADLINE,
+        "basis": "From the page's metadata: JSON-LD NewsArticle headline",
+    }

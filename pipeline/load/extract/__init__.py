@@ -45,7 +45,9 @@ class Extraction:
 # The kinds of original an extractor reads, each the name of its module here, told
 # apart by the file's first bytes; any other file is a plain-text snapshot, archived as
 # it is. A gzip file is a web archive when its first member starts like one.
-HTML_START = re.compile(rb"\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)[\s>]", re.I | re.S)
+HTML_START = re.compile(
+    rb"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)[\s>]", re.I | re.S
+)
 MEDIA_TYPES = {"text/html": "html", "application/warc": "warc", "application/pdf": "pdf"}
 
 
