@@ -5,6 +5,9 @@ traceback, nothing written, within the input limits (docs/security.md)."""
 from __future__ import annotations
 
 import gzip
+import os
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +106,46 @@ def test_gzip_garbage_that_starts_like_a_warc_is_refused(project, run, tmp_path)
     [problem] = refused(run, project, path, "--url", URL)
 
     assert problem.startswith(f"{path}: the gzip member starting at byte {len(first)} is ")
+
+
+_SEEN: list | None = None  # events of the audit hook, while a test watches
+
+
+def _audit(event: str, args: tuple) -> None:
+    if _SEEN is None:
+        return
+    if event == "open" and isinstance(args[0], str | bytes | os.PathLike):
+        _SEEN.append(("open", os.path.abspath(os.fsdecode(args[0]))))
+    elif event.startswith(("socket.", "urllib.", "http.client.", "subprocess.")):
+        _SEEN.append(("network", event))
+
+
+def test_a_page_and_an_archive_full_of_references_fetch_and_open_nothing(tmp_path):
+    """Links, images, scripts, frames, a stylesheet and a <base> pointing at the network
+    and at local files: extraction reads the bytes it is given and nothing else."""
+    global _SEEN
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret", encoding="utf-8")
+    references = (
+        f'<base href="file://{secret}"><link rel="stylesheet" href="file:///etc/passwd">'
+        f'<script src="https://tracker.example.com/t.js"></script>'
+        f'<iframe src="file://{secret}"></iframe><img src="http://10.0.0.1/pixel.gif">'
+        f'<a href="{secret}">secret</a><object data="file:///etc/shadow"></object>'
+    )
+    data = page().replace(b"<main>", references.encode() + b"<main>")
+    archive = warc({URL: data})
+    import trafilatura  # noqa: F401  (its imports are not the extraction's)
+
+    from pipeline.load.extract import extract
+
+    sys.addaudithook(_audit)  # cannot be removed: it does nothing unless a test watches
+    _SEEN = []
+    try:
+        texts = [extract("html", data, "page", URL).text, extract("warc", archive, "c", URL).text]
+    finally:
+        seen, _SEEN = _SEEN, None
+
+    assert texts[0] == texts[1] and "secret" not in texts[0]
+    assert [event for kind, event in seen if kind == "network"] == []
+    opened = [Path(path) for kind, path in seen if kind == "open"]
+    assert secret not in opened and Path("/etc/passwd") not in opened, opened
