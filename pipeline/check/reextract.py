@@ -57,14 +57,11 @@ def re_extract(sources: Path) -> tuple[list[ReExtraction], list[Problem]]:
 def re_extract_source(folder: Path) -> ReExtraction | None:
     """The source in folder extracted again from its original; None for a source
     without one (a plain-text snapshot is the source itself)."""
-    if name_problem(folder.name) or not os.path.lexists(folder / RECORD_NAME):
-        return None  # reported by `check`
-    record, _ = read_json_object(folder / RECORD_NAME, display_path(folder / RECORD_NAME), folder)
-    name = record.get("original_name")
-    if not isinstance(name, str) or name_problem(name):
-        return None  # none, or one the checks of its pattern report
+    files = read_source(folder)
+    if files is None:
+        return None  # nothing to extract again, or files that `check` reports
+    record, name, data, snapshot = files
     shown = display_path(folder / name)
-    data = read_bytes(folder / name, shown, inside=folder)
     kind = MEDIA_TYPES.get(record.get("original_media_type")) or kind_of(data)
     if kind is None:
         raise InvalidInput(
@@ -72,11 +69,6 @@ def re_extract_source(folder: Path) -> ReExtraction | None:
         )
     url = record.get("url") if isinstance(record.get("url"), str) else None
     extraction = extract(kind, data, shown, url)
-    snapshot_path = folder / SNAPSHOT_NAME
-    snapshot = decode_utf8(
-        read_bytes(snapshot_path, display_path(snapshot_path), inside=folder),
-        display_path(snapshot_path),
-    )
     recorded = record.get("extractor") if isinstance(record.get("extractor"), str) else None
     result = ReExtraction(
         folder.name, name, recorded, extraction.extractor, snapshot == extraction.text
@@ -87,6 +79,25 @@ def re_extract_source(folder: Path) -> ReExtraction | None:
         result.snapshot_words = words_from(snapshot, at)
         result.extracted_words = words_from(extraction.text, at)
     return result
+
+
+def read_source(folder: Path) -> tuple[dict, str, bytes, str] | None:
+    """A source's record, its original's name and bytes, and its snapshot's text; None
+    for a source without an original, or one whose files cannot be read: `check`
+    reports those, once."""
+    record_path, snapshot_path = folder / RECORD_NAME, folder / SNAPSHOT_NAME
+    if name_problem(folder.name):
+        return None
+    try:
+        record, _ = read_json_object(record_path, display_path(record_path), folder)
+        name = record.get("original_name")
+        if not isinstance(name, str) or name_problem(name):
+            return None  # none, or one the checks of its pattern report
+        data = read_bytes(folder / name, display_path(folder / name), inside=folder)
+        snapshot = read_bytes(snapshot_path, display_path(snapshot_path), inside=folder)
+        return record, name, data, decode_utf8(snapshot, display_path(snapshot_path))
+    except InvalidInput:
+        return None
 
 
 def words_from(text: str, at: int) -> str:

@@ -157,3 +157,32 @@ def test_a_wrong_original_size_fails_check_at_its_bytes(added, run):
         f"{FOLDER}/source.json:{line}:{column}: original original.html is {len(page())} bytes, "
         f"but its record says {len(page()) + 1} [original-bytes]"
     )
+
+
+def test_re_extract_leaves_a_missing_original_to_the_check_that_reports_it_once(added, run):
+    (added / FOLDER / "original.html").unlink()
+
+    result = run(added, "check", "--re-extract")
+
+    assert result.exit_code == 1
+    assert result.stdout == ""  # nothing was extracted again
+    [problem] = result.stderr.splitlines()[:-1]
+    assert problem.endswith("[original-missing]")
+
+
+def test_an_original_with_no_text_left_is_reported_by_re_extract(added, run):
+    """An original edited to hold no article any more, its record updated to match: only
+    re-extraction can tell."""
+    original = added / FOLDER / "original.html"
+    data = b"<html><body><div id='root'></div></body></html>"
+    original.write_bytes(data)
+    record_path = added / FOLDER / "source.json"
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    record.update(original_sha256=hashlib.sha256(data).hexdigest(), original_bytes=len(data))
+    record_path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+
+    result = run(added, "check", "--re-extract")
+
+    assert result.exit_code == 1
+    [problem] = result.stderr.splitlines()[:-1]
+    assert problem.startswith(f"{FOLDER}/original.html: no article text to archive")
