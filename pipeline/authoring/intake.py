@@ -4,6 +4,11 @@ The metadata record gets every field of the contract's `sources` resource, with
 what is known (hash, size, URL, the day it was received) set and the rest null,
 and the per-source tables get their header rows, so the next step is only
 filling in. Nothing that is already archived is ever overwritten.
+
+A source that comes as a web page, a web archive or a PDF (told apart by its bytes:
+pipeline.load.extract.kind_of) is kept byte for byte as `original.<ext>` beside the
+snapshot, which is the text its extractor gives; the record names the original, its
+hash, the extractor and its settings, and what the original states, with its basis.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipeline.assemble.json_text import indented
@@ -19,13 +24,25 @@ from pipeline.contract.model import Contract, Resource
 from pipeline.contract.names import name_problem
 from pipeline.errors import InvalidInput, Problem, UsageProblem
 from pipeline.files import decode_utf8, hash_bytes, read_bytes, write_inside
+from pipeline.load.extract import Extraction, extract, kind_of
 from pipeline.load.raw import SOURCES_RESOURCE
 from pipeline.load.snapshots import source_folders
 from pipeline.project import RECORD_NAME, SNAPSHOT_NAME, SOURCES_FOLDER, display_path
 
 MEDIA_TYPE = "text/plain; charset=utf-8"  # snapshots are decoded as UTF-8 for their offsets
 # Fields the intake measures itself; a transcriber cannot set them.
-MEASURED = ("source_id", "bytes", "sha256")
+MEASURED = (
+    "source_id",
+    "bytes",
+    "sha256",
+    "original_name",
+    "original_media_type",
+    "original_bytes",
+    "original_sha256",
+    "warc_record_id",
+    "extractor",
+    "extractor_settings",
+)
 
 
 @dataclass
@@ -45,6 +62,8 @@ class Intake:
     folder: Path
     sha256: str
     bytes: int
+    extraction: Extraction | None = None  # None: the file is the snapshot (plain text)
+    original: bytes = b""  # the original's bytes, when there is an extraction
     written: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
     to_fill: list[ToFill] = field(default_factory=list)
@@ -113,11 +132,15 @@ def add_source(
 ) -> Intake:
     """Archive file as raw/sources/<source_id>/snapshot.txt and scaffold its record and tables."""
     check_values(contract, source_id, values)
-    data = read_snapshot_file(file)
+    original = read_source_file(file)
+    extraction = extract_snapshot(original, display_path(file), values.get("url"))
+    data = original if extraction is None else extraction.text.encode("utf-8")
     folder = raw / SOURCES_FOLDER / source_id
-    intake = Intake(source_id, folder, hash_bytes(data), len(data))
+    intake = Intake(source_id, folder, hash_bytes(data), len(data), extraction, original)
     refuse_non_folder(folder)
     refuse_duplicate(raw, source_id, intake.sha256)
+    if extraction is not None:
+        archive_snapshot(folder / extraction.original_name, original, intake, "original")
     archive_snapshot(folder / SNAPSHOT_NAME, data, intake)
     record = source_record(contract.resource(SOURCES_RESOURCE), intake, values)
     text = indented(record) + "\n"
@@ -131,16 +154,28 @@ def add_source(
     return intake
 
 
-def read_snapshot_file(file: Path) -> bytes:
-    """The file's bytes, refused unless they are non-empty UTF-8 text without a BOM."""
+def read_source_file(file: Path) -> bytes:
+    """The file's bytes, refused when empty."""
     display = display_path(file)
     data = read_bytes(file, display)
     if not data:
         raise InvalidInput(
             [Problem("empty-file", "file is empty; expected the source text", display)]
         )
-    decode_utf8(data, display, allow_bom=False)  # offsets are into the decoded text
     return data
+
+
+def extract_snapshot(data: bytes, display: str, url: str | None) -> Extraction | None:
+    """The snapshot extracted from a web page, web archive or PDF; None for a plain text,
+    which is the snapshot itself once known to be UTF-8 text without a BOM."""
+    kind = kind_of(data)
+    if kind is None:
+        decode_utf8(data, display, allow_bom=False)  # offsets are into the decoded text
+        return None
+    extraction = extract(kind, data, display, url)
+    if extraction.text.startswith("\ufeff"):
+        extraction = replace(extraction, text=extraction.text.removeprefix("\ufeff"))
+    return extraction
 
 
 def refuse_non_folder(folder: Path) -> None:
@@ -178,18 +213,20 @@ def refuse_duplicate(raw: Path, source_id: str, sha256: str) -> None:
             )
 
 
-def archive_snapshot(path: Path, data: bytes, intake: Intake) -> None:
+def archive_snapshot(path: Path, data: bytes, intake: Intake, what: str = "snapshot") -> None:
+    """Write the snapshot (or the original) unless the same bytes are there; different
+    ones are never overwritten."""
     if path.is_file():
         existing = path.read_bytes()
         if existing != data:
             raise InvalidInput(
                 [
                     Problem(
-                        "snapshot-exists",
-                        f"a different snapshot is already archived here ({len(existing)} bytes, "
-                        f"SHA-256 {hash_bytes(existing)}; the new file has {len(data)} bytes, "
-                        f"SHA-256 {intake.sha256}); a snapshot is never overwritten: choose "
-                        "another --id for a different text",
+                        f"{what}-exists",
+                        f"a different {what} is already archived here ({len(existing)} bytes, "
+                        f"SHA-256 {hash_bytes(existing)}; the new one has {len(data)} bytes, "
+                        f"SHA-256 {hash_bytes(data)}); a {what} is never overwritten: choose "
+                        "another --id for a different source",
                         display_path(path),
                     )
                 ]
@@ -214,6 +251,7 @@ def source_record(resource: Resource, intake: Intake, values: dict[str, str]) ->
         "media_type": MEDIA_TYPE,
         "bytes": intake.bytes,
         "sha256": intake.sha256,
+        **extracted_values(resource, intake, values),
         **values,
     }
     record = {}
@@ -223,6 +261,36 @@ def source_record(resource: Resource, intake: Intake, values: dict[str, str]) ->
             value = int(value)
         record[spec.name] = value
     return record
+
+
+def extracted_values(resource: Resource, intake: Intake, values: dict[str, str]) -> dict:
+    """The original's fields (name, media type, size, hash, extractor and its settings),
+    and the values it states that were not given, each with its basis in the field's
+    note where the contract has one."""
+    extraction = intake.extraction
+    if extraction is None:
+        return {}
+    known = {
+        "original_name": extraction.original_name,
+        "original_media_type": extraction.media_type,
+        "original_bytes": len(intake.original),
+        "original_sha256": hash_bytes(intake.original),
+        "extractor": extraction.extractor,
+        "extractor_settings": settings_text(extraction.settings),
+    }
+    names = set(resource.field_names)
+    for name, stated in extraction.stated.items():
+        if name in names and name not in values:
+            known[name] = stated.value
+            note = f"{name}_note"
+            if note in names and note not in values:
+                known[note] = stated.basis
+    return known
+
+
+def settings_text(settings: dict) -> str:
+    """An extractor's settings as the record holds them: one JSON object, keys sorted."""
+    return json.dumps(settings, sort_keys=True, ensure_ascii=False, separators=(", ", ": "))
 
 
 def record_on_disk(folder: Path) -> dict:
@@ -258,7 +326,7 @@ def fields_to_fill(resource: Resource, record: dict) -> list[ToFill]:
             f"{spec.name}_note" if f"{spec.name}_note" in names else None,
         )
         for spec in fields
-        if record.get(spec.name) is None and spec.name not in noted
+        if record.get(spec.name) is None and spec.name not in noted and spec.name not in MEASURED
     ]
 
 

@@ -139,7 +139,7 @@ def published_basis_with_date(frame: pl.DataFrame, context: Context) -> pl.Serie
 def explain_published_basis(row: dict, context: Context) -> str:
     if row["published"] is None:
         return "published_basis is set but published is null; expected both null"
-    return "published is set but published_basis is null; expected stated or inferred"
+    return "published is set but published_basis is null; expected stated, metadata or inferred"
 
 
 # ---- figures -------------------------------------------------------------------

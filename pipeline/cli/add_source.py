@@ -52,6 +52,13 @@ def add_source(
     every field of the sources resource (known values set, the rest null), and
     writes the per-source CSV files with their header rows. Then lists what is
     left to fill in.
+
+    A web page (HTML), a web archive (WARC, or WARC in gzip: give the page's
+    --url) or a PDF, told apart by its bytes, is kept byte for byte as
+    original.<ext> beside the snapshot, which is the text extracted from it;
+    source.json records the original's size and SHA-256, the extractor and its
+    settings, and the headline, byline, dates and language the original states,
+    each with its basis in the field's note.
     """
     from pipeline.authoring.intake import add_source as add
     from pipeline.authoring.intake import default_source_id
@@ -75,6 +82,7 @@ def add_source(
             folder=folder,
             sha256=intake.sha256,
             bytes=intake.bytes,
+            original=_original(intake),
             written=intake.written,
             kept=intake.kept,
             to_fill=[vars(item) for item in intake.to_fill],
@@ -85,6 +93,13 @@ def add_source(
         f"source {intake.source_id}: {folder}/ ({counted(intake.bytes, 'byte')}, SHA-256 "
         f"{intake.sha256})"
     )
+    if original := _original(intake):
+        click.echo(
+            f"  extracted by {original['extractor']} from {original['name']} "
+            f"({counted(original['bytes'], 'byte')}, SHA-256 {original['sha256']})"
+        )
+        for name, stated in original["stated"].items():
+            click.echo(f"  {name} = {stated['value']} ({stated['basis']})")
     if intake.written:
         click.echo("  wrote: " + ", ".join(intake.written))
     if intake.kept:
@@ -120,6 +135,23 @@ def parse_settings(settings: tuple[str, ...], options: dict[str, str | None]) ->
     if problems:
         raise UsageProblem(problems)
     return values
+
+
+def _original(intake) -> dict | None:
+    """The original the snapshot was extracted from, and what it states (field: basis)."""
+    extraction = intake.extraction
+    if extraction is None:
+        return None
+    from pipeline.files import hash_bytes
+
+    return {
+        "name": extraction.original_name,
+        "media_type": extraction.media_type,
+        "bytes": len(intake.original),
+        "sha256": hash_bytes(intake.original),
+        "extractor": extraction.extractor,
+        "stated": {name: vars(stated) for name, stated in extraction.stated.items()},
+    }
 
 
 def _need(item) -> str:

@@ -25,6 +25,7 @@ from pipeline.files import (
     outside_problem,
     read_bytes,
 )
+from pipeline.load.originals import check_originals
 from pipeline.load.snapshots import (
     SnapshotTexts,
     add_source_records,
@@ -81,6 +82,7 @@ class Inputs:
         self.raw_prefix = os.path.join(self.raw_text, "")
         self.on_file = on_file or (lambda: None)
         self.hashes: dict[str, str] = {}
+        self.sizes: dict[str, int] = {}  # bytes by path relative to root, as hashes
         self.rereader = FilesUnder(display_root, raw, inside=raw)  # to locate cells later
 
     def display(self, relative: str) -> str:
@@ -103,6 +105,7 @@ class Inputs:
         finally:
             self.on_file()
         self.hashes[relative] = hash_bytes(data)
+        self.sizes[relative] = len(data)
         return data
 
 
@@ -195,7 +198,7 @@ class _Loader:
         self.late: list[Problem] = []  # reported only once the tables load
         self.trusted_snapshots: set[str] = set()  # folders whose snapshot is inside raw/
         self.queued: dict[str, list[tuple[bytes, str]]] = {}  # CSV files read, rows to add
-        self.inputs.hashes = {}
+        self.inputs.hashes, self.inputs.sizes = {}, {}
 
     def batch(self) -> RawTree:
         """What was loaded since the last batch, as a RawTree (its problems: the load's;
@@ -214,6 +217,9 @@ class _Loader:
                 _snapshot_reader(self.inputs, self.trusted_snapshots),
             )
             _check_folder_names(tables[SOURCES_RESOURCE], self.late)
+            snapshot_problems += check_originals(
+                tables[SOURCES_RESOURCE], self.inputs.hashes, self.inputs.sizes
+            )
         tree = RawTree(tables, snapshots, self.problems, self.inputs.raw, self.inputs.hashes)
         tree.late = self.late + snapshot_problems
         self.start_batch()

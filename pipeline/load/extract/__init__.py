@@ -13,7 +13,12 @@ runs the recorded extractor again to prove it.
 
 from __future__ import annotations
 
+import importlib
+import re
+import zlib
 from dataclasses import dataclass, field
+
+from pipeline.errors import Problem, UsageProblem
 
 
 @dataclass(frozen=True)
@@ -35,3 +40,47 @@ class Extraction:
     extractor: str  # the library and its version, e.g. "trafilatura 2.3.1"
     settings: dict = field(default_factory=dict)  # the extractor's settings, as recorded
     stated: dict[str, Stated] = field(default_factory=dict)  # sources field -> what it states
+
+
+# The kinds of original an extractor reads, each the name of its module here, told
+# apart by the file's first bytes; any other file is a plain-text snapshot, archived as
+# it is. A gzip file is a web archive when its first member starts like one.
+HTML_START = re.compile(
+    rb"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)[\s>]", re.I | re.S
+)
+MEDIA_TYPES = {"text/html": "html", "application/warc": "warc", "application/pdf": "pdf"}
+
+
+def kind_of(data: bytes) -> str | None:
+    """The kind of original the bytes are ("html", "warc", "pdf"), or None for plain text."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"WARC/") or gzip_start(data).startswith(b"WARC/"):
+        return "warc"
+    if HTML_START.match(data[:4096].removeprefix(b"\xef\xbb\xbf")):
+        return "html"
+    return None
+
+
+def gzip_start(data: bytes) -> bytes:
+    """The first bytes a gzip file decompresses to; empty for any other file."""
+    if not data.startswith(b"\x1f\x8b"):
+        return b""
+    try:
+        return zlib.decompressobj(31).decompress(data[:65536], 16)
+    except zlib.error:
+        return b""
+
+
+def extract(kind: str, data: bytes, display: str, url: str | None) -> Extraction:
+    """The extraction of an original of a kind by its module."""
+    name = f"{__name__}.{kind}"
+    try:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name != name:
+            raise
+        raise UsageProblem(
+            [Problem("no-extractor", f"no extractor for {kind} files in this version", display)]
+        ) from None
+    return module.extract(data, display, url)
