@@ -140,3 +140,69 @@ def _fixed_date():
 
 
 _FIXED_DATE = _fixed_date()
+
+
+# ---- hostile PDFs ------------------------------------------------------------------------
+
+
+def pdf_from_objects(objects: list[bytes], trailer: bytes = b"") -> bytes:
+    """A PDF of the numbered objects given (object 1 the catalog), with a correct
+    cross-reference table, for files fpdf2 would not write."""
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\n" % (len(objects) + 1, trailer)
+    out += b"startxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+def million_pages_claimed() -> bytes:
+    """One real page whose page tree says it holds a million."""
+    return pdf_from_objects(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1000000 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
+        ]
+    )
+
+
+def page_tree_loop() -> bytes:
+    """A page tree whose kid is the tree itself."""
+    return pdf_from_objects(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>",
+        ]
+    )
+
+
+def encrypted(font: Path, user_password: str) -> bytes:
+    """The sample's first page, encrypted (RC4: what fpdf2 writes without the
+    cryptography package); an empty user password opens without asking."""
+    from fpdf.enums import EncryptionMethod
+
+    pdf = _document(font)
+    pdf.add_page()
+    pdf.set_font("body", size=11)
+    pdf.multi_cell(0, 6, PAGE_ONE[0])
+    pdf.set_encryption(
+        owner_password="owner", user_password=user_password, encryption_method=EncryptionMethod.RC4
+    )
+    return bytes(pdf.output())
+
+
+def scan(font: Path) -> bytes:
+    """Two pages with drawings and no text at all (a scan's pages hold images)."""
+    pdf = _document(font)
+    pdf.header = pdf.footer = lambda: None  # they would be text: a scan has none
+    pdf.set_auto_page_break(False)
+    for _ in range(2):
+        pdf.add_page()
+        pdf.rect(20, 20, 150, 200, style="F")
+    return bytes(pdf.output())

@@ -238,6 +238,13 @@ def _too_much_text(display: str, page: int) -> Problem:
 
 
 def _no_text(display: str, pages: int) -> Problem:
+    if not pages:
+        return Problem(
+            "pdf-no-pages",
+            "the PDF has no pages (its page tree holds none it can reach); expected a report "
+            "with at least one page",
+            file=display,
+        )
     return Problem(
         "pdf-no-text",
         f"none of its {pages} page{'s' * (pages != 1)} has a text layer (a scan, or text "
