@@ -291,7 +291,7 @@ def _span(text: str, origin: list[int], index: int) -> str:
 
 def _describe(chars: str) -> str:
     if chars.isspace():
-        kinds = {"\n": "a line break", " ": "a space", "\t": "a tab"}
+        kinds = {"\n": "a line break", " ": "a space", "\t": "a tab", "\f": "a page break"}
         return " and ".join(dict.fromkeys(kinds.get(c, f"U+{ord(c):04X}") for c in chars))
     return " ".join(f"{c} (U+{ord(c):04X} {unicodedata.name(c, '?')})" for c in chars)
 

@@ -145,3 +145,30 @@ def test_a_page_not_a_page_number_fails_the_pattern(project, run):
     assert result.exit_code == 1
     found = {(e["code"], e["field"]) for e in json.loads(result.stdout)["errors"]}
     assert ("constraint", "page") in found
+
+
+def test_a_quote_across_a_page_break_builds_and_validates_with_its_form_feed(project, run):
+    folder = project / "raw" / "sources" / SOURCE_ID
+    text = (folder / "snapshot.txt").read_text(encoding="utf-8")
+    at = text.index("overall decline") + len("overall")
+    (folder / "snapshot.txt").write_text(
+        text[:at] + "\f" + text[at + 1 :], encoding="utf-8", newline=""
+    )
+    text = record_snapshot(folder)
+    quotes = rows(project)
+    for quote in quotes:
+        start, end = int(quote["start"]), int(quote["end"])
+        quote["text"] = text[start:end]
+        quote["page"] = page_of(text, start, end)
+    write_rows(project, quotes)
+    crossing = next(q for q in quotes if "\f" in q["text"])
+    assert crossing["page"] == "1\u20132"
+
+    assert run(project, "check").exit_code == 0
+    assert run(project, "build").exit_code == 0
+    assert run(project, "validate").exit_code == 0
+
+    with (project / "build/data/quotes.csv").open(encoding="utf-8", newline="") as file:
+        built = {row["quote_id"]: row for row in csv.DictReader(file)}
+    assert built[crossing["quote_id"]]["text"] == crossing["text"]
+    assert built[crossing["quote_id"]]["page"] == "1\u20132"
