@@ -172,3 +172,15 @@ def test_a_quote_across_a_page_break_builds_and_validates_with_its_form_feed(pro
         built = {row["quote_id"]: row for row in csv.DictReader(file)}
     assert built[crossing["quote_id"]]["text"] == crossing["text"]
     assert built[crossing["quote_id"]]["page"] == "1\u20132"
+
+
+def test_quotes_without_a_page_column_pass_as_a_package_from_before_pages():
+    import polars as pl
+
+    from pipeline.check.pages import quote_page_matches_offsets
+    from pipeline.check.rules import Context
+
+    frame = pl.DataFrame({"source_id": ["a"], "start": [0], "end": [3], "text": ["one"]})
+    context = Context(frames={"quotes": frame}, snapshots={"a": "one\n\f"})
+
+    assert quote_page_matches_offsets(frame, context).to_list() == [True]
