@@ -172,6 +172,19 @@ def million_pages_claimed() -> bytes:
     )
 
 
+def more_pages_than_claimed(pages: int) -> bytes:
+    """pages empty pages under a page tree that claims one."""
+    kids = b" ".join(b"%d 0 R" % (3 + n) for n in range(pages))
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>"
+    return pdf_from_objects(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [" + kids + b"] /Count 1 >>",
+            *[page] * pages,
+        ]
+    )
+
+
 def page_tree_loop() -> bytes:
     """A page tree whose kid is the tree itself."""
     return pdf_from_objects(

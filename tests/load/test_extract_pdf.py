@@ -116,6 +116,11 @@ def test_a_pdf_encrypted_without_a_user_password_is_read(font):
             "its page tree claims 1000000 pages; expected at most 2000 pages",
         ),
         (
+            lambda font: pdf_samples.more_pages_than_claimed(pdf.MAX_PDF_PAGES + 1),
+            "pdf-too-many-pages",
+            "its page tree holds more than 2000; expected at most 2000 pages",
+        ),
+        (
             lambda font: pdf_samples.encrypted(font, "secret"),
             "pdf-encrypted",
             "the PDF is encrypted with a password, and its text cannot be read without it",
@@ -139,7 +144,16 @@ def test_a_pdf_encrypted_without_a_user_password_is_read(font):
             "done",
         ),
     ],
-    ids=["million-pages", "encrypted", "truncated", "corrupt", "not-a-pdf", "loop", "scan"],
+    ids=[
+        "million-pages",
+        "more-than-claimed",
+        "encrypted",
+        "truncated",
+        "corrupt",
+        "not-a-pdf",
+        "loop",
+        "scan",
+    ],
 )
 def test_a_hostile_pdf_is_refused_with_a_located_problem(font, make, code, says):
     with pytest.raises(InvalidInput) as refused:

@@ -111,7 +111,9 @@ class _opened:
         return self.pdf
 
     def __exit__(self, kind, error, traceback):
-        self.pdf.close()
+        # Not pdf.close(): it makes every page first, and may fail on a broken page tree;
+        # the pages were read one at a time (_pages) and each let go once read.
+        self.pdf.flush_cache()
         if isinstance(error, _broken_errors()):
             raise InvalidInput([_broken(self.display, None, _reason(error))]) from None
         return False
@@ -155,13 +157,17 @@ def _refuse_claimed_pages(pdf, display: str) -> None:
 
 
 def _pages(pdf, display: str):
-    """pdfplumber's pages one at a time (pdf.pages would make every one first)."""
+    """pdfplumber's pages one at a time (pdf.pages would make every one first), once the
+    page tree is known to hold at most MAX_PDF_PAGES (walking it reads no page's text)."""
     from pdfminer.pdfpage import PDFPage
     from pdfplumber.page import Page
 
-    for number, page in enumerate(PDFPage.create_pages(pdf.doc), 1):
+    for number, _ in enumerate(PDFPage.create_pages(pdf.doc), 1):
         if number > MAX_PDF_PAGES:
-            raise InvalidInput([_too_many_pages(display, f"it has more than {MAX_PDF_PAGES}")])
+            raise InvalidInput(
+                [_too_many_pages(display, f"its page tree holds more than {MAX_PDF_PAGES}")]
+            )
+    for number, page in enumerate(PDFPage.create_pages(pdf.doc), 1):
         yield Page(pdf, page, page_number=number, initial_doctop=0)
 
 
