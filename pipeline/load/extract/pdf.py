@@ -60,7 +60,7 @@ def extract(data: bytes, display: str, url: str | None = None) -> Extraction:
         media_type=MEDIA_TYPE,
         extractor=f"pdfplumber {pdfplumber.__version__}",
         settings={
-            "extract_text": TEXT_SETTINGS,
+            **TEXT_SETTINGS,  # pdfplumber's extract_text arguments
             "page_end": "line break and U+000C FORM FEED after each page",
             "running_lines": "a first or last line every page has (digits aside) left out",
         },
