@@ -346,6 +346,7 @@ def _quote_row(draft, figure_id, statement_id, speakers, rng, qualifier) -> tupl
         "text": None,  # set when the article is written
         "start": None,
         "end": None,
+        "page": None,  # a synthetic article has no pages
         "qualifier": qualifier,
         "qualifier_words": None,
         "note": None,

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pipeline.assemble.csv import csv_line as record_line
 from pipeline.check import numbers
+from pipeline.check.pages import page_of
 from pipeline.contract.model import Contract
 from pipeline.errors import InvalidInput, Problem, UsageProblem
 from pipeline.files import LINE_BREAK, line_and_column
@@ -46,6 +47,7 @@ class Hit:
     start: int
     end: int
     text: str  # snapshot[start:end], the characters a quote row must hold
+    page: str | None  # the page it stands on ("3", "3–4"); None for a snapshot without pages
     paragraph: int
     line: int
     column: int
@@ -256,6 +258,7 @@ def make_hit(snapshot: str, start: int, end: int, places: Places | None = None) 
         start=start,
         end=end,
         text=text,
+        page=page_of(snapshot, start, end),
         paragraph=places.paragraph(start),
         line=line,
         column=column,
@@ -288,7 +291,7 @@ def _span(text: str, origin: list[int], index: int) -> str:
 
 def _describe(chars: str) -> str:
     if chars.isspace():
-        kinds = {"\n": "a line break", " ": "a space", "\t": "a tab"}
+        kinds = {"\n": "a line break", " ": "a space", "\t": "a tab", "\f": "a page break"}
         return " and ".join(dict.fromkeys(kinds.get(c, f"U+{ord(c):04X}") for c in chars))
     return " ".join(f"{c} (U+{ord(c):04X} {unicodedata.name(c, '?')})" for c in chars)
 
@@ -334,6 +337,7 @@ def quote_row(contract: Contract, source_id: str | None, hit: Hit, quote_id: str
         "text": hit.text,
         "start": hit.start,
         "end": hit.end,
+        "page": hit.page,
         # Only a lone number's hedge is a safe guess; a statement's quote keeps it empty.
         "qualifier": lone and lone.qualifier,
         "qualifier_words": lone and lone.qualifier and lone.qualifier_words,

@@ -751,9 +751,9 @@ SEMANTIC_CHECKS: tuple[SemanticCheck, ...] = (
 def all_checks() -> tuple[SemanticCheck, ...]:
     """The checks of rules here and of the modules beside it (areas, measures), which
     build on this one."""
-    from pipeline.check import areas, measures
+    from pipeline.check import areas, measures, pages
 
-    return SEMANTIC_CHECKS + areas.CHECKS + measures.CHECKS
+    return SEMANTIC_CHECKS + areas.CHECKS + measures.CHECKS + pages.CHECKS
 
 
 def checks_for(resource: str) -> list[SemanticCheck]:

@@ -19,6 +19,7 @@ from pipeline.cli import (
     dictionary,
     diff,
     locate,
+    reanchor,
     validate,
 )
 from pipeline.cli.report import EXIT_INVALID, PipelineGroup
@@ -43,6 +44,7 @@ for command in (
     coverage.coverage,
     diff.diff,
     conflicts.conflicts,
+    reanchor.reanchor,
 ):
     cli.add_command(command)
 

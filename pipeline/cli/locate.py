@@ -123,9 +123,10 @@ def locate(
         )
     header = ",".join(rows[0])
     for number, (hit, row) in enumerate(zip(located.hits, rows, strict=True), 1):
+        page = f"page {hit.page}, " if hit.page else ""
         click.echo(
-            f"hit {number}: paragraph {hit.paragraph}, line {hit.line}, column {hit.column}; "
-            f"start {hit.start}, end {hit.end}"
+            f"hit {number}: {page}paragraph {hit.paragraph}, line {hit.line}, column "
+            f"{hit.column}; start {hit.start}, end {hit.end}"
         )
         click.echo(f"  context: …{_flat(hit.before)}[[{_flat(hit.text)}]]{_flat(hit.after)}…")
         stated = "; ".join(_number(n) for n in hit.numbers) or "none"
@@ -174,8 +175,9 @@ def _add(paths, source_id: str | None, located, rows: list[dict], claim: tuple):
 
 
 def _flat(text: str) -> str:
-    """Context on one line: each line break shown as ⏎."""
-    return text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎")
+    """Context on one line: each line break shown as ⏎, each page break as ␌."""
+    flat = text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎")
+    return flat.replace("\f", "␌")
 
 
 def _number(number) -> str:

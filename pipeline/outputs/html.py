@@ -164,6 +164,7 @@ def quote_views(source: PackageSource, key_field: str, key: str) -> list[dict]:
                 "note": quote["note"],
                 "qualifier": quote.get("qualifier"),
                 "qualifier_words": quote.get("qualifier_words"),
+                "page": quote.get("page"),
             }
         )
     return views

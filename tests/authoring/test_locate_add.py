@@ -37,7 +37,7 @@ def test_figure_adds_the_row_at_the_end_and_check_accepts_it(project, run):
     after = quotes.read_bytes()
     assert after.startswith(before)
     assert after[len(before) :].decode() == (
-        f'{SOURCE_ID}-q29,{SOURCE_ID},{CRIME_CHANGE},,kong-sophorn,direct,"{WORDS}",1328,1366,,,\n'
+        f'{SOURCE_ID}-q29,{SOURCE_ID},{CRIME_CHANGE},,kong-sophorn,direct,"{WORDS}",1328,1366,,,,\n'
     )
     assert run(project, "check").exit_code == 0
 
@@ -84,7 +84,7 @@ def test_a_crlf_file_without_a_final_line_break_keeps_its_bytes_and_endings(proj
     assert result.exit_code == 0, result.output
     after = quotes.read_bytes()
     assert after.startswith(crlf + b"\r\n" + f"{SOURCE_ID}-q29,".encode())
-    assert after.endswith(b",1328,1366,,,\r\n") and b"\n" not in after.replace(b"\r\n", b"")
+    assert after.endswith(b",1328,1366,,,,\r\n") and b"\n" not in after.replace(b"\r\n", b"")
 
 
 def test_words_in_several_places_add_nothing(project, run):

@@ -45,7 +45,7 @@ def add_figure(project: Path, figure_id: str, value: str) -> int:
     with quotes.open("a", encoding="utf-8") as file:
         file.write(
             f"{figure_id}-q01,kandal-crime-2022,{figure_id},,kandal-provincial-administration-"
-            f'report,paraphrase,"{text}",{start},{start + len(text)},,,\n'
+            f'report,paraphrase,"{text}",{start},{start + len(text)},,,,\n'
         )
     return len(quotes.read_text(encoding="utf-8").splitlines())
 

@@ -32,7 +32,7 @@ def add_stated(project: Path, sentence: str, figure: str, quote: str, qualifier:
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerow(
         [f"{figure_id}-q01", "kandal-crime-2022", figure_id, "", SPEAKER, "paraphrase", quote]
-        + [start, start + len(quote), qualifier, qualifier_words(quote, qualifier), ""]
+        + [start, start + len(quote), "", qualifier, qualifier_words(quote, qualifier), ""]
     )
     with (project / QUOTES).open("a", encoding="utf-8") as file:
         file.write(out.getvalue())
@@ -452,19 +452,19 @@ def test_kandal_keeps_the_sources_hedge_beside_the_qualifier(project):
     ("old", "new", "says"),
     [
         (
-            "of all reported crimes,90,152,almost,almost,",
-            "of all reported crimes,90,152,almost,,",
+            "of all reported crimes,90,152,,almost,almost,",
+            "of all reported crimes,90,152,,almost,,",
             "qualifier_words is empty, but the quote's words ('almost 96 per cent') put 'almost' "
             "before the number; expected 'almost'",
         ),
         (
-            "of all reported crimes,90,152,almost,almost,",
-            "of all reported crimes,90,152,almost,nearly,",
+            "of all reported crimes,90,152,,almost,almost,",
+            "of all reported crimes,90,152,,almost,nearly,",
             "qualifier_words is 'nearly', but the quote's words",
         ),
         (
-            "solved 96 per cent of them,908,947,,,",
-            "solved 96 per cent of them,908,947,,about,",
+            "solved 96 per cent of them,908,947,,,,",
+            "solved 96 per cent of them,908,947,,,about,",
             "qualifier_words is 'about' but qualifier is empty; expected it empty too",
         ),
     ],

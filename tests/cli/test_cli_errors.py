@@ -223,8 +223,8 @@ def test_figure_value_not_in_its_quotes_fails_at_the_figure_naming_each_quote(pr
     [
         pytest.param(
             QUOTES,
-            "solved 96 per cent of them,908,947,,",
-            "solved 96 per cent of them,908,947,approximately,",
+            "solved 96 per cent of them,908,947,,,",
+            "solved 96 per cent of them,908,947,,approximately,",
             "qualifier-matches-quote",
             "qualifier is 'approximately', but the quote's words ('96 per cent') say no qualifier",
             id="quote-qualifier-not-in-its-words",
@@ -447,7 +447,7 @@ def test_missing_column_fails_at_line_1_of_its_file(project, run):
             "Crime declined by 78 per cent,1328,1357,",
             "Crime declined by 78 per cent,1328,1328,1357,",
             "field-count",
-            "row has 13 fields; expected 12",
+            "row has 14 fields; expected 13",
             id="too-many-fields",
         ),
     ],
@@ -793,7 +793,7 @@ def test_field_name_with_a_control_character_keeps_each_problem_on_one_line(proj
     human = run(project, "check")
     machine = json.loads(run(project, "check", "--json").stdout)
 
-    fails(human, (QUOTES, 1, None, "missing-column"), (QUOTES, 1, 107, "extra-column"))
+    fails(human, (QUOTES, 1, None, "missing-column"), (QUOTES, 1, 112, "extra-column"))
     escaped = name.encode("unicode_escape").decode("ascii")
     assert all(escaped in line for line in human.stderr.splitlines()[:2])
     assert machine["errors"][0]["field"] == name  # the JSON string holds the name itself
