@@ -1,10 +1,5 @@
 """`pipeline add-source report.pdf`: the PDF's text becomes the snapshot (one form feed a
 page), `locate` gives a quote's page, and a hostile PDF is a located error, exit 1.
-
-FOR THE INTEGRATOR: add-source's dispatch by the file's bytes (%PDF- to
-pipeline.load.extract.pdf) is the intake branch's; until it is merged these tests fail,
-and are marked xfail(strict=True). Once joined they pass, strict turns that into a
-failure: remove JOIN_MARK then.
 """
 
 from __future__ import annotations
@@ -16,11 +11,6 @@ import pytest
 from tests import pdf_samples
 from tests.conftest import require_tool
 
-JOIN_MARK = pytest.mark.xfail(
-    strict=True,
-    reason="joined by the integrator: add-source sends a %PDF- file to pipeline.load.extract.pdf",
-)
-pytestmark = JOIN_MARK
 REPORT = "kandal-security-report-2022"
 
 
