@@ -59,4 +59,3 @@ def links(source: PackageSource) -> list[Link]:
         if f.path not in METADATA_PROFILES
     ]
     return found
-
