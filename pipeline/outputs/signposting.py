@@ -16,16 +16,17 @@ from pipeline.outputs import facts
 from pipeline.outputs.source import PackageSource
 from pipeline.project import DESCRIPTOR_NAME
 
-# The metadata files of the package, by path, with the profile each follows: they
-# are the page's `describedby` links; every other file of the package is an `item`.
-# A new metadata output adds its path here.
-METADATA_PROFILES = {
-    DESCRIPTOR_NAME: "https://datapackage.org/profiles/2.0/datapackage.json",
-    "dcat-ap.jsonld": "http://data.europa.eu/r5r/",
-    "schema-org.jsonld": "https://schema.org/",
-    "prov.json": "https://www.w3.org/submissions/prov-json/",
-    "ckan-package.json": None,
-}
+# The metadata files of the package, by path: they are the page's `describedby` links;
+# every other file of the package is an `item`. A new metadata output adds its path
+# here. (Signposting may name each one's profile, but `profile` is no attribute of
+# HTML's <link>: the Nu HTML Checker rejects it; the media type is given instead.)
+METADATA_FILES = (
+    DESCRIPTOR_NAME,
+    "dcat-ap.jsonld",
+    "schema-org.jsonld",
+    "prov.json",
+    "ckan-package.json",
+)
 DESCRIPTOR_TYPE = "application/json"
 # What the page is about (schema.org Dataset, as its JSON-LD says) and what it is.
 PAGE_TYPES = ("https://schema.org/Dataset", "https://schema.org/AboutPage")
@@ -36,7 +37,6 @@ class Link:
     rel: str
     href: str
     type: str | None = None
-    profile: str | None = None
 
 
 def links(source: PackageSource) -> list[Link]:
@@ -48,14 +48,11 @@ def links(source: PackageSource) -> list[Link]:
     licences = [item["path"] for item in facts.licenses(source) if item.get("path")]
     found += [Link("license", path) for path in licences]
     described = [(DESCRIPTOR_NAME, DESCRIPTOR_TYPE)]
-    described += [(f.path, f.mediatype) for f in source.files if f.path in METADATA_PROFILES]
-    found += [
-        Link("describedby", source.iri(path), mediatype, METADATA_PROFILES[path])
-        for path, mediatype in described
-    ]
+    described += [(f.path, f.mediatype) for f in source.files if f.path in METADATA_FILES]
+    found += [Link("describedby", source.iri(path), mediatype) for path, mediatype in described]
     found += [
         Link("item", source.iri(f.path), f.mediatype)
         for f in source.files
-        if f.path not in METADATA_PROFILES
+        if f.path not in METADATA_FILES
     ]
     return found
