@@ -36,6 +36,7 @@ README_FILES = {"README.md"}
 OUTPUT_FILES = {
     "kandal-crime-2022.db",
     "datasette-metadata.json",
+    "datasette.json",
     "parquet/sources.parquet",
     "parquet/actors.parquet",
     "parquet/indicators.parquet",

@@ -18,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from pipeline.files import write_inside
-from pipeline.outputs import facts, schemaorg
+from pipeline.outputs import facts, schemaorg, signposting
 from pipeline.outputs.chart import build_chart, format_number, value_text
 from pipeline.outputs.source import PackageFile, PackageSource
 from pipeline.project import DESCRIPTOR_NAME
@@ -101,6 +101,8 @@ def page_context(source: PackageSource, page_rows: int = PAGE_ROWS) -> dict:
         "shown": shown(source, {"figures": figures, "statements": statements, "sources": sources}),
         "downloads": downloads(source),
         "jsonld": Markup(schemaorg.script_json(schemaorg.dataset(source))),
+        "signposts": signposting.links(source),
+        "cite_as": source.iri("") if source.base_url else None,
     }
 
 

@@ -1,7 +1,7 @@
 """The SQLite output for Datasette and any SQL tool: one table per resource with
 the contract's types, NOT NULL, primary, unique and foreign keys and the CHECKs
-SQLite can express, and the Datasette metadata that shows the descriptions,
-licence and source.
+SQLite can express, and the Datasette files: the metadata that shows the
+descriptions, licence and source (0.65 and 1.0), and 1.0's configuration.
 
 Written with apsw, whose wheels carry their own SQLite: the file's bytes (its
 header records the SQLite version that wrote it) then depend on the pinned apsw
@@ -24,6 +24,7 @@ FORMAT = "sqlite"
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "date": "TEXT"}
 PAGE_SIZE = 4096
 METADATA_NAME = "datasette-metadata.json"
+CONFIG_NAME = "datasette.json"
 
 
 def database_name(source: PackageSource) -> str:
@@ -36,6 +37,7 @@ def write(source: PackageSource, folder: Path) -> list[PackageFile]:
     # the name is the contract's: the fence keeps a name like ../x or /x inside the folder
     write_database(source, path_inside(folder, f"{name}.db", source.contract.file))
     write_json(folder, METADATA_NAME, datasette_metadata(source))
+    write_json(folder, CONFIG_NAME, datasette_config(source))
     return [
         PackageFile(
             path=f"{name}.db",
@@ -49,7 +51,15 @@ def write(source: PackageSource, folder: Path) -> list[PackageFile]:
             format="json",
             mediatype="application/json",
             title="Datasette metadata: titles, descriptions, licence and source",
-            consumer=f"Datasette: datasette {name}.db --metadata {METADATA_NAME}",
+            consumer=f"Datasette 0.65 and 1.0: datasette {name}.db --metadata {METADATA_NAME}",
+        ),
+        PackageFile(
+            path=CONFIG_NAME,
+            format="json",
+            mediatype="application/json",
+            title="Datasette 1.0 configuration: each table's facets",
+            consumer=f"Datasette 1.0: datasette {name}.db --metadata {METADATA_NAME} "
+            f"--config {CONFIG_NAME}",
         ),
     ]
 
@@ -145,31 +155,53 @@ def write_database(source: PackageSource, path: Path) -> None:
 
 
 def datasette_metadata(source: PackageSource) -> dict:
-    """Datasette's metadata.json, keyed by the database name (the file name without .db;
-    Datasette silently ignores metadata under any other key)."""
+    """Datasette's metadata file (`--metadata`), keyed by the database name (the file name
+    without .db; Datasette silently ignores metadata under any other key). The licence
+    and source are given on the instance, the database and every table: Datasette 0.65
+    let a table inherit them, 1.0 shows on a table's page only what is given for it."""
     descriptor = source.descriptor
-    metadata = {"title": descriptor.get("title", descriptor["name"])}
+    about = {"title": descriptor.get("title", descriptor["name"])}
     if descriptor.get("description"):
-        metadata["description"] = descriptor["description"]
-    licenses = descriptor.get("licenses", [])
-    if licenses:
-        metadata["license"] = "; ".join(item.get("name") or item["title"] for item in licenses)
-        if len(licenses) == 1 and licenses[0].get("path"):
-            metadata["license_url"] = licenses[0]["path"]
-    sources = descriptor.get("sources", [])
-    if sources:
-        metadata["source"] = "; ".join(item.get("title") or item["path"] for item in sources)
-        if len(sources) == 1 and sources[0].get("path"):
-            metadata["source_url"] = sources[0]["path"]
+        about["description"] = descriptor["description"]
+    rights = licence_and_source(descriptor)
     tables = {}
     for resource, built in zip(source.contract.resources, descriptor["resources"], strict=True):
         table = {"title": built.get("title", resource.name)}
         if built.get("description"):
             table["description"] = built["description"]
+        table |= rights
         table["columns"] = {f.name: _column_description(f) for f in resource.fields}
         tables[resource.name] = table
-    metadata["databases"] = {database_name(source): {"tables": tables}}
-    return metadata
+    database = {**about, **rights, "tables": tables}
+    return {**about, **rights, "databases": {database_name(source): database}}
+
+
+def licence_and_source(descriptor: dict) -> dict:
+    """Datasette's license, license_url, source and source_url for the package."""
+    found = {}
+    licenses = descriptor.get("licenses", [])
+    if licenses:
+        found["license"] = "; ".join(item.get("name") or item["title"] for item in licenses)
+        if len(licenses) == 1 and licenses[0].get("path"):
+            found["license_url"] = licenses[0]["path"]
+    sources = descriptor.get("sources", [])
+    if sources:
+        found["source"] = "; ".join(item.get("title") or item["path"] for item in sources)
+        if len(sources) == 1 and sources[0].get("path"):
+            found["source_url"] = sources[0]["path"]
+    return found
+
+
+def datasette_config(source: PackageSource) -> dict:
+    """Datasette 1.0's configuration file (`--config`), which holds what is not metadata:
+    each table's facets, its fields with a fixed list of values (the contract's enums).
+    Datasette 0.65 has no such file and leaves facets to the reader."""
+    tables = {}
+    for resource in source.contract.resources:
+        facets = [f.name for f in resource.fields if "enum" in f.constraints]
+        if facets:
+            tables[resource.name] = {"facets": facets}
+    return {"databases": {database_name(source): {"tables": tables}}}
 
 
 def _column_description(field: Field) -> str:

@@ -148,10 +148,10 @@ class Browser:
         self.send("Page.navigate", {"url": url}, session)
         self.wait_for("Page.loadEventFired", session)
 
-    def evaluate(self, session: str, expression: str):
-        result = self.send(
-            "Runtime.evaluate", {"expression": expression, "returnByValue": True}, session
-        )
+    def evaluate(self, session: str, expression: str, await_promise: bool = False):
+        """The expression's value; with await_promise, the value its promise settles to."""
+        params = {"expression": expression, "returnByValue": True, "awaitPromise": await_promise}
+        result = self.send("Runtime.evaluate", params, session)
         if "exceptionDetails" in result:
             raise CDPError(f"page script failed: {result['exceptionDetails']}")
         return result["result"].get("value")

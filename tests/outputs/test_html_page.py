@@ -312,3 +312,150 @@ def test_a_large_package_lists_the_first_rows_and_says_where_all_are(run, tmp_pa
     assert "lists the first 7 of the package's 40 figures" in page
     assert regex.search(r"lists the first 7 of the package's \d+ claims", page)
     assert '<a href="data/figures.csv">data/figures.csv</a>' in page
+
+
+# ---- accessibility: axe-core in Chromium ------------------------------------------------
+
+AXE_VERSION = "4.14.1"
+AXE = REPO / ".venv-consumers/node/node_modules/axe-core/axe.min.js"
+NO_AXE = (
+    f"axe-core not found at {AXE.relative_to(REPO)}: install it with "
+    f"`npm install --prefix .venv-consumers/node axe-core@{AXE_VERSION}` (.ci/run does)"
+)
+# Every rule axe-core runs by default (WCAG 2.0-2.2 A and AA, and its best practices);
+# each violation as its id, impact, help and the nodes it was found on.
+RUN_AXE = """axe.run(document, {resultTypes: ['violations']}).then(results => JSON.stringify({
+  version: axe.version,
+  passes: results.passes.length,
+  violations: results.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary),
+  })),
+}))"""
+
+
+@pytest.fixture(scope="module")
+def axe_script() -> str:
+    found = require_tool(str(AXE) if AXE.is_file() else None, NO_AXE)
+    return Path(found).read_text(encoding="utf-8")
+
+
+def test_page_has_no_accessibility_violations_in_axe_core(
+    portal_build, chromium, axe_script, tmp_path
+):
+    with Browser(chromium, tmp_path / "profile") as browser:
+        session = browser.new_page()
+        browser.open(session, (portal_build / "index.html").resolve().as_uri())
+        browser.evaluate(session, axe_script)
+        report = json.loads(browser.evaluate(session, RUN_AXE, await_promise=True))
+
+    assert report["version"] == AXE_VERSION
+    assert report["passes"] > 0  # the rules ran
+    found = "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']}\n  " + "\n  ".join(v["nodes"])
+        for v in report["violations"]
+    )
+    assert report["violations"] == [], f"axe-core {AXE_VERSION} found:\n{found}"
+
+
+PAGE_STRUCTURE = """JSON.stringify({
+  tables: [...document.querySelectorAll('table')].map(t => ({
+    caption: t.caption ? t.caption.textContent.trim() : null,
+    rows: t.tBodies[0].rows.length,
+    row_headers: t.querySelectorAll('tbody th[scope=row]').length,
+  })),
+  cites: [...document.querySelectorAll('blockquote')].map(q => q.cite),
+  marked: [...document.querySelectorAll('mark')].slice(0, 1).map(m => [
+    getComputedStyle(m, '::before').content, getComputedStyle(m, '::after').content,
+  ]),
+})"""
+
+
+def test_tables_have_captions_and_row_headers_and_quotes_their_source(
+    portal_build, chromium, tmp_path
+):
+    with Browser(chromium, tmp_path / "profile") as browser:
+        session = browser.new_page()
+        browser.open(session, (portal_build / "index.html").resolve().as_uri())
+        page = json.loads(browser.evaluate(session, PAGE_STRUCTURE))
+
+    for table in page["tables"]:
+        assert table["caption"], table
+        assert table["row_headers"] == table["rows"], table
+    article = (
+        "https://phnompenhpost.com/national/kandal-crime-rate-plummets-thanks-safe-village-policy"
+    )
+    assert page["cites"] and set(page["cites"]) == {article}
+    # what the highlight marks is said in words too, not by its colour alone
+    assert page["marked"] == [['" [quoted words: "', '" end of quoted words] "']]
+
+
+# ---- signposting ---------------------------------------------------------------------------
+
+BASE_URL = "https://data.example.org/kandal-crime-2022/"
+
+
+@pytest.fixture
+def served_build(project, run):
+    """The project built with a base URL, its build/ served on 127.0.0.1 for the time
+    of the test (FAIR signposting clients read a page over HTTP)."""
+    import http.server
+    import threading
+    from functools import partial
+
+    result = run(project, "build", "--base-url", BASE_URL)
+    assert result.exit_code == 0, result.output
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = partial(Quiet, directory=str(project / "build"))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield project / "build", f"http://127.0.0.1:{server.server_port}/"
+        finally:
+            server.shutdown()
+            thread.join(timeout=10)
+
+
+def test_signposting_client_finds_cite_as_metadata_and_every_file(served_build, monkeypatch):
+    from signposting import find_signposting_html
+
+    build, url = served_build
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    found = find_signposting_html(url + "index.html")
+
+    descriptor = json.loads((build / "datapackage.json").read_text(encoding="utf-8"))
+    files = [r["path"] for r in descriptor["resources"]]
+    files += [o["path"] for o in descriptor["outputs"] if o["path"] != "index.html"]
+    metadata = {
+        "datapackage.json": "application/json",
+        "dcat-ap.jsonld": "application/ld+json",
+        "schema-org.jsonld": "application/ld+json",
+        "prov.json": "application/json",
+        "ckan-package.json": "application/json",
+    }
+    assert str(found.citeAs.target) == BASE_URL
+    assert str(found.license.target) == "https://creativecommons.org/licenses/by/4.0/"
+    assert {str(t.target) for t in found.types} == {
+        "https://schema.org/Dataset",
+        "https://schema.org/AboutPage",
+    }
+    described = {str(s.target).removeprefix(BASE_URL): str(s.type) for s in found.describedBy}
+    assert described == metadata
+    items = {str(s.target).removeprefix(BASE_URL): str(s.type) for s in found.items}
+    mediatypes = {r["path"]: r["mediatype"] for r in descriptor["resources"]}
+    mediatypes |= {o["path"]: o["mediatype"] for o in descriptor["outputs"]}
+    assert items == {path: mediatypes[path] for path in files if path not in metadata}
+
+
+def test_page_without_a_base_url_names_no_cite_as_and_links_relative_paths(portal_build):
+    page = (portal_build / "index.html").read_text(encoding="utf-8")
+    head = page.split("</head>")[0]
+    assert 'rel="cite-as"' not in head
+    assert '<link rel="describedby" href="datapackage.json" type="application/json"' in head
+    assert '<link rel="item" href="data/figures.csv" type="text/csv">' in head
+    assert "names no address to cite it by" in page

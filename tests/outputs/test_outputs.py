@@ -124,7 +124,12 @@ def test_formats_chooses_the_outputs_and_validate_accepts_them(project, run):
     result = run(project, "build", "--formats", "sqlite, html")
     assert result.exit_code == 0, result.output
     outputs = [o["path"] for o in descriptor_of(project / "build")["outputs"]]
-    assert outputs == ["kandal-crime-2022.db", "datasette-metadata.json", "index.html"]
+    assert outputs == [
+        "kandal-crime-2022.db",
+        "datasette-metadata.json",
+        "datasette.json",
+        "index.html",
+    ]
     assert run(project, "validate").exit_code == 0
 
 

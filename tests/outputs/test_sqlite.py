@@ -1,20 +1,12 @@
 """The SQLite output: its tables agree with the contract field by field (types,
-NOT NULL, keys), hold the CSV's rows, and Datasette, started on loopback against
-the built file and its metadata, serves a table, follows a foreign key and shows
-the descriptions, licence and source.
+NOT NULL, keys) and hold the CSV's rows. Datasette serving it: test_datasette.py.
 """
 
 from __future__ import annotations
 
-import json
 import shutil
-import socket
 import sqlite3
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from datetime import date
 from pathlib import Path
 
@@ -97,108 +89,3 @@ def test_database_refuses_what_the_contract_forbids(portal_build, tmp_path):
             connection.execute(insert, list({**row, **change}.values()))
     connection.execute(insert, list(row.values()))  # the same row, unchanged, is accepted
     connection.close()
-
-
-# ---- Datasette ------------------------------------------------------------------
-
-NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def fetch(url: str) -> tuple[int, str]:
-    try:
-        with NO_PROXY.open(url, timeout=10) as response:
-            return response.status, response.read().decode("utf-8")
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode("utf-8", "replace")
-
-
-@pytest.fixture(scope="module")
-def datasette(portal_build, tmp_path_factory):
-    """Datasette serving a copy of the built database and metadata on 127.0.0.1 (the
-    documented command); stopped after the module's tests, whatever happens."""
-    folder = tmp_path_factory.mktemp("datasette")
-    for name in (f"{DATABASE}.db", "datasette-metadata.json"):
-        shutil.copy(portal_build / name, folder / name)
-    port = free_port()
-    log = open(folder / "datasette.log", "wb")  # noqa: SIM115 (closed below)
-    process = subprocess.Popen(
-        [str(BIN / "datasette"), "serve", f"{DATABASE}.db", "--metadata", "datasette-metadata.json",
-         "--host", "127.0.0.1", "--port", str(port)],
-        cwd=folder, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, (folder / "datasette.log").read_text()
-            try:
-                if fetch(f"{base}/-/versions.json")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "datasette did not start within 60 s"
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.close()
-
-
-def test_datasette_serves_the_figures_with_their_values(datasette):
-    status, body = fetch(f"{datasette}/{DATABASE}/figures.json?_shape=objects")
-    assert status == 200
-    values = {row["figure_id"]: row["value"] for row in json.loads(body)["rows"]}
-    assert values == {
-        "kandal-reported-crimes-change-2022": -78.0,
-        "kandal-reported-crimes-solved-share-2022": 96.0,
-        "kandal-traffic-accidents-change-2022": 10.0,
-    }
-
-
-def test_datasette_follows_a_foreign_key_to_its_row(datasette):
-    status, body = fetch(f"{datasette}/{DATABASE}/figures.json?_shape=objects&_labels=on")
-    assert status == 200
-    first = json.loads(body)["rows"][0]
-    assert first["indicator_id"] == {"value": "reported_crimes", "label": "Reported crimes"}
-    status, page = fetch(f"{datasette}/{DATABASE}/figures")
-    link = f'<a href="/{DATABASE}/indicators/reported_crimes">Reported crimes</a>'
-    assert link in page
-    status, row_page = fetch(
-        f"{datasette}/{DATABASE}/indicators/reported_crimes.json?_shape=objects"
-    )
-    assert status == 200
-    assert (
-        json.loads(row_page)["rows"][0]["definition"]
-        == "Crimes reported in the area during the period."
-    )
-
-
-def test_datasette_shows_the_metadata_it_was_given(datasette, portal_build):
-    descriptor = json.loads((portal_build / "datapackage.json").read_text(encoding="utf-8"))
-    status, body = fetch(f"{datasette}/-/metadata.json")
-    assert status == 200
-    metadata = json.loads(body)
-    assert metadata["title"] == descriptor["title"]
-    assert list(metadata["databases"]) == [DATABASE]
-    status, page = fetch(f"{datasette}/{DATABASE}/quotes")
-    assert status == 200
-    quotes = next(r for r in descriptor["resources"] if r["name"] == "quotes")
-    # Shown, not merely loaded: a wrong database key would leave these out of the page.
-    assert quotes["description"].replace("'", "&#39;") in page
-    assert "<dt>start</dt><dd>Start offset. Offset of the quote&#39;s first character" in page
-    assert '<a href="https://creativecommons.org/licenses/by/4.0/">CC-BY-4.0</a>' in page
-    assert (
-        'href="https://phnompenhpost.com/national/kandal-crime-rate-plummets-thanks-safe-village-policy"'
-        in page
-    )
