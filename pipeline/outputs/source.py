@@ -67,6 +67,7 @@ class PackageSource:
     snapshots: Mapping[str, str]  # source_id -> snapshot text (empty when not available)
     files: list[PackageFile] = field(default_factory=list)
     base_url: str | None = None  # where the package is published (base_url_of), if known
+    formats: tuple[str, ...] = ()  # the formats this build writes (outputs.FORMATS order)
     _by_id: dict[str, dict[str, dict]] = field(default_factory=dict, repr=False)
     _grouped: dict[tuple[str, str], dict[str, list[dict]]] = field(default_factory=dict, repr=False)
 
