@@ -27,8 +27,8 @@ from pipeline.errors import Problem
     "--formats",
     default="all",
     show_default=True,
-    help="Outputs to write, comma-separated: csv, parquet, sqlite, prov, schemaorg, dcat, "
-    "ckan, html (the CSVs and datapackage.json are always written).",
+    help="Outputs to write, comma-separated: csv, parquet, sqlite, schemaorg, dcat, ckan, "
+    "annotations, prov, html (the CSVs and datapackage.json are always written).",
 )
 @click.option(
     "--base-url",
