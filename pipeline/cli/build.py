@@ -28,7 +28,7 @@ from pipeline.errors import Problem
     default="all",
     show_default=True,
     help="Outputs to write, comma-separated: csv, parquet, sqlite, schemaorg, dcat, ckan, "
-    "annotations, prov, html (the CSVs and datapackage.json are always written).",
+    "annotations, citation, prov, html (the CSVs and datapackage.json are always written).",
 )
 @click.option(
     "--base-url",
@@ -88,3 +88,6 @@ def build(
     )
     if descriptor.get("outputs"):
         click.echo("and " + ", ".join(item["path"] for item in descriptor["outputs"]))
+        for item in descriptor["outputs"]:
+            if item.get("note"):
+                click.echo(f"{item['path']}: {item['note']}")

@@ -29,7 +29,17 @@ from pipeline.project import DESCRIPTOR_NAME
 # `validate`) does not load the libraries of the others. prov comes after the other
 # metadata so that its graph gives every file it names a size and hash; only the page
 # (which links prov.json) is written after it.
-WRITERS = ("parquet", "sqlite", "schemaorg", "dcat", "ckan", "annotations", "prov", "html")
+WRITERS = (
+    "parquet",
+    "sqlite",
+    "schemaorg",
+    "dcat",
+    "ckan",
+    "annotations",
+    "citation",
+    "prov",
+    "html",
+)
 CSV = "csv"  # the resources and the descriptor: always written
 FORMATS = (CSV, *WRITERS)
 
