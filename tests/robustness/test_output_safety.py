@@ -155,9 +155,9 @@ def test_writers_get_the_tables_exactly_as_the_built_csvs_hold_them(tmp_path, mo
     handed = []
     real = outputs.load_source
 
-    def spy(folder, contract, descriptor, snapshots, frames=None):
+    def spy(folder, contract, descriptor, snapshots, frames=None, base_url=None):
         handed.append((folder, contract, frames))
-        return real(folder, contract, descriptor, snapshots, frames)
+        return real(folder, contract, descriptor, snapshots, frames, base_url)
 
     monkeypatch.setattr(outputs, "load_source", spy)
     written = {}
