@@ -16,7 +16,8 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-from pipeline.assemble.package import write_json
+from pipeline.assemble.json_text import indented
+from pipeline.files import path_inside
 from pipeline.outputs import facts
 from pipeline.outputs.source import PackageFile, PackageSource
 from pipeline.project import DESCRIPTOR_NAME
@@ -30,7 +31,22 @@ ATTRIBUTIONS = {"direct": "quoted directly", "paraphrase": "paraphrased"}
 
 
 def write(source: PackageSource, folder: Path) -> list[PackageFile]:
-    write_json(folder, PATH, collection(source))
+    """The collection written an annotation at a time (a package's quotes may be
+    millions): the bytes of indented(collection) with its items in place."""
+    head = collection(source, source.frames["quotes"].height)
+    before, after = indented(head).split(EMPTY_ITEMS)
+    with path_inside(folder, PATH).open("w", encoding="utf-8", newline="\n") as out:
+        out.write(before)
+        items = annotations(source)
+        first = next(items, None)
+        if first is None:
+            out.write(EMPTY_ITEMS)
+        else:
+            out.write('"items": [\n' + nested(first))
+            for item in items:
+                out.write(",\n" + nested(item))
+            out.write("\n" + ITEMS_INDENT[:-2] + "]")
+        out.write(after + "\n")
     return [
         PackageFile(
             path=PATH,
@@ -60,20 +76,34 @@ def snapshot_iri(sha256: str) -> str:
     return f"ni:///sha-256;{digest}"
 
 
-def collection(source: PackageSource) -> dict:
-    quotes = [annotation(source, row) for row in source.rows("quotes")]
+EMPTY_ITEMS = '"items": []'  # where the items go in the collection's text
+ITEMS_INDENT = " " * 6  # collection > first > items: the third level
+
+
+def nested(item: dict) -> str:
+    """An item as indented() writes it inside the collection's items."""
+    return "\n".join(ITEMS_INDENT + line for line in indented(item).split("\n"))
+
+
+def annotations(source: PackageSource):
+    """Every quote as an annotation, in the quotes' order."""
+    return (annotation(source, row) for row in source.rows("quotes"))
+
+
+def collection(source: PackageSource, total: int) -> dict:
+    """The collection with its one page, the page's items left empty (write puts them in)."""
     title = source.descriptor.get("title") or source.descriptor["name"]
     return {
         "@context": CONTEXT,
         "id": source.iri(PATH) if source.base_url else node_iri(source, "annotations", "all"),
         "type": "AnnotationCollection",
         "label": f"The quotes of {title}, on their sources (the quoted text is its publisher's)",
-        "total": len(quotes),
+        "total": total,
         "first": {
             "id": annotation_iri(source, "page-1"),
             "type": "AnnotationPage",
             "startIndex": 0,
-            "items": quotes,
+            "items": [],
         },
     }
 

@@ -205,3 +205,28 @@ def test_annotation_ids_are_under_the_file_when_a_base_url_is_known(run, project
     assert URIRef(f"{base}annotations.jsonld#kandal-crime-2022-q03") in set(
         graph.subjects(RDF.type, OA.Annotation)
     )
+
+
+def test_streamed_file_is_the_collection_as_one_indented_document(document, portal_build):
+    """write() puts the annotations in one at a time; the bytes are those of the whole
+    collection written at once."""
+    from pipeline.assemble.json_text import indented
+
+    written = (portal_build / "annotations.jsonld").read_text(encoding="utf-8")
+    assert written == indented(document) + "\n"
+    assert document["total"] == len(document["first"]["items"]) == 28
+
+
+def test_a_package_without_quotes_has_an_empty_page(tmp_path, portal_build):
+    from pipeline.assemble.json_text import indented
+    from pipeline.outputs import annotations
+    from tests.outputs.test_schemaorg import source_with_base
+
+    source = source_with_base(portal_build)
+    source.frames["quotes"] = source.frames["quotes"].clear()
+    annotations.write(source, tmp_path)
+    document = json.loads((tmp_path / "annotations.jsonld").read_text(encoding="utf-8"))
+    assert document["first"]["items"] == [] and document["total"] == 0
+    assert (tmp_path / "annotations.jsonld").read_text(encoding="utf-8") == indented(
+        document
+    ) + "\n"
