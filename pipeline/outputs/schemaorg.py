@@ -54,6 +54,8 @@ def dataset(source: PackageSource) -> dict:
     if iri:
         document["@id"] = iri
         document["identifier"] = iri
+    if source.base_url:
+        document["url"] = source.base_url
     document["name"] = descriptor.get("title") or descriptor["name"]
     document["alternateName"] = descriptor["name"]
     if descriptor.get("description"):

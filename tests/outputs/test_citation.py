@@ -96,6 +96,7 @@ def test_without_a_creator_neither_file_is_written(run, project):
     assert not (project / "build" / "datacite.json").exists()
 
 
+@pytest.mark.slow
 def test_a_named_person_and_a_base_url_are_cited_as_such(run, project):
     contract = json.loads((project / "datapackage.json").read_text(encoding="utf-8"))
     contract["contributors"].insert(

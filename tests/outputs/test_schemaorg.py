@@ -135,6 +135,8 @@ def test_content_url_is_an_iri_when_a_base_url_is_known(portal_build):
     urls = list(graph.objects(None, SDO.contentUrl))
     assert urls and all(isinstance(url, URIRef) for url in urls)
     assert URIRef(f"{BASE}data/figures.csv") in urls
+    (dataset,) = graph.subjects(RDF.type, SDO.Dataset)
+    assert str(graph.value(dataset, SDO.url)) == BASE  # where the package is published
 
 
 def test_content_url_stays_a_relative_path_without_a_base_url(standalone):
