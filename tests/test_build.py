@@ -51,6 +51,9 @@ OUTPUT_FILES = {
     "schema-org.jsonld",
     "dcat-ap.jsonld",
     "ckan-package.json",
+    "annotations.jsonld",
+    "CITATION.cff",
+    "datacite.json",
     "index.html",
 }
 # The marker that lets the next build replace the folder (pipeline.publish.MARKER_NAME).

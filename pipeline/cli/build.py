@@ -27,8 +27,8 @@ from pipeline.errors import Problem
     "--formats",
     default="all",
     show_default=True,
-    help="Outputs to write, comma-separated: csv, parquet, sqlite, prov, schemaorg, dcat, "
-    "ckan, html (the CSVs and datapackage.json are always written).",
+    help="Outputs to write, comma-separated: csv, parquet, sqlite, schemaorg, dcat, ckan, "
+    "annotations, citation, prov, html (the CSVs and datapackage.json are always written).",
 )
 @click.option(
     "--base-url",
@@ -88,6 +88,9 @@ def build(
     )
     if descriptor.get("outputs"):
         click.echo("and " + ", ".join(item["path"] for item in descriptor["outputs"]))
+        for item in descriptor["outputs"]:
+            if item.get("note"):
+                click.echo(f"{item['path']}: {item['note']}")
     if base_url_of(descriptor, base_url) is None and {"dcat", "ckan"} & set(chosen):
         from pipeline.outputs.dcat import NO_BASE_URL
 

@@ -26,8 +26,20 @@ from pipeline.project import DESCRIPTOR_NAME
 # The formats beside the CSVs, in writing order (a writer lists the files written
 # before it); each is written by the module of its name in this folder, imported only
 # when its format is written, so that a build of fewer formats (and `check`,
-# `validate`) does not load the libraries of the others.
-WRITERS = ("parquet", "sqlite", "prov", "schemaorg", "dcat", "ckan", "html")
+# `validate`) does not load the libraries of the others. prov comes after the other
+# metadata so that its graph gives every file it names a size and hash; only the page
+# (which links prov.json) is written after it.
+WRITERS = (
+    "parquet",
+    "sqlite",
+    "schemaorg",
+    "dcat",
+    "ckan",
+    "annotations",
+    "citation",
+    "prov",
+    "html",
+)
 CSV = "csv"  # the resources and the descriptor: always written
 FORMATS = (CSV, *WRITERS)
 
@@ -81,6 +93,7 @@ def write_outputs(
     here in its turn instead of writing the format from frames. progress: told of each
     format written. base_url: where the package is published (source.base_url_of)."""
     source = load_source(folder, contract, descriptor, snapshots, frames, base_url)
+    source.formats = formats
     fed = fed or {}
     outputs = []
     for name in WRITERS:

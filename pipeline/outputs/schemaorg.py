@@ -1,9 +1,13 @@
 """The schema.org `Dataset` as JSON-LD, for search engines and portals that read
-schema.org (the HTML page embeds the same document).
+schema.org; the HTML page embeds the same document (`dataset` describes the files
+written before this one, whenever it is called).
 
 The context is inline (`@vocab` schema.org), so a JSON-LD processor expands it
-without fetching anything. Files are named by their path relative to the
-package folder: no landing-page URL is known.
+without fetching anything. The sources are what the dataset `isBasedOn`. With a
+base URL (`build --base-url`, or the contract's homepage) each file's
+`contentUrl` is its absolute IRI; without one it is its path relative to the
+package folder, as text (a relative IRI would be resolved against wherever the
+document is read from).
 """
 
 from __future__ import annotations
@@ -19,6 +23,14 @@ from pipeline.project import DESCRIPTOR_NAME
 FORMAT = "schemaorg"
 PATH = "schema-org.jsonld"
 CONTEXT = {"@vocab": "https://schema.org/"}
+# contentUrl as an IRI, when the files have absolute IRIs (a base URL is known)
+CONTEXT_WITH_BASE = {**CONTEXT, "contentUrl": {"@type": "@id"}}
+MEASUREMENT_TECHNIQUE = (
+    "Transcription by hand of the figures and claims the sources state, each with the "
+    "verbatim quotes that state it; every quote is checked against the archived text of "
+    "its source (the words at their code point offsets, each number within its quote), "
+    "and every number in that text is accounted for."
+)
 
 
 def write(source: PackageSource, folder: Path) -> list[PackageFile]:
@@ -36,11 +48,14 @@ def write(source: PackageSource, folder: Path) -> list[PackageFile]:
 
 def dataset(source: PackageSource) -> dict:
     descriptor = source.descriptor
-    document: dict = {"@context": CONTEXT, "@type": "Dataset"}
+    context = CONTEXT_WITH_BASE if source.base_url else CONTEXT
+    document: dict = {"@context": context, "@type": "Dataset"}
     iri = facts.package_iri(source)
     if iri:
         document["@id"] = iri
         document["identifier"] = iri
+    if source.base_url:
+        document["url"] = source.base_url
     document["name"] = descriptor.get("title") or descriptor["name"]
     document["alternateName"] = descriptor["name"]
     if descriptor.get("description"):
@@ -54,7 +69,8 @@ def dataset(source: PackageSource) -> dict:
         document["license"] = licenses[0] if len(licenses) == 1 else licenses
     document["creator"] = [agent(c) for c in facts.creators(source)]
     document["dateCreated"] = descriptor["created"]
-    document["citation"] = [citation(row) for row in facts.cited_sources(source)]
+    document["isBasedOn"] = [based_on(row) for row in facts.cited_sources(source)]
+    document["measurementTechnique"] = MEASUREMENT_TECHNIQUE
     document["spatialCoverage"] = [place(area) for area in facts.areas(source)]
     coverage = facts.temporal_coverage(source)
     if coverage:
@@ -74,7 +90,7 @@ def agent(contributor: dict) -> dict:
     return item
 
 
-def citation(row: dict) -> dict:
+def based_on(row: dict) -> dict:
     """The source as a CreativeWork: only what its record knows (no headline or byline
     when they are null), with a note on how its date is known."""
     item: dict = {"@type": "CreativeWork"}
@@ -126,24 +142,41 @@ def variable(indicator: dict) -> dict:
     return item
 
 
+def described_files(source: PackageSource) -> list[PackageFile]:
+    """The files written before this document: the same list whether the standalone
+    file is being written or the page embeds the document afterwards."""
+    paths = [file.path for file in source.files]
+    return source.files[: paths.index(PATH)] if PATH in paths else list(source.files)
+
+
+def distribution_id(source: PackageSource, path: str) -> str:
+    """A file's node: its IRI under the base URL, or with none, under the package's id
+    (so that the page and the standalone file name it alike wherever they are read)."""
+    if source.base_url:
+        return source.iri(path)
+    return f"{facts.package_iri(source)}#file/{path}" if facts.package_iri(source) else path
+
+
 def distributions(source: PackageSource) -> list[dict]:
     """Every file written so far, and the descriptor (whose size is not yet known)."""
     items = [
         {
             "@type": "DataDownload",
+            "@id": distribution_id(source, DESCRIPTOR_NAME),
             "name": DESCRIPTOR_NAME,
             "description": "Frictionless Data Package descriptor (v2): every resource, "
             "field, type, key, licence and hash",
-            "contentUrl": DESCRIPTOR_NAME,
+            "contentUrl": source.iri(DESCRIPTOR_NAME),
             "encodingFormat": "application/json",
         }
     ]
-    for file in source.files:
+    for file in described_files(source):
         item = {
             "@type": "DataDownload",
+            "@id": distribution_id(source, file.path),
             "name": file.path,
             "description": file.title,
-            "contentUrl": file.path,
+            "contentUrl": source.iri(file.path),
             "encodingFormat": file.mediatype,
         }
         if file.bytes is not None:

@@ -33,6 +33,7 @@ class PackageFile:
     bytes: int | None = None  # None for a file written after the one describing it
     sha256: str | None = None
     resource: str | None = None  # the resource it holds, for per-resource files
+    note: str | None = None  # what the file leaves out as not known, and why
 
     def entry(self) -> dict:
         """The file as an item of the descriptor's `outputs` list."""
@@ -45,6 +46,8 @@ class PackageFile:
         }
         if self.resource is not None:
             item["resource"] = self.resource
+        if self.note is not None:
+            item["note"] = self.note
         item["bytes"] = self.bytes
         item["hash"] = f"sha256:{self.sha256}"
         return item
@@ -67,6 +70,7 @@ class PackageSource:
     snapshots: Mapping[str, str]  # source_id -> snapshot text (empty when not available)
     files: list[PackageFile] = field(default_factory=list)
     base_url: str | None = None  # where the package is published (base_url_of), if known
+    formats: tuple[str, ...] = ()  # the formats this build writes (outputs.FORMATS order)
     _by_id: dict[str, dict[str, dict]] = field(default_factory=dict, repr=False)
     _grouped: dict[tuple[str, str], dict[str, list[dict]]] = field(default_factory=dict, repr=False)
 

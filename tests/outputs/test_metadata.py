@@ -75,7 +75,7 @@ def dataset(schema_graph):
         "description",
         "license",
         "creator",
-        "citation",
+        "isBasedOn",
         "distribution",
         "spatialCoverage",
         "temporalCoverage",
@@ -115,8 +115,8 @@ def test_schema_org_names_the_dataset_its_licence_creator_and_version(
     assert not list(schema_graph.objects(dataset, SDO.datePublished))
 
 
-def test_schema_org_cites_the_article_with_only_what_is_known(schema_graph, dataset):
-    article = one(schema_graph, dataset, SDO.citation)
+def test_schema_org_is_based_on_the_article_with_only_what_is_known(schema_graph, dataset):
+    article = one(schema_graph, dataset, SDO.isBasedOn)
     assert article == URIRef(ARTICLE)
     assert one(schema_graph, article, RDF.type) == SDO.CreativeWork
     assert str(one(schema_graph, article, SDO.url)) == ARTICLE

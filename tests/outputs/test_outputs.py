@@ -53,7 +53,7 @@ def test_each_output_records_its_size_hash_format_and_consumer(portal_build):
         path = portal_build / output["path"]
         assert output["bytes"] == path.stat().st_size, output["path"]
         assert output["hash"] == f"sha256:{hash_file(path)}", output["path"]
-        assert output["format"] in {"parquet", "sqlite", "json", "jsonld", "html"}
+        assert output["format"] in {"parquet", "sqlite", "json", "jsonld", "yaml", "html"}
         assert output["mediatype"] and output["title"] and output["consumer"]
 
 
