@@ -26,18 +26,19 @@ from pipeline.project import DESCRIPTOR_NAME
 # The formats beside the CSVs, in writing order (a writer lists the files written
 # before it); each is written by the module of its name in this folder, imported only
 # when its format is written, so that a build of fewer formats (and `check`,
-# `validate`) does not load the libraries of the others. prov comes after the other
-# metadata so that its graph gives every file it names a size and hash; only the page
-# (which links prov.json) is written after it.
+# `validate`) does not load the libraries of the others. The catalogue records
+# (schemaorg, dcat, ckan) come after every other file, so that they list each one as a
+# distribution with its size and hash, prov.json and annotations.jsonld included; prov
+# names the records and the page written after it by path (prov.later_files).
 WRITERS = (
     "parquet",
     "sqlite",
-    "schemaorg",
-    "dcat",
-    "ckan",
     "annotations",
     "citation",
     "prov",
+    "schemaorg",
+    "dcat",
+    "ckan",
     "html",
 )
 CSV = "csv"  # the resources and the descriptor: always written

@@ -17,6 +17,7 @@ import base64
 from pathlib import Path
 
 from pipeline.assemble.json_text import indented
+from pipeline.check.pages import PAGE_BREAK, PAGE_RANGE
 from pipeline.files import path_inside
 from pipeline.outputs import facts
 from pipeline.outputs.source import PackageFile, PackageSource
@@ -24,6 +25,8 @@ from pipeline.project import DESCRIPTOR_NAME
 
 FORMAT = "annotations"
 PATH = "annotations.jsonld"
+PDF = "application/pdf"
+PDF_FRAGMENTS = "http://tools.ietf.org/rfc/rfc3778"  # page=N names a page of a PDF
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTEXT_POINTS = 32  # code points of the snapshot before and after the exact words, at least
 AGENT_TYPES = {"person": "Person", "organisation": "Organization"}  # actors.kind -> anno's
@@ -170,9 +173,10 @@ def description(source: PackageSource, quote: dict, kind: str, key: str, speaker
 
 def target(source: PackageSource, quote: dict) -> dict:
     """The source at the quote: its URL (and the snapshot the offsets count in), selected
-    by the words in their context and by their offsets. A quote's page (a PDF source)
-    would be one more selector here: a FragmentSelector `page=N` (RFC 3778) refinedBy
-    the TextQuoteSelector."""
+    by the words in their context and by their offsets; for a quote on one page of a PDF
+    original, also by that page (a FragmentSelector `page=N`, RFC 3778, refined by the
+    words in context), so that a PDF viewer can open it. A quote across a page break
+    has no page selector: RFC 3778 names one page, and the words are on two."""
     row = source.rows_by_id("sources")[quote["source_id"]]
     snapshot = {"id": snapshot_iri(row["sha256"])}
     document = {"type": "Text", "language": row["language"]}
@@ -181,14 +185,29 @@ def target(source: PackageSource, quote: dict) -> dict:
     else:
         document = {**snapshot, **document, "format": row["media_type"]}
     text = source.snapshots.get(quote["source_id"]) if source.snapshots else None
-    return {
-        "type": "SpecificResource",
-        "source": document,
-        "selector": [
-            quote_selector(text, quote["start"], quote["end"], quote["text"]),
-            {"type": "TextPositionSelector", "start": quote["start"], "end": quote["end"]},
-        ],
-    }
+    words = quote_selector(text, quote["start"], quote["end"], quote["text"])
+    selectors = [
+        words,
+        {"type": "TextPositionSelector", "start": quote["start"], "end": quote["end"]},
+    ]
+    page = quote.get("page")
+    if page and PAGE_RANGE not in page and row.get("original_media_type") == PDF:
+        on_page = words  # the words alone when the snapshot is not at hand
+        if text is not None:  # the words in the context of their page only
+            first = text.rfind(PAGE_BREAK, 0, quote["start"]) + 1
+            last = text.find(PAGE_BREAK, quote["end"])
+            page_text = text[first : last if last != -1 else len(text)]
+            at = quote["start"] - first
+            on_page = quote_selector(page_text, at, at + quote["end"] - quote["start"], "")
+        selectors.append(
+            {
+                "type": "FragmentSelector",
+                "conformsTo": PDF_FRAGMENTS,
+                "value": f"page={page}",
+                "refinedBy": on_page,
+            }
+        )
+    return {"type": "SpecificResource", "source": document, "selector": selectors}
 
 
 def quote_selector(text: str | None, start: int, end: int, words: str) -> dict:

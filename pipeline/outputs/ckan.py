@@ -23,6 +23,7 @@ from pipeline.project import DESCRIPTOR_NAME
 
 FORMAT = "ckan"
 PATH = "ckan-package.json"
+TITLE = "CKAN dataset dict (package_create)"  # as the metadata lists the file
 # Data Package licence name (SPDX id) -> the id of the same licence in CKAN's default
 # licence register (ckan/model/license.py).
 CKAN_LICENSE_IDS = {
@@ -45,7 +46,7 @@ def write(source: PackageSource, folder: Path) -> list[PackageFile]:
             path=PATH,
             format="json",
             mediatype="application/json",
-            title="CKAN dataset dict (package_create)",
+            title=TITLE,
             consumer="CKAN: the body of a package_create API call",
         )
     ]

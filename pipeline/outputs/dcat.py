@@ -25,6 +25,7 @@ from pipeline.project import DESCRIPTOR_NAME
 
 FORMAT = "dcat"
 PATH = "dcat-ap.jsonld"
+TITLE = "DCAT-AP 3 catalogue record (JSON-LD)"  # as the metadata lists the file
 CONTEXT = {
     "dcat": "http://www.w3.org/ns/dcat#",
     "dct": "http://purl.org/dc/terms/",
@@ -73,7 +74,7 @@ def write(source: PackageSource, folder: Path) -> list[PackageFile]:
             path=PATH,
             format="jsonld",
             mediatype="application/ld+json",
-            title="DCAT-AP 3 catalogue record (JSON-LD)",
+            title=TITLE,
             consumer="DCAT harvesters (data.europa.eu-style portals, ckanext-dcat)",
         )
     ]

@@ -25,6 +25,8 @@ from pipeline.project import DESCRIPTOR_NAME
 
 FORMAT = "html"
 PATH = "index.html"
+# as the metadata lists the file
+TITLE = "The package's landing page: chart, figures with their quotes, downloads"
 TEMPLATES = Path(__file__).parent / "templates"
 # The most figures, claims and sources the page lists (and charts): a landing page of a
 # million rows helps no reader and no browser. The page says when it shows fewer than
@@ -42,7 +44,7 @@ def write(source: PackageSource, folder: Path) -> list[PackageFile]:
             path=PATH,
             format="html",
             mediatype="text/html",
-            title="The package's landing page: chart, figures with their quotes, downloads",
+            title=TITLE,
             consumer="web browsers (works offline); search engines (embedded schema.org JSON-LD)",
         )
     ]

@@ -31,7 +31,7 @@ from prov.serializers.provjson import encode_json_representation
 from pipeline.assemble.json_text import indented
 from pipeline.assemble.provenance import PROVENANCE_KEY, read_input_list
 from pipeline.files import write_inside
-from pipeline.outputs import facts
+from pipeline.outputs import WRITERS, facts, writer
 from pipeline.outputs.source import PackageFile, PackageSource
 from pipeline.project import DESCRIPTOR_NAME, RAW_NAME, README_NAME, SOURCES_FOLDER
 
@@ -49,7 +49,6 @@ ENTITY_KINDS = {
     "statements": "statement",
 }
 LABEL, TYPE, VALUE, LOCATION = "prov:label", "prov:type", "prov:value", "prov:location"
-PAGE_FORMAT, PAGE_PATH = "html", "index.html"  # the one writer after this one (outputs.WRITERS)
 START, END = "prov:startTime", "prov:endTime"
 DIRECT = "direct"  # quotes.attribution of the words the source quotes verbatim
 
@@ -332,8 +331,8 @@ def add_file(document: ProvJson, source: PackageSource, file: PackageFile, build
 def later_files(source: PackageSource) -> list[tuple[str, dict]]:
     """The files the build writes besides those written before this one: the input
     list (its size and hash are in the descriptor), this graph, the descriptor and
-    README (finished last), and the page, written after this file (the descriptor's
-    `outputs` list gives its size and hash)."""
+    README (finished last), and the outputs written after this file (the catalogue
+    records and the page: the descriptor's `outputs` list gives their sizes and hashes)."""
     inputs = source.descriptor[PROVENANCE_KEY]["inputs"]["files"]
     files = [
         (
@@ -348,6 +347,8 @@ def later_files(source: PackageSource) -> list[tuple[str, dict]]:
         (DESCRIPTOR_NAME, {LABEL: "The package descriptor: every file with its size and SHA-256"}),
         (README_NAME, {LABEL: "The package's README and data dictionary"}),
     ]
-    if PAGE_FORMAT in source.formats:
-        files.append((PAGE_PATH, {LABEL: "The package's landing page"}))
+    for name in WRITERS[WRITERS.index(FORMAT) + 1 :]:
+        if name in source.formats:
+            later = writer(name)
+            files.append((later.PATH, {LABEL: later.TITLE}))
     return files

@@ -22,6 +22,7 @@ from pipeline.project import DESCRIPTOR_NAME
 
 FORMAT = "schemaorg"
 PATH = "schema-org.jsonld"
+TITLE = "schema.org Dataset (JSON-LD)"  # as the metadata lists the file
 CONTEXT = {"@vocab": "https://schema.org/"}
 # contentUrl as an IRI, when the files have absolute IRIs (a base URL is known)
 CONTEXT_WITH_BASE = {**CONTEXT, "contentUrl": {"@type": "@id"}}
@@ -40,7 +41,7 @@ def write(source: PackageSource, folder: Path) -> list[PackageFile]:
             path=PATH,
             format="jsonld",
             mediatype="application/ld+json",
-            title="schema.org Dataset (JSON-LD)",
+            title=TITLE,
             consumer="search engines and schema.org readers (also embedded in index.html)",
         )
     ]

@@ -26,6 +26,8 @@ METADATA_FILES = (
     "schema-org.jsonld",
     "prov.json",
     "ckan-package.json",
+    "CITATION.cff",
+    "datacite.json",
 )
 DESCRIPTOR_TYPE = "application/json"
 # What the page is about (schema.org Dataset, as its JSON-LD says) and what it is.

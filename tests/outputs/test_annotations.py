@@ -230,3 +230,47 @@ def test_a_package_without_quotes_has_an_empty_page(tmp_path, portal_build):
     assert (tmp_path / "annotations.jsonld").read_text(encoding="utf-8") == indented(
         document
     ) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("page", "media_type", "fragment"),
+    [
+        ("2", "application/pdf", "page=2"),
+        ("1\u20132", "application/pdf", None),  # across a page break: RFC 3778 names one page
+        (None, "application/pdf", None),
+        ("2", "text/html", None),
+    ],
+)
+def test_a_quote_on_a_page_of_a_pdf_is_also_selected_by_its_page(page, media_type, fragment):
+    from types import SimpleNamespace
+
+    from pipeline.outputs.annotations import target
+
+    text = "Page one ends here.\n\fPage two says crime fell 78 per cent on 2021.\n\f"
+    start = text.index("crime fell")
+    quote = {"source_id": "r", "start": start, "end": start + 22, "text": text[start:][:22]}
+    source = SimpleNamespace(
+        rows_by_id=lambda name: {
+            "r": {
+                "sha256": "00" * 32,
+                "language": "en",
+                "url": "https://example.org/report.pdf",
+                "media_type": "text/plain; charset=utf-8",
+                "original_media_type": media_type,
+            }
+        },
+        snapshots={"r": text},
+    )
+
+    selectors = target(source, {**quote, "page": page})["selector"]
+
+    fragments = [s for s in selectors if s["type"] == "FragmentSelector"]
+    if fragment is None:
+        assert fragments == []
+        return
+    [selector] = fragments
+    assert selector["value"] == fragment
+    assert selector["conformsTo"] == "http://tools.ietf.org/rfc/rfc3778"
+    words = selector["refinedBy"]
+    on_page = text.split("\f")[int(fragment.removeprefix("page=")) - 1]
+    assert on_page.count(words.get("prefix", "") + words["exact"] + words.get("suffix", "")) == 1

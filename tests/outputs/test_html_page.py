@@ -437,6 +437,8 @@ def test_signposting_client_finds_cite_as_metadata_and_every_file(served_build, 
         "schema-org.jsonld": "application/ld+json",
         "prov.json": "application/json",
         "ckan-package.json": "application/json",
+        "CITATION.cff": "application/yaml",
+        "datacite.json": "application/vnd.datacite.datacite+json",
     }
     assert str(found.citeAs.target) == BASE_URL
     assert str(found.license.target) == "https://creativecommons.org/licenses/by/4.0/"
