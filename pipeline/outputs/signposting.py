@@ -51,10 +51,19 @@ def links(source: PackageSource) -> list[Link]:
     found += [Link("license", path) for path in licences]
     described = [(DESCRIPTOR_NAME, DESCRIPTOR_TYPE)]
     described += [(f.path, f.mediatype) for f in source.files if f.path in METADATA_FILES]
-    found += [Link("describedby", source.iri(path), mediatype) for path, mediatype in described]
     found += [
-        Link("item", source.iri(f.path), f.mediatype)
+        Link("describedby", source.iri(path), essence(mediatype)) for path, mediatype in described
+    ]
+    found += [
+        Link("item", source.iri(f.path), essence(f.mediatype))
         for f in source.files
         if f.path not in METADATA_FILES
     ]
     return found
+
+
+def essence(mediatype: str) -> str:
+    """The media type without its parameters (`application/ld+json`, not
+    `application/ld+json;profile="…"`): Signposting's `type` is a bare media type
+    (RFC 6838), and its clients drop a link whose type has parameters."""
+    return mediatype.split(";", 1)[0].strip()

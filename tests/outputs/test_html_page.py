@@ -450,7 +450,7 @@ def test_signposting_client_finds_cite_as_metadata_and_every_file(served_build, 
     assert described == metadata
     items = {str(s.target).removeprefix(BASE_URL): str(s.type) for s in found.items}
     mediatypes = {r["path"]: r["mediatype"] for r in descriptor["resources"]}
-    mediatypes |= {o["path"]: o["mediatype"] for o in descriptor["outputs"]}
+    mediatypes |= {o["path"]: o["mediatype"].split(";")[0] for o in descriptor["outputs"]}
     assert items == {path: mediatypes[path] for path in files if path not in metadata}
 
 
