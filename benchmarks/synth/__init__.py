@@ -32,6 +32,7 @@ from benchmarks.synth.text import (
 )
 from pipeline import __version__
 from pipeline.assemble.json_text import indented
+from pipeline.authoring.intake import ORIGINAL_FIELDS
 from pipeline.check.numbers import QUALIFIER_WORDS
 from pipeline.contract.model import Contract, load_contract
 from pipeline.errors import InvalidInput, Problem, UsageProblem
@@ -461,17 +462,7 @@ def _source_record(draft: Draft, seed: int, rng: random.Random) -> dict:
 
 
 # A synthetic source is its plain-text snapshot: no original, no extractor.
-PLAIN_TEXT_ORIGINAL = dict.fromkeys(
-    (
-        "original_name",
-        "original_media_type",
-        "original_bytes",
-        "original_sha256",
-        "warc_record_id",
-        "extractor",
-        "extractor_settings",
-    )
-)
+PLAIN_TEXT_ORIGINAL = dict.fromkeys(ORIGINAL_FIELDS)
 
 
 def whole_of(indicator: Indicator) -> str:

@@ -30,11 +30,9 @@ from pipeline.load.snapshots import source_folders
 from pipeline.project import RECORD_NAME, SNAPSHOT_NAME, SOURCES_FOLDER, display_path
 
 MEDIA_TYPE = "text/plain; charset=utf-8"  # snapshots are decoded as UTF-8 for their offsets
-# Fields the intake measures itself; a transcriber cannot set them.
-MEASURED = (
-    "source_id",
-    "bytes",
-    "sha256",
+# What the intake records of a source's original and the extraction that made its
+# snapshot: all null for a plain-text source, whose snapshot is the file itself.
+ORIGINAL_FIELDS = (
     "original_name",
     "original_media_type",
     "original_bytes",
@@ -43,6 +41,8 @@ MEASURED = (
     "extractor",
     "extractor_settings",
 )
+# Fields the intake measures itself; a transcriber cannot set them.
+MEASURED = ("source_id", "bytes", "sha256", *ORIGINAL_FIELDS)
 
 
 @dataclass
