@@ -54,7 +54,8 @@ FILE_TYPE_CODES = {
 # quote in its sentence, PROV and the Web Annotations carry it (the database holds
 # every table, so it is found by its format).
 QUOTING_FILES = frozenset({"index.html", "prov.json", "annotations.jsonld"})
-PAGE = "index.html"  # pipeline.outputs.html.PATH (not imported: it loads the templates)
+# pipeline.outputs.html's FORMAT and PATH (not imported: it loads the templates)
+PAGE_FORMAT, PAGE = "html", "index.html"
 PERIOD_TYPES = {4: "xsd:gYear", 7: "xsd:gYearMonth", 10: "xsd:date"}  # by length of the text
 
 
@@ -163,8 +164,9 @@ def landing_page(source: PackageSource) -> dict | None:
 
 def page_url(source: PackageSource) -> str | None:
     """The address of the package's page (html.PATH, written last, so not yet among
-    source.files), or None when where the package is published is not known."""
-    return source.iri(PAGE) if source.base_url else None
+    source.files), or None when where the package is published is not known or the
+    build writes no page (`--formats` without html)."""
+    return source.iri(PAGE) if source.base_url and PAGE_FORMAT in source.formats else None
 
 
 def languages_of(source: PackageSource) -> list[str]:

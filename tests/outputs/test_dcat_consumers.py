@@ -248,3 +248,17 @@ def test_a_build_without_a_base_url_says_what_the_metadata_then_lacks(built, run
     published = run(project, "build", "--base-url", BASE)
     assert published.exit_code == 0 and "base URL not known" not in published.output
     assert "base URL not known" not in run(project, "build", "--formats", "csv,html").output
+
+
+def test_a_build_without_the_page_names_no_landing_page_even_with_a_base_url(tmp_path):
+    project = copy_inputs(tmp_path / "project")
+    result = CliRunner().invoke(
+        cli,
+        ["build", "--project", str(project), "--base-url", BASE, "--formats", "csv,dcat,ckan"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    graph = Graph().parse(project / "build" / "dcat-ap.jsonld", format="json-ld")
+    assert graph.value(DATASET, DCAT.landingPage) is None  # no index.html was written
+    ckan = json.loads((project / "build" / "ckan-package.json").read_text(encoding="utf-8"))
+    assert "url" not in ckan
