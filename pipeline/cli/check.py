@@ -47,6 +47,8 @@ def check(ctx: click.Context, re_extract: bool, project: Path):
         extra = {"re_extracted": [vars(r) for r in results]} if re_extract else {}
         emit_report(ctx, valid=True, problems=[], rows=rows, **extra)
         return
+    if re_extract and not results:
+        click.echo("no source has an original to re-extract (plain-text snapshots only)")
     click.echo(f"raw/ is valid: {row_counts(rows)}")
 
 

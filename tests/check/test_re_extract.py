@@ -186,3 +186,11 @@ def test_an_original_with_no_text_left_is_reported_by_re_extract(added, run):
     assert result.exit_code == 1
     [problem] = result.stderr.splitlines()[:-1]
     assert problem.startswith(f"{FOLDER}/original.html: no article text to archive")
+
+
+def test_re_extract_with_only_plain_text_sources_says_there_is_nothing_to_re_extract(project, run):
+    result = run(project, "check", "--re-extract")
+
+    assert result.exit_code == 0, result.output
+    assert "no source has an original to re-extract" in result.output
+    assert "raw/ is valid" in result.output
