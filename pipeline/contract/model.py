@@ -11,6 +11,7 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
 
 from pipeline.contract.names import RULE, name_problem
 from pipeline.contract.patterns import compile_pattern
@@ -161,6 +162,8 @@ def parse_contract(
     _check_references(parsed, problem)
     if pipeline_fields:
         _check_pipeline_fields(parsed, problem)
+        if "homepage" in descriptor and (why := not_a_folder_url(descriptor["homepage"])):
+            problem("contract-homepage", f"homepage: {why}", "homepage")
     if problems:
         raise InvalidInput(problems)
     return Contract(descriptor=descriptor, resources=tuple(parsed), file=display)
@@ -453,3 +456,23 @@ def _check_pipeline_fields(resources: list[Resource], problem) -> None:
                     f"pipeline's checks read; {found}",
                     field if field in types else name,
                 )
+
+
+def not_a_folder_url(url: object) -> str | None:
+    """Why url is not where a package folder is published (the base URL of its files:
+    `pipeline build --base-url`, or the contract's `homepage`), or None when it is."""
+    parts = urlsplit(url) if isinstance(url, str) else None
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or parts.query
+        or parts.fragment
+        or not parts.path.endswith("/")
+    ):
+        return (
+            f"{url!r} is not where a package folder is published; expected an absolute "
+            "http(s) URL of a folder, ending in / (no query or fragment), such as "
+            "https://data.example.org/kandal-crime-2022/"
+        )
+    return None

@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import polars as pl
 
 from pipeline.check.tables import cast_table
-from pipeline.contract.model import Contract, Resource
+from pipeline.contract.model import Contract, Resource, not_a_folder_url
 from pipeline.errors import InvalidInput, Problem, UsageProblem
 from pipeline.files import size_and_hash
 from pipeline.load.tables import read_csv_table
@@ -146,32 +146,14 @@ def read_back(folder: Path, contract: Contract) -> dict[str, pl.DataFrame]:
 
 def base_url_of(descriptor: dict, given: str | None = None) -> str | None:
     """Where the built package is published, as an absolute http(s) URL of its folder
-    (ending in "/"): given (`pipeline build --base-url`), else the contract's `homepage`,
-    else None (unknown: the metadata then lists relative IRIs)."""
-    url = given if given is not None else descriptor.get("homepage")
-    if url is None:
-        return None
-    where = "--base-url" if given is not None else "datapackage.json: homepage"
-    parts = urlsplit(url) if isinstance(url, str) else None
-    if (
-        parts is None
-        or parts.scheme not in ("http", "https")
-        or not parts.netloc
-        or parts.query
-        or parts.fragment
-        or not parts.path.endswith("/")
-    ):
-        raise UsageProblem(
-            [
-                Problem(
-                    "base-url",
-                    f"{where} {url!r} is not where a package folder is published; expected "
-                    "an absolute http(s) URL of a folder, ending in / (no query or fragment), "
-                    "such as https://data.example.org/kandal-crime-2022/",
-                )
-            ]
-        )
-    return url
+    (ending in "/"): given (`pipeline build --base-url`), else the contract's `homepage`
+    (held to the same rule when the contract is read), else None (unknown: the metadata
+    then lists relative IRIs)."""
+    if given is None:
+        return descriptor.get("homepage")
+    if why := not_a_folder_url(given):
+        raise UsageProblem([Problem("base-url", f"--base-url {why}")])
+    return given
 
 
 def load_source(

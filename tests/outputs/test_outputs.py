@@ -222,3 +222,21 @@ def test_the_base_url_makes_package_files_absolute_iris(project):
     assert source.iri("data/figures.csv") == "https://data.example.org/k/data/figures.csv"
     assert source.iri() == "https://data.example.org/k/"
     assert PackageSource(project, None, {}, {}, {}).iri("data/figures.csv") == "data/figures.csv"
+
+
+def test_a_contract_homepage_that_is_no_published_folder_is_located_in_the_contract(project, run):
+    contract = project / "datapackage.json"
+    text = contract.read_text(encoding="utf-8")
+    contract.write_text(
+        text.replace('"version":', '"homepage": "https://data.example.org/k",\n  "version":', 1),
+        encoding="utf-8",
+    )
+    line = 1 + contract.read_text(encoding="utf-8").split('"homepage"')[0].count("\n")
+
+    result = run(project, "check")
+
+    assert result.exit_code == 1, result.output
+    assert f"datapackage.json:{line}:" in result.output
+    assert (
+        "homepage: 'https://data.example.org/k'" in result.output and "ending in /" in result.output
+    )
