@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.assemble.json_text import indented
@@ -172,10 +172,7 @@ def extract_snapshot(data: bytes, display: str, url: str | None) -> Extraction |
     if kind is None:
         decode_utf8(data, display, allow_bom=False)  # offsets are into the decoded text
         return None
-    extraction = extract(kind, data, display, url)
-    if extraction.text.startswith("\ufeff"):
-        extraction = replace(extraction, text=extraction.text.removeprefix("\ufeff"))
-    return extraction
+    return extract(kind, data, display, url)
 
 
 def refuse_non_folder(folder: Path) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import importlib
 import re
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline.errors import Problem, UsageProblem
 
@@ -48,6 +48,7 @@ class Extraction:
 HTML_START = re.compile(
     rb"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)[\s>]", re.I | re.S
 )
+BOM = "\ufeff"
 MEDIA_TYPES = {"text/html": "html", "application/warc": "warc", "application/pdf": "pdf"}
 
 
@@ -73,7 +74,9 @@ def gzip_start(data: bytes) -> bytes:
 
 
 def extract(kind: str, data: bytes, display: str, url: str | None) -> Extraction:
-    """The extraction of an original of a kind by its module."""
+    """The extraction of an original of a kind by its module, its text without a leading
+    byte order mark (a snapshot has none: offsets count from its first character), for
+    add-source and `check --re-extract` alike."""
     name = f"{__name__}.{kind}"
     try:
         module = importlib.import_module(name)
@@ -83,4 +86,7 @@ def extract(kind: str, data: bytes, display: str, url: str | None) -> Extraction
         raise UsageProblem(
             [Problem("no-extractor", f"no extractor for {kind} files in this version", display)]
         ) from None
-    return module.extract(data, display, url)
+    extraction = module.extract(data, display, url)
+    if extraction.text.startswith(BOM):
+        extraction = replace(extraction, text=extraction.text.removeprefix(BOM))
+    return extraction
